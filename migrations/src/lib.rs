@@ -1,0 +1,25 @@
+//! Schema migrations, written once with SeaORM's backend-neutral builder so the same files run on
+//! SQLite and PostgreSQL. One schema change per file; the order here is the order applied.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_actors;
+mod m20261125_000002_create_stories;
+mod m20261125_000003_create_story_authors;
+mod m20261125_000004_create_api_tokens;
+mod m20261125_000005_create_story_tags;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_actors::Migration),
+            Box::new(m20261125_000002_create_stories::Migration),
+            Box::new(m20261125_000003_create_story_authors::Migration),
+            Box::new(m20261125_000004_create_api_tokens::Migration),
+            Box::new(m20261125_000005_create_story_tags::Migration),
+        ]
+    }
+}

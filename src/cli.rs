@@ -1,0 +1,166 @@
+//! The `broadsheet` command line. Commands that answer print only their answer on stdout
+//! (scripts read it); errors and logs go to stderr, and failures exit non-zero.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::{
+    config::Settings,
+    domain::{
+        ids::Urls,
+        page::PageRequest,
+        story::{self, front_matter},
+        token,
+    },
+    error::AppError,
+    startup::{self, Application},
+    storage::stories::Listing,
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "broadsheet",
+    version,
+    about = "A news publisher on the fediverse"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the website, the API and the ActivityPub endpoints.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Publish a Markdown story file (YAML front matter, then the body); prints its URL.
+    Publish { path: PathBuf },
+    /// List or delete stories.
+    Stories {
+        #[command(subcommand)]
+        command: StoriesCommand,
+    },
+    /// Manage API bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoriesCommand {
+    /// Published stories, newest first: slug, date and title, tab separated.
+    List,
+    /// Delete a story; its URL answers 410 Gone from then on.
+    Delete { slug: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for the JSON API and print it (it is shown only once).
+    Create { name: String },
+}
+
+/// Runs the command and turns its outcome into an exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(78);
+        }
+    };
+    let mut log = settings.log.clone();
+    if !matches!(cli.command, Command::Serve) {
+        // Keep one-shot commands quiet unless something goes wrong.
+        log.filter = "warn".to_string();
+    }
+    telemetry::init(&log);
+    match execute(cli.command, settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            report(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(err: &anyhow::Error) {
+    match err.downcast_ref::<AppError>() {
+        Some(AppError::Validation(fields)) => eprint!("error: invalid story:\n{fields}"),
+        _ => eprintln!("error: {err:#}"),
+    }
+}
+
+async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            app.run_until(startup::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            startup::prepare_database(&settings).await?.close().await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Publish { path } => publish(&settings, &path).await,
+        Command::Stories { command } => stories(&settings, command).await,
+        Command::Token {
+            command: TokenCommand::Create { name },
+        } => {
+            let db = startup::prepare_database(&settings).await?;
+            println!("{}", token::create(&db, &name).await?);
+            Ok(())
+        }
+    }
+}
+
+async fn publish(settings: &Settings, path: &PathBuf) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // Validate before touching the database: invalid input stores nothing.
+    let urls = Urls::new(&settings.public_url);
+    let draft = front_matter::parse(&text)?.validate(&urls.root())?;
+    let db = startup::prepare_database(settings).await?;
+    let story = story::publish(&db, &urls, draft).await?;
+    db.close().await?;
+    println!("{}", story.ap_id);
+    Ok(())
+}
+
+async fn stories(settings: &Settings, command: StoriesCommand) -> anyhow::Result<()> {
+    let db = startup::prepare_database(settings).await?;
+    match command {
+        StoriesCommand::List => {
+            let mut number = 1;
+            loop {
+                let page =
+                    story::list(&db, Listing::All, PageRequest::new(Some(number), 100)).await?;
+                for s in &page.items {
+                    println!(
+                        "{}\t{}\t{}",
+                        s.slug,
+                        s.published_at.format("%Y-%m-%d %H:%M"),
+                        s.title
+                    );
+                }
+                if !page.has_next() {
+                    break;
+                }
+                number += 1;
+            }
+        }
+        StoriesCommand::Delete { slug } => {
+            story::delete(&db, &slug).await.map_err(|e| match e {
+                AppError::NotFound(_) => anyhow::anyhow!("no published story with slug `{slug}`"),
+                other => other.into(),
+            })?;
+            eprintln!("deleted {slug}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,322 @@
+//! Typed settings: `config/default.toml` (compiled in, so the binary runs from anywhere), then the
+//! file named by `BROADSHEET_CONFIG`, then environment variables. The variable names are part of
+//! the product's interface; they are listed once, in [`ENV_KEYS`].
+
+use std::{net::SocketAddr, path::Path};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use url::Url;
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// Environment variable → dotted key in the configuration file.
+pub const ENV_KEYS: &[(&str, &str)] = &[
+    ("BROADSHEET_PUBLIC_URL", "public_url"),
+    ("BROADSHEET_BIND", "bind"),
+    ("BROADSHEET_DEV", "dev"),
+    ("DATABASE_URL", "database.url"),
+    ("BROADSHEET_DB_MAX_CONNECTIONS", "database.max_connections"),
+    ("BROADSHEET_HANDLE", "publication.handle"),
+    ("BROADSHEET_NAME", "publication.name"),
+    ("BROADSHEET_SUMMARY", "publication.summary"),
+    ("BROADSHEET_ICON_URL", "publication.icon_url"),
+    ("BROADSHEET_LANGUAGE", "publication.language"),
+    ("BROADSHEET_SAMPLE_STORY", "publication.sample_story"),
+    ("BROADSHEET_PAGE_SIZE", "web.page_size"),
+    ("BROADSHEET_LOG_FORMAT", "log.format"),
+    ("RUST_LOG", "log.filter"),
+    ("BROADSHEET_LOG", "log.filter"),
+];
+
+/// Everything the process needs to know, resolved and validated once at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base of every id, handle and link; never ends in `/`.
+    pub public_url: Url,
+    /// Where the HTTP server listens.
+    pub bind: SocketAddr,
+    /// Allows http ids and loopback/private peers; never on for a public host unless asked.
+    pub dev: bool,
+    pub database: DatabaseSettings,
+    pub publication: PublicationSettings,
+    pub web: WebSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; may hold a password, so it is never logged.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationSettings {
+    pub handle: String,
+    pub name: String,
+    pub summary: String,
+    pub icon_url: Option<Url>,
+    pub language: String,
+    pub sample_story: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    pub page_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+/// The file's shape before derived values (bind, dev) are filled in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    public_url: Url,
+    bind: Option<SocketAddr>,
+    dev: Option<bool>,
+    database: DatabaseSettings,
+    publication: PublicationSettings,
+    web: WebSettings,
+    log: LogSettings,
+}
+
+impl Settings {
+    /// Reads the layers from this process's environment.
+    pub fn load() -> anyhow::Result<Self> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(&vars)
+    }
+
+    /// Reads the layers with the given environment (tests pass their own).
+    pub fn load_from(env: &[(String, String)]) -> anyhow::Result<Self> {
+        let mut table: toml::Table = DEFAULTS.parse().context("config/default.toml is invalid")?;
+        if let Some((_, path)) = env.iter().find(|(k, _)| k == "BROADSHEET_CONFIG") {
+            merge(&mut table, read_file(Path::new(path))?);
+        }
+        for (var, key) in ENV_KEYS {
+            if let Some((_, value)) = env.iter().find(|(k, _)| k == var) {
+                set_key(&mut table, key, env_value(key, value)?);
+            }
+        }
+        let raw: RawSettings = table.try_into().context("invalid configuration")?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawSettings) -> anyhow::Result<Self> {
+        let public_url = normalise_public_url(raw.public_url)?;
+        let bind = match raw.bind {
+            Some(bind) => bind,
+            None => bind_from_url(&public_url)?,
+        };
+        if !crate::domain::actor::is_valid_username(&raw.publication.handle) {
+            bail!(
+                "publication.handle `{}` may hold only a-z, 0-9 and _",
+                raw.publication.handle
+            );
+        }
+        if raw.web.page_size == 0 || raw.web.page_size > 100 {
+            bail!("web.page_size must be between 1 and 100");
+        }
+        Ok(Settings {
+            dev: raw.dev.unwrap_or_else(|| is_loopback_host(&public_url)),
+            public_url,
+            bind,
+            database: raw.database,
+            publication: raw.publication,
+            web: raw.web,
+            log: raw.log,
+        })
+    }
+
+    /// The part of a handle after `@`: the public host, with the port when one is given.
+    pub fn domain(&self) -> String {
+        host_with_port(&self.public_url)
+    }
+}
+
+/// `host` or `host:port` of a URL, as handles and WebFinger spell it.
+pub fn host_with_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<toml::Table> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read BROADSHEET_CONFIG file {}", path.display()))?;
+    text.parse()
+        .with_context(|| format!("{} is not valid TOML", path.display()))
+}
+
+/// Overlays `over` on `base`, descending into tables so a file may set a single key.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+fn set_key(table: &mut toml::Table, dotted: &str, value: toml::Value) {
+    match dotted.split_once('.') {
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(inner) = entry {
+                set_key(inner, rest, value);
+            }
+        }
+        None => {
+            table.insert(dotted.to_string(), value);
+        }
+    }
+}
+
+/// Environment values are strings; booleans and numbers are converted for the keys that need them.
+fn env_value(key: &str, value: &str) -> anyhow::Result<toml::Value> {
+    Ok(match key {
+        "dev" | "publication.sample_story" => toml::Value::Boolean(parse_bool(value)?),
+        "database.max_connections" | "web.page_size" => toml::Value::Integer(
+            value
+                .parse()
+                .with_context(|| format!("{key} must be a number, got `{value}`"))?,
+        ),
+        _ => toml::Value::String(value.to_string()),
+    })
+}
+
+fn parse_bool(value: &str) -> anyhow::Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => bail!("expected 1/0 or true/false, got `{other}`"),
+    }
+}
+
+fn normalise_public_url(mut url: Url) -> anyhow::Result<Url> {
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        bail!("public_url must be an http(s) URL with a host, got `{url}`");
+    }
+    if url.path() != "/" || url.query().is_some() {
+        bail!("public_url must be the site root (no path or query), got `{url}`");
+    }
+    url.set_fragment(None);
+    Ok(url)
+}
+
+fn bind_from_url(url: &Url) -> anyhow::Result<SocketAddr> {
+    let host = url.host_str().unwrap_or("127.0.0.1");
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = url.port_or_known_default().unwrap_or(8080);
+    let ip = match host {
+        "localhost" => std::net::IpAddr::from([127, 0, 0, 1]),
+        _ => host.parse().with_context(|| {
+            format!("public_url's host `{host}` is not an IP address: set BROADSHEET_BIND")
+        })?,
+    };
+    Ok(SocketAddr::new(ip, port))
+}
+
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_loopback_in_dev_mode() {
+        let s = Settings::load_from(&[]).unwrap();
+        assert_eq!(s.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.domain(), "127.0.0.1:8080");
+        assert!(s.dev);
+        assert!(s.database.url.starts_with("sqlite://"));
+        assert_eq!(s.publication.handle, "news");
+    }
+
+    #[test]
+    fn public_host_is_not_dev_unless_asked() {
+        let s = Settings::load_from(&env(&[
+            ("BROADSHEET_PUBLIC_URL", "https://news.example.com"),
+            ("BROADSHEET_BIND", "0.0.0.0:8080"),
+        ]))
+        .unwrap();
+        assert!(!s.dev);
+        assert_eq!(s.domain(), "news.example.com");
+        let s = Settings::load_from(&env(&[
+            ("BROADSHEET_PUBLIC_URL", "https://news.example.com"),
+            ("BROADSHEET_BIND", "0.0.0.0:8080"),
+            ("BROADSHEET_DEV", "1"),
+        ]))
+        .unwrap();
+        assert!(s.dev);
+    }
+
+    #[test]
+    fn file_layer_sits_between_defaults_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.toml");
+        std::fs::write(
+            &path,
+            "[publication]\nname = \"From file\"\nhandle = \"daily\"\n",
+        )
+        .unwrap();
+        let s = Settings::load_from(&env(&[
+            ("BROADSHEET_CONFIG", path.to_str().unwrap()),
+            ("BROADSHEET_HANDLE", "gazette"),
+        ]))
+        .unwrap();
+        assert_eq!(s.publication.name, "From file");
+        assert_eq!(s.publication.handle, "gazette");
+        assert_eq!(s.publication.language, "en");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let err = Settings::load_from(&env(&[("BROADSHEET_DEV", "maybe")])).unwrap_err();
+        assert!(format!("{err:#}").contains("maybe"));
+        let err = Settings::load_from(&env(&[("BROADSHEET_HANDLE", "News Desk")])).unwrap_err();
+        assert!(format!("{err:#}").contains("handle"));
+        let err = Settings::load_from(&env(&[("BROADSHEET_PUBLIC_URL", "http://x.test/sub")]))
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("site root"));
+        assert!(Settings::load_from(&env(&[("BROADSHEET_CONFIG", "/nonexistent.toml")])).is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! Business types and use cases: the only place rules live. Imports `storage`, never `http` or
+//! `federation`.
+
+pub mod actor;
+pub mod ids;
+pub mod page;
+pub mod story;
+pub mod text;
+pub mod token;

@@ -1,0 +1,165 @@
+//! Stories: what a newsroom publishes. Reading here; writing in [`write`].
+
+mod authors;
+pub mod draft;
+pub mod front_matter;
+pub mod markdown;
+pub mod sample;
+pub mod slug;
+mod write;
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+use url::Url;
+
+pub use draft::{StoryDraft, StoryImage, StoryInput};
+pub use write::{delete, publish, update};
+
+use super::{
+    actor::LocalActor,
+    page::{Page, PageRequest},
+};
+use crate::{
+    error::AppError,
+    storage::{
+        entities::{actor, story},
+        stories::{self, Listing},
+    },
+};
+
+/// A byline entry: enough of an author actor to link and credit them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub id: i64,
+    pub ap_id: Url,
+    pub username: String,
+    pub name: String,
+}
+
+impl From<&LocalActor> for Author {
+    fn from(a: &LocalActor) -> Self {
+        Author {
+            id: a.id,
+            ap_id: a.ap_id.clone(),
+            username: a.username.clone(),
+            name: a.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub id: i64,
+    pub slug: String,
+    /// The ActivityPub id, which is also the HTML permalink.
+    pub ap_id: Url,
+    pub title: String,
+    pub summary: String,
+    pub body_markdown: String,
+    pub content_html: String,
+    pub image: Option<StoryImage>,
+    pub tags: Vec<String>,
+    pub authors: Vec<Author>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl Story {
+    /// True once an editor has changed it after publishing.
+    pub fn is_edited(&self) -> bool {
+        self.updated_at > self.published_at
+    }
+}
+
+/// A story by slug, deleted ones included (they answer 410).
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<Story>, AppError> {
+    let Some(model) = stories::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    Ok(hydrate(db, vec![model]).await?.pop())
+}
+
+/// A page of published stories, newest first, with bylines and tags loaded in two queries.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    listing: Listing<'_>,
+    page: PageRequest,
+) -> Result<Page<Story>, AppError> {
+    let total = stories::count_published(db, listing.clone()).await?;
+    let models = stories::list_published(db, listing, page.offset(), page.size).await?;
+    Ok(Page::new(hydrate(db, models).await?, page, total))
+}
+
+async fn hydrate(
+    db: &impl ConnectionTrait,
+    models: Vec<story::Model>,
+) -> Result<Vec<Story>, AppError> {
+    let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
+    let mut bylines: HashMap<i64, Vec<Author>> = HashMap::new();
+    for (story_id, author) in stories::authors_of(db, &ids).await? {
+        bylines
+            .entry(story_id)
+            .or_default()
+            .push(author_from_model(author)?);
+    }
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in stories::tags_of(db, &ids).await? {
+        tags.entry(row.story_id).or_default().push(row.tag);
+    }
+    models
+        .into_iter()
+        .map(|m| {
+            let authors = bylines.remove(&m.id).unwrap_or_default();
+            let tags = tags.remove(&m.id).unwrap_or_default();
+            story_from_model(m, authors, tags)
+        })
+        .collect()
+}
+
+fn author_from_model(model: actor::Model) -> Result<Author, AppError> {
+    Ok(Author {
+        id: model.id,
+        ap_id: model
+            .ap_id
+            .parse()
+            .context("stored actor id is not a URL")?,
+        username: model.username,
+        name: model.name,
+    })
+}
+
+fn story_from_model(
+    m: story::Model,
+    authors: Vec<Author>,
+    tags: Vec<String>,
+) -> Result<Story, AppError> {
+    let image = match (m.image_url, m.image_alt) {
+        (Some(url), alt) => Some(StoryImage {
+            url: url.parse().context("stored image URL is invalid")?,
+            alt: alt.unwrap_or_default(),
+        }),
+        (None, _) => None,
+    };
+    Ok(Story {
+        id: m.id,
+        ap_id: m.ap_id.parse().context("stored story id is not a URL")?,
+        slug: m.slug,
+        title: m.title,
+        summary: m.summary,
+        body_markdown: m.body_markdown,
+        content_html: m.content_html,
+        image,
+        tags,
+        authors,
+        published_at: m.published_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+    })
+}

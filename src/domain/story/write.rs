@@ -1,0 +1,145 @@
+//! Publishing, editing and deleting stories. Each change is one transaction, so a story is never
+//! half stored (and later, never stored without the deliveries it causes).
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use super::{Story, StoryDraft, authors, find_by_slug, slug};
+use crate::{
+    domain::ids::Urls,
+    error::{AppError, FieldErrors},
+    storage::{self, entities::story, stories},
+};
+
+/// Stores a new story and returns it as readers will see it.
+#[tracing::instrument(skip_all, fields(title = %draft.title))]
+pub async fn publish(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    draft: StoryDraft,
+) -> Result<Story, AppError> {
+    let keys = authors::prepare_keys(db, &draft.authors).await?;
+    let txn = db.begin().await?;
+    let slug = choose_slug(&txn, &draft).await?;
+    let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
+    let now = Utc::now();
+    let model = story::ActiveModel {
+        ap_id: Set(urls.story(&slug).to_string()),
+        slug: Set(slug.clone()),
+        title: Set(draft.title),
+        summary: Set(draft.summary),
+        body_markdown: Set(draft.body_markdown),
+        content_html: Set(draft.content_html),
+        image_url: Set(draft.image.as_ref().map(|i| i.url.to_string())),
+        image_alt: Set(draft.image.map(|i| i.alt)),
+        published_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+        ..Default::default()
+    };
+    let stored = stories::insert(&txn, model)
+        .await
+        .map_err(|e| slug_taken_or(e, &slug))?;
+    let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
+    stories::set_authors(&txn, stored.id, &author_ids).await?;
+    stories::set_tags(&txn, stored.id, &draft.tags).await?;
+    txn.commit().await?;
+    tracing::info!(slug = %slug, "story published");
+    find_by_slug(db, &slug)
+        .await?
+        .ok_or(AppError::NotFound("story"))
+}
+
+/// Replaces a live story's content. The slug (its URL and id) never changes.
+#[tracing::instrument(skip(db, urls, draft))]
+pub async fn update(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    slug: &str,
+    draft: StoryDraft,
+) -> Result<Story, AppError> {
+    let existing = live(db, slug).await?;
+    if draft.slug.as_deref().is_some_and(|s| s != slug) {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "slug",
+            "cannot change once published: it is the story's address on every server that has it",
+        );
+        return Err(AppError::Validation(errors));
+    }
+    let keys = authors::prepare_keys(db, &draft.authors).await?;
+    let txn = db.begin().await?;
+    let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
+    let model = story::ActiveModel {
+        id: Set(existing.id),
+        title: Set(draft.title),
+        summary: Set(draft.summary),
+        body_markdown: Set(draft.body_markdown),
+        content_html: Set(draft.content_html),
+        image_url: Set(draft.image.as_ref().map(|i| i.url.to_string())),
+        image_alt: Set(draft.image.map(|i| i.alt)),
+        updated_at: Set(Utc::now().max(existing.published_at)),
+        ..Default::default()
+    };
+    stories::update(&txn, model).await?;
+    let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
+    stories::set_authors(&txn, existing.id, &author_ids).await?;
+    stories::set_tags(&txn, existing.id, &draft.tags).await?;
+    txn.commit().await?;
+    tracing::info!("story updated");
+    find_by_slug(db, slug)
+        .await?
+        .ok_or(AppError::NotFound("story"))
+}
+
+/// Deletes a story. It keeps answering, with 410 Gone and a Tombstone, so servers drop their copy.
+#[tracing::instrument(skip(db))]
+pub async fn delete(db: &DatabaseConnection, slug: &str) -> Result<Story, AppError> {
+    let mut existing = live(db, slug).await?;
+    let now = Utc::now();
+    stories::mark_deleted(db, existing.id, now).await?;
+    existing.deleted_at = Some(now);
+    tracing::info!("story deleted");
+    Ok(existing)
+}
+
+async fn live(db: &DatabaseConnection, slug: &str) -> Result<Story, AppError> {
+    find_by_slug(db, slug)
+        .await?
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or(AppError::NotFound("story"))
+}
+
+/// The editor's slug, or one from the title made unique with `-2`, `-3`…
+async fn choose_slug(db: &impl ConnectionTrait, draft: &StoryDraft) -> Result<String, AppError> {
+    if let Some(chosen) = &draft.slug {
+        if stories::find_by_slug(db, chosen).await?.is_some() {
+            return Err(slug_taken(chosen));
+        }
+        return Ok(chosen.clone());
+    }
+    let base = slug::from_title(&draft.title)
+        .unwrap_or_else(|| format!("story-{}", Utc::now().format("%Y%m%d-%H%M%S")));
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while stories::find_by_slug(db, &candidate).await?.is_some() {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+fn slug_taken(slug: &str) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add("slug", format!("`{slug}` is already used by another story"));
+    AppError::Validation(errors)
+}
+
+/// Two publishers racing for one slug: the loser gets the same answer as a plain duplicate.
+fn slug_taken_or(err: sea_orm::DbErr, slug: &str) -> AppError {
+    if storage::is_unique_violation(&err) {
+        slug_taken(slug)
+    } else {
+        err.into()
+    }
+}

@@ -1,0 +1,117 @@
+//! One error type for the whole application. Each variant's doc names the HTTP status it becomes;
+//! 4xx answers carry a JSON body that says what to fix, 5xx answers are opaque and logged once.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use serde_json::json;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request cannot be understood (malformed JSON, a bad query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no credentials, or credentials we do not accept.
+    #[error("authentication required")]
+    Unauthorized,
+    /// 404: nothing lives at this address.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 410: it existed and was deleted.
+    #[error("{0} was deleted")]
+    Gone(&'static str),
+    /// 415: the body is not in a format this endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: the request was understood but its content is invalid; says which fields and why.
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    /// 500: our own fault. The cause is logged, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Messages per field, in a stable order, for 422 answers and CLI errors alike.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// `Ok(value)` when nothing was recorded, the errors otherwise.
+    pub fn into_result<T>(self, value: T) -> Result<T> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (field, messages) in &self.0 {
+            for message in messages {
+                writeln!(f, "  {field}: {message}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::Internal(anyhow::Error::new(err).context("database error"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = match &self {
+            AppError::Validation(fields) => json!({ "error": "invalid input", "fields": fields }),
+            AppError::Internal(cause) => {
+                tracing::error!(error.cause_chain = ?cause, error.message = %cause, "request failed");
+                json!({ "error": "internal server error" })
+            }
+            other => json!({ "error": other.to_string() }),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}

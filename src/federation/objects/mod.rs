@@ -1,0 +1,4 @@
+//! Conversions from domain types to their wire form.
+
+pub mod actor;
+pub mod story;

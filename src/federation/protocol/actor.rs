@@ -1,0 +1,50 @@
+//! `Organization` / `Person` / `Application` actor documents, as Mastodon reads them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use super::Image;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: String,
+    pub name: String,
+    pub summary: String,
+    /// The HTML profile, on our host.
+    pub url: Url,
+    pub inbox: Url,
+    pub outbox: Url,
+    pub followers: Url,
+    pub following: Url,
+    pub featured: Url,
+    pub endpoints: Endpoints,
+    pub public_key: PublicKey,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Image>,
+    pub published: DateTime<Utc>,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    pub shared_inbox: Url,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    pub id: Url,
+    pub owner: Url,
+    pub public_key_pem: String,
+}

@@ -1,0 +1,35 @@
+//! HTTP: every route the server answers, assembled from one router per area.
+
+pub mod actors;
+pub mod api;
+pub mod assets;
+pub mod feed;
+pub mod negotiate;
+pub mod pages;
+pub mod stories;
+pub mod views;
+pub mod well_known;
+
+use std::time::Duration;
+
+use axum::Router;
+use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
+
+/// The whole application's routes. State arrives through the federation middleware the caller
+/// layers on top (`Data<AppState>`).
+pub fn router() -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(stories::router())
+        .merge(actors::router())
+        .merge(well_known::router())
+        .merge(feed::router())
+        .merge(assets::router())
+        .nest("/api/v1", api::router())
+        .fallback(pages::not_found)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+}

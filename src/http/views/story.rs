@@ -1,0 +1,69 @@
+//! The story page and its `<head>` metadata (OpenGraph, `fediverse:creator`).
+
+use maud::{Markup, html};
+
+use super::{layout::trusted, listing::byline, time};
+use crate::{domain::story::Story, state::AppState};
+
+pub fn article(state: &AppState, story: &Story) -> Markup {
+    html! {
+        article class="story h-entry" {
+            h1 class="p-name" { (story.title) }
+            p class="standfirst p-summary" { (story.summary) }
+            p class="meta" {
+                (byline(story)) (time(story.published_at))
+                @if story.is_edited() { " · updated " (time(story.updated_at)) }
+            }
+            @if let Some(image) = &story.image {
+                figure {
+                    img src=(image.url) alt=(image.alt);
+                    figcaption { (image.alt) }
+                }
+            }
+            div class="e-content" { (trusted(&story.content_html)) }
+            @if !story.tags.is_empty() {
+                ul class="tags" aria-label="Tags" {
+                    @for tag in &story.tags {
+                        li { a rel="tag" href=(state.urls.tag(tag)) { "#" (tag) } }
+                    }
+                }
+            }
+            section class="conversation" aria-labelledby="replies" {
+                h2 id="replies" { "Conversation" }
+                p {
+                    "Reply from your fediverse account: search for "
+                    code { (story.ap_id) }
+                    " on your server and answer it there."
+                }
+            }
+        }
+    }
+}
+
+/// OpenGraph for link previews, and one `fediverse:creator` per author so Mastodon credits them.
+pub fn meta(state: &AppState, story: &Story) -> Markup {
+    let domain = state.settings.domain();
+    html! {
+        meta property="og:type" content="article";
+        meta property="og:title" content=(story.title);
+        meta property="og:description" content=(story.summary);
+        meta property="og:url" content=(story.ap_id);
+        meta property="og:site_name" content=(state.settings.publication.name);
+        meta property="article:published_time" content=(story.published_at.to_rfc3339());
+        @if story.is_edited() {
+            meta property="article:modified_time" content=(story.updated_at.to_rfc3339());
+        }
+        @for tag in &story.tags { meta property="article:tag" content=(tag); }
+        @if let Some(image) = &story.image {
+            meta property="og:image" content=(image.url);
+            meta property="og:image:alt" content=(image.alt);
+        }
+        @for author in &story.authors {
+            meta property="article:author" content=(author.name);
+            meta name="fediverse:creator" content={ "@" (author.username) "@" (domain) };
+        }
+        @if story.authors.is_empty() {
+            meta name="fediverse:creator" content={ "@" (state.settings.publication.handle) "@" (domain) };
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Building and running the application: database, actors, federation config, router, listener.
+
+use std::future::Future;
+
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::{
+    config::Settings,
+    domain::{actor, ids::Urls, story::sample},
+    http,
+    state::AppState,
+    storage,
+};
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: DatabaseConnection,
+}
+
+/// Opens the database, applies migrations and creates the site's actors (and, on a first start,
+/// the sample story). Shared by `serve` and the CLI commands that write.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let db = storage::connect(&settings.database.url, settings.database.max_connections).await?;
+    storage::migrate(&db).await?;
+    let first_start = actor::ensure_site_actors(&db, settings)
+        .await
+        .context("cannot create the site's actors")?;
+    if first_start && settings.publication.sample_story {
+        sample::publish_sample(&db, &Urls::new(&settings.public_url))
+            .await
+            .context("cannot publish the sample story")?;
+    }
+    Ok(db)
+}
+
+impl Application {
+    /// Binds `settings.bind` and builds everything behind it.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds on a listener the caller bound (tests bind port 0 first, to know the public URL).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        if settings.dev {
+            tracing::warn!(
+                "development mode: http ids and loopback/private peers are allowed; never use it on a public server"
+            );
+        }
+        let db = prepare_database(&settings).await?;
+        let router = router(AppState::new(db.clone(), settings)).await?;
+        Ok(Application {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and closes the
+    /// database pool cleanly.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let address = self.listener.local_addr()?;
+        tracing::info!(%address, "listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("server error")?;
+        self.db.close().await.context("closing the database")?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn router(state: AppState) -> anyhow::Result<axum::Router> {
+    // reqwest (inside activitypub_federation) needs a process-wide rustls provider before any
+    // client is built; ring is the one already compiled in for sqlx.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = FederationConfig::builder()
+        .domain(state.settings.domain())
+        .debug(state.settings.dev)
+        .app_data(state)
+        .build()
+        .await
+        .context("invalid federation configuration")?;
+    Ok(http::router().layer(FederationMiddleware::new(config)))
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (docker stop, systemd).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

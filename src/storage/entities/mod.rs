@@ -1,0 +1,7 @@
+//! SeaORM entities, one per table, in the shape `sea-orm-cli generate entity` writes them.
+
+pub mod actor;
+pub mod api_token;
+pub mod story;
+pub mod story_author;
+pub mod story_tag;

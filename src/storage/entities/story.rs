@@ -1,0 +1,39 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "stories")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    #[sea_orm(unique)]
+    pub ap_id: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub summary: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_markdown: String,
+    #[sea_orm(column_type = "Text")]
+    pub content_html: String,
+    pub image_url: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub image_alt: Option<String>,
+    pub published_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::story_author::Entity")]
+    StoryAuthor,
+}
+
+impl Related<super::story_author::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StoryAuthor.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,70 @@
+//! Storage: the only layer that builds queries. One file per table; callers get `Model`s back.
+//! SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
+
+pub mod actors;
+pub mod api_tokens;
+pub mod entities;
+pub mod stories;
+
+use std::{path::Path, time::Duration};
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr};
+
+/// Opens a pool for `url`, creating the folder of a SQLite file first (SQLite creates the file
+/// with `mode=rwc`, but not its directory, and `data/` does not exist in a fresh clone).
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    if let Some(dir) = sqlite_parent_dir(url) {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create database folder {}", dir.display()))?;
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .context("cannot connect to the database (check DATABASE_URL)")
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("database migration failed")
+}
+
+/// True when the error is a unique-constraint violation, on either backend.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+fn sqlite_parent_dir(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path.starts_with(':') {
+        return None;
+    }
+    Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_parent_dir;
+
+    #[test]
+    fn finds_the_folder_of_a_sqlite_file() {
+        assert_eq!(
+            sqlite_parent_dir("sqlite://data/broadsheet.db?mode=rwc"),
+            Some("data".into())
+        );
+        assert_eq!(sqlite_parent_dir("sqlite://broadsheet.db"), None);
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+        assert_eq!(sqlite_parent_dir("postgres://localhost/x"), None);
+    }
+}
