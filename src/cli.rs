@@ -99,8 +99,9 @@ fn report(err: &anyhow::Error) {
 async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
+            let shutdown = startup::shutdown_signal()?;
             let app = Application::build(settings).await?;
-            app.run_until(startup::shutdown_signal()).await
+            app.run_until(shutdown).await
         }
         Command::Migrate => {
             startup::prepare_database(&settings).await?.close().await?;

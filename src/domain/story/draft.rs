@@ -77,13 +77,11 @@ impl StoryInput {
             .slug
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
-        if let Some(s) = &slug {
-            if !slug::is_valid(s) {
-                errors.add(
-                    "slug",
-                    "may hold only a-z, 0-9 and single hyphens, at most 80 characters",
-                );
-            }
+        if slug.as_deref().is_some_and(|s| !slug::is_valid(s)) {
+            errors.add(
+                "slug",
+                "may hold only a-z, 0-9 and single hyphens, at most 80 characters",
+            );
         }
         let content_html = markdown::render(&body);
         errors.into_result(StoryDraft {

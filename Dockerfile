@@ -1,0 +1,18 @@
+# Build with the Rust toolchain, run on Debian slim as an unprivileged user.
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked --bin broadsheet
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /var/lib/broadsheet --create-home broadsheet
+COPY --from=build /src/target/release/broadsheet /usr/local/bin/broadsheet
+USER broadsheet
+WORKDIR /var/lib/broadsheet
+ENV BROADSHEET_BIND=0.0.0.0:8080
+EXPOSE 8080
+ENTRYPOINT ["broadsheet"]
+CMD ["serve"]

@@ -1,0 +1,259 @@
+//! `spawn_app()` and the request helpers every test uses.
+
+use std::{process::Output, sync::Once};
+
+use broadsheet::{
+    config::{LogSettings, Settings},
+    startup::Application,
+};
+use sea_orm::{ConnectionTrait, Database};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+pub const AP: &str = "application/activity+json";
+
+static TRACING: Once = Once::new();
+
+/// A running server with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub address: String,
+    /// `127.0.0.1:PORT`: the domain part of handles.
+    pub domain: String,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+/// A database URL for one test: a SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("bs_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&base)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("broadsheet.db").display()
+        ),
+    }
+}
+
+/// Settings for a test server listening on `port`.
+pub fn test_settings(port: u16, database_url: &str) -> Settings {
+    let mut settings = Settings::load_from(&[]).expect("default settings");
+    let address = format!("http://127.0.0.1:{port}");
+    settings.public_url = address.parse().expect("url");
+    settings.bind = format!("127.0.0.1:{port}").parse().expect("addr");
+    settings.database.url = database_url.to_string();
+    settings.database.max_connections = 5;
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server after letting the test adjust its settings.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database_url = fresh_database(&dir).await;
+    spawn_on(dir, database_url, adjust).await
+}
+
+/// Starts a server on an existing database (to test restarts).
+pub async fn spawn_on(
+    dir: tempfile::TempDir,
+    database_url: String,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    TRACING.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            broadsheet::telemetry::init(&LogSettings {
+                format: broadsheet::config::LogFormat::Text,
+                filter: "debug,sqlx=warn,hyper=info".into(),
+            });
+        }
+    });
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut settings = test_settings(port, &database_url);
+    adjust(&mut settings);
+    let domain = settings.domain();
+    let address = settings
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let app = Application::build_with_listener(settings, listener)
+        .await
+        .expect("application builds");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        stopped.await.ok();
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        domain,
+        database_url,
+        client,
+        stop: Some(stop),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Stops the server and hands back its folder and database, for a restart.
+    pub async fn stop(mut self) -> (tempfile::TempDir, String) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server ran cleanly");
+        }
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().expect("tempdir"));
+        (dir, self.database_url.clone())
+    }
+
+    pub async fn get_html(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_ap(&self, path_or_url: &str) -> reqwest::Response {
+        let url = if path_or_url.starts_with("http") {
+            path_or_url.to_string()
+        } else {
+            self.url(path_or_url)
+        };
+        self.client
+            .get(url)
+            .header("Accept", AP)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_ap_json(&self, path_or_url: &str) -> serde_json::Value {
+        let response = self.get_ap(path_or_url).await;
+        assert_eq!(response.status(), 200, "GET {path_or_url}");
+        response.json().await.expect("json")
+    }
+
+    /// Runs the `broadsheet` binary against this app's database and public URL.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &self.database_url)
+            .env("BROADSHEET_PUBLIC_URL", &self.address)
+            .output()
+            .expect("run broadsheet")
+    }
+
+    /// A fresh API token, made with the CLI as an operator would.
+    pub fn token(&self) -> String {
+        let out = self.cli(&["token", "create", "tests"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("utf8")
+            .trim()
+            .to_string()
+    }
+
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token)
+    }
+
+    /// Publishes a story through the API and returns its JSON.
+    pub async fn publish(&self, token: &str, story: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .api(reqwest::Method::POST, "/stories", token)
+            .await
+            .json(&story)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            response.status(),
+            201,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+        response.json().await.expect("json")
+    }
+
+    /// How many published stories the front page's listing counts, read through NodeInfo.
+    pub async fn story_count(&self) -> u64 {
+        let info: serde_json::Value = self
+            .client
+            .get(self.url("/nodeinfo/2.1"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        info["usage"]["localPosts"].as_u64().expect("localPosts")
+    }
+}
+
+/// A story file written into a temporary folder.
+pub fn story_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write story");
+    path.display().to_string()
+}
+
+/// Parses an HTML page for selector queries.
+pub fn html(text: &str) -> scraper::Html {
+    scraper::Html::parse_document(text)
+}
+
+/// The `content` attribute of `<meta {attr}="{key}">`.
+pub fn meta(doc: &scraper::Html, attr: &str, key: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(&format!("meta[{attr}=\"{key}\"]")).expect("selector");
+    doc.select(&selector)
+        .filter_map(|e| e.value().attr("content").map(String::from))
+        .collect()
+}

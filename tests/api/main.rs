@@ -1,0 +1,14 @@
+//! The integration suite: one binary, a module per feature area. Every test starts the real
+//! server on a loopback port with a fresh database (SQLite file, or a new PostgreSQL database when
+//! `TEST_DATABASE_URL` is set).
+
+// Tests state their expectations with unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+mod actors;
+mod api;
+mod cli;
+mod discovery;
+mod helpers;
+mod pages;
+mod stories;
