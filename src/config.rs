@@ -41,7 +41,32 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub publication: PublicationSettings,
     pub web: WebSettings,
+    pub delivery: DeliverySettings,
+    pub inbox: InboxSettings,
     pub log: LogSettings,
+}
+
+/// The outgoing queue's limits and timings (see `config/default.toml` for each one's meaning).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub timeout_secs: u64,
+    pub connect_timeout_secs: u64,
+    pub retry_base_ms: u64,
+    pub retry_cap_secs: u64,
+    pub dead_after_secs: u64,
+    pub expire_after_secs: u64,
+    pub poll_ms: u64,
+    pub lease_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxSettings {
+    pub max_body_bytes: usize,
+    pub signature_window_secs: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +118,8 @@ struct RawSettings {
     database: DatabaseSettings,
     publication: PublicationSettings,
     web: WebSettings,
+    delivery: DeliverySettings,
+    inbox: InboxSettings,
     log: LogSettings,
 }
 
@@ -130,6 +157,9 @@ impl Settings {
                 raw.publication.handle
             );
         }
+        if raw.delivery.concurrency == 0 || raw.delivery.per_host == 0 {
+            bail!("delivery.concurrency and delivery.per_host must be at least 1");
+        }
         if raw.web.page_size == 0 || raw.web.page_size > 100 {
             bail!("web.page_size must be between 1 and 100");
         }
@@ -140,6 +170,8 @@ impl Settings {
             database: raw.database,
             publication: raw.publication,
             web: raw.web,
+            delivery: raw.delivery,
+            inbox: raw.inbox,
             log: raw.log,
         })
     }

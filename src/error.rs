@@ -21,6 +21,9 @@ pub enum AppError {
     /// 401: no credentials, or credentials we do not accept.
     #[error("authentication required")]
     Unauthorized,
+    /// 401: an ActivityPub request whose HTTP signature we do not accept, and why.
+    #[error("{0}")]
+    Signature(String),
     /// 404: nothing lives at this address.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -33,6 +36,9 @@ pub enum AppError {
     /// 422: the request was understood but its content is invalid; says which fields and why.
     #[error("invalid input")]
     Validation(FieldErrors),
+    /// 422: an activity we understood and will never accept (Mastodon does not retry 4xx).
+    #[error("{0}")]
+    Unprocessable(String),
     /// 500: our own fault. The cause is logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -78,11 +84,13 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::Signature(_) => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Unprocessable(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,7 +114,7 @@ impl IntoResponse for AppError {
             other => json!({ "error": other.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
+        if matches!(self, AppError::Unauthorized) {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),

@@ -1,15 +1,17 @@
-//! Building and running the application: database, actors, federation config, router, listener.
+//! Building and running the application: database, actors, federation, router, listener, and
+//! the delivery worker beside the server.
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Settings,
     domain::{actor, ids::Urls, story::sample},
+    federation::{context::Federation, delivery::DeliveryWorker, send::fanout::Fanout},
     http,
     state::AppState,
     storage,
@@ -20,6 +22,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    federation: Arc<Federation>,
 }
 
 /// Opens the database, applies migrations and creates the site's actors (and, on a first start,
@@ -31,7 +34,8 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DatabaseCon
         .await
         .context("cannot create the site's actors")?;
     if first_start && settings.publication.sample_story {
-        sample::publish_sample(&db, &Urls::new(&settings.public_url))
+        let fanout = Fanout::new(Arc::new(settings.clone()));
+        sample::publish_sample(&db, &Urls::new(&settings.public_url), &fanout)
             .await
             .context("cannot publish the sample story")?;
     }
@@ -57,12 +61,19 @@ impl Application {
                 "development mode: http ids and loopback/private peers are allowed; never use it on a public server"
             );
         }
+        // reqwest needs a process-wide rustls provider before any client is built; ring is the
+        // one already compiled in for sqlx.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let db = prepare_database(&settings).await?;
-        let router = router(AppState::new(db.clone(), settings)).await?;
+        let settings = Arc::new(settings);
+        let federation = Federation::new(db.clone(), settings.clone()).await?;
+        let state = AppState::new(db.clone(), settings.clone(), federation.clone());
+        let router = router(state, &settings).await?;
         Ok(Application {
             listener,
             router,
             db,
+            federation,
         })
     }
 
@@ -70,28 +81,30 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish and closes the
-    /// database pool cleanly.
+    /// Serves, and delivers from the queue, until `shutdown` completes. Then in-flight requests
+    /// finish, in-flight deliveries finish or go back to the queue, and the pool closes.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let address = self.listener.local_addr()?;
+        let (stop_worker, stopped) = watch::channel(false);
+        let worker = tokio::spawn(DeliveryWorker::new(self.federation.clone()).run(stopped));
         tracing::info!(%address, "listening");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("server error")?;
+            .context("server error");
+        stop_worker.send(true).ok();
+        worker.await.context("delivery worker panicked")?;
         self.db.close().await.context("closing the database")?;
+        served?;
         tracing::info!("stopped");
         Ok(())
     }
 }
 
-async fn router(state: AppState) -> anyhow::Result<axum::Router> {
-    // reqwest (inside activitypub_federation) needs a process-wide rustls provider before any
-    // client is built; ring is the one already compiled in for sqlx.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+async fn router(state: AppState, settings: &Settings) -> anyhow::Result<axum::Router> {
     let config = FederationConfig::builder()
         .domain(state.settings.domain())
         .debug(state.settings.dev)
@@ -99,7 +112,7 @@ async fn router(state: AppState) -> anyhow::Result<axum::Router> {
         .build()
         .await
         .context("invalid federation configuration")?;
-    Ok(http::router().layer(FederationMiddleware::new(config)))
+    Ok(http::router(settings).layer(FederationMiddleware::new(config)))
 }
 
 /// A future that completes on SIGINT (Ctrl-C) or SIGTERM (docker stop, systemd). The handlers

@@ -5,7 +5,11 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, domain::ids::Urls};
+use crate::{
+    config::Settings,
+    domain::ids::Urls,
+    federation::{context::Federation, send::fanout::Fanout},
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,13 +19,23 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Builds every URL we mint, from `settings.public_url`.
     pub urls: Urls,
+    /// The federation runtime: HTTP client, keys, the delivery worker's wake-up.
+    pub federation: Arc<Federation>,
+    /// Turns story changes into queued deliveries.
+    pub fanout: Arc<Fanout>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Arc<Settings>,
+        federation: Arc<Federation>,
+    ) -> Self {
         AppState {
             urls: Urls::new(&settings.public_url),
-            settings: Arc::new(settings),
+            fanout: Arc::new(Fanout::new(settings.clone())),
+            settings,
+            federation,
             db,
         }
     }
@@ -32,5 +46,10 @@ impl AppState {
             urls: &self.urls,
             settings: &self.settings,
         }
+    }
+
+    /// Wakes the delivery worker after a change that queued deliveries has committed.
+    pub fn deliveries_queued(&self) {
+        self.federation.wake.notify_one();
     }
 }

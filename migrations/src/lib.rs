@@ -8,6 +8,9 @@ mod m20261125_000002_create_stories;
 mod m20261125_000003_create_story_authors;
 mod m20261125_000004_create_api_tokens;
 mod m20261125_000005_create_story_tags;
+mod m20261125_000006_create_followers;
+mod m20261125_000007_create_delivery_queue;
+mod m20261125_000008_create_received_activities;
 
 pub struct Migrator;
 
@@ -20,6 +23,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_create_story_authors::Migration),
             Box::new(m20261125_000004_create_api_tokens::Migration),
             Box::new(m20261125_000005_create_story_tags::Migration),
+            Box::new(m20261125_000006_create_followers::Migration),
+            Box::new(m20261125_000007_create_delivery_queue::Migration),
+            Box::new(m20261125_000008_create_received_activities::Migration),
         ]
     }
 }

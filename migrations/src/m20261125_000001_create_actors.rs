@@ -26,6 +26,7 @@ impl MigrationTrait for Migration {
                     .col(string_null(Actors::SharedInbox))
                     .col(string_null(Actors::Url))
                     .col(string_null(Actors::IconUrl))
+                    .col(string_null(Actors::PublicKeyId))
                     .col(text(Actors::PublicKey))
                     .col(text_null(Actors::PrivateKey))
                     .col(boolean(Actors::Local))
@@ -34,7 +35,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // A handle (`name@domain`) names one actor; WebFinger looks actors up by it.
+        // WebFinger and mentions look actors up by handle. Not unique: Lemmy gives a user and a
+        // community the same name on one host; local names are kept unique when created.
         manager
             .create_index(
                 Index::create()
@@ -42,7 +44,16 @@ impl MigrationTrait for Migration {
                     .table(Actors::Table)
                     .col(Actors::Username)
                     .col(Actors::Domain)
-                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        // Incoming signatures name a key id; the inbox looks the signer up by it.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_actors_public_key_id")
+                    .table(Actors::Table)
+                    .col(Actors::PublicKeyId)
                     .to_owned(),
             )
             .await
@@ -70,6 +81,7 @@ pub enum Actors {
     SharedInbox,
     Url,
     IconUrl,
+    PublicKeyId,
     PublicKey,
     PrivateKey,
     Local,

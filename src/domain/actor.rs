@@ -182,6 +182,28 @@ pub async fn find_by_username(
         .transpose()
 }
 
+/// A local actor by row id (the delivery worker loads signers this way).
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<LocalActor>, AppError> {
+    match actors::find_by_id(db, id).await? {
+        Some(m) if m.local => Ok(Some(LocalActor::from_model(m)?)),
+        _ => Ok(None),
+    }
+}
+
+/// A local actor by its ActivityPub id (the object of a Follow).
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<LocalActor>, AppError> {
+    match actors::find_by_ap_id(db, ap_id).await? {
+        Some(m) if m.local => Ok(Some(LocalActor::from_model(m)?)),
+        _ => Ok(None),
+    }
+}
+
 pub async fn list_authors(db: &impl ConnectionTrait) -> Result<Vec<LocalActor>, AppError> {
     actors::list_by_role(db, Role::Author.as_str())
         .await?
@@ -239,6 +261,7 @@ pub async fn create(
         name: Set(spec.name),
         summary: Set(spec.summary),
         icon_url: Set(spec.icon_url.map(String::from)),
+        public_key_id: Set(Some(urls.key_id(&spec.ap_id).to_string())),
         public_key: Set(keys.public_pem),
         private_key: Set(Some(keys.private_pem)),
         local: Set(true),

@@ -2,8 +2,10 @@
 //! `federation`.
 
 pub mod actor;
+pub mod follow;
 pub mod ids;
 pub mod page;
+pub mod remote;
 pub mod story;
 pub mod text;
 pub mod token;

@@ -1,8 +1,16 @@
-//! Federation: the ActivityPub wire format ([`protocol`]) and the conversions from domain types
-//! to it ([`objects`]).
+//! Federation: the ActivityPub wire format ([`protocol`]), conversions from domain types
+//! ([`objects`]), the inbox, signatures, and the persistent delivery queue ([`send`], [`delivery`]).
 
+pub mod client;
+pub mod context;
+pub mod delivery;
+pub mod guard;
+pub mod inbox;
 pub mod objects;
 pub mod protocol;
+pub mod remote;
+pub mod send;
+pub mod signatures;
 
 /// The media type of ActivityPub documents we serve.
 pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";

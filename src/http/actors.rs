@@ -22,6 +22,7 @@ use super::{
 use crate::{
     domain::{
         actor::{self, LocalActor, Role},
+        follow,
         page::PageRequest,
         story,
     },
@@ -153,18 +154,34 @@ async fn outbox(
     Ok(ActivityJson(body).into_response())
 }
 
-/// Nobody follows anyone yet: following arrives with the inbox. The collection exists from the
-/// start because every actor document links it.
+/// Who follows an actor, paged, with the total Mastodon shows on the profile.
 async fn followers(
     data: Data<AppState>,
     Path(username): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let actor = find(&data, &username).await?;
     let id = data.urls.followers(&actor.username);
-    Ok(ActivityJson(OrderedCollection::inline(
+    let total = follow::count(&data.db, actor.id).await?;
+    let Some(number) = q.page else {
+        return Ok(
+            ActivityJson(OrderedCollection::paged(id, total, Some(context::plain())))
+                .into_response(),
+        );
+    };
+    let request = q.request(&data);
+    let items = follow::page(&data.db, actor.id, request.offset(), request.size)
+        .await?
+        .into_iter()
+        .map(|f| Value::String(f.ap_id.to_string()))
+        .collect();
+    let pages = total.div_ceil(request.size).max(1);
+    Ok(ActivityJson(OrderedCollectionPage::new(
         id,
-        Vec::new(),
-        Some(context::plain()),
+        number.max(1),
+        pages,
+        total,
+        items,
     ))
     .into_response())
 }

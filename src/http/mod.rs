@@ -4,6 +4,7 @@ pub mod actors;
 pub mod api;
 pub mod assets;
 pub mod feed;
+pub mod inbox;
 pub mod negotiate;
 pub mod pages;
 pub mod stories;
@@ -17,8 +18,9 @@ use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
 
 /// The whole application's routes. State arrives through the federation middleware the caller
 /// layers on top (`Data<AppState>`).
-pub fn router() -> Router {
+pub fn router(settings: &crate::config::Settings) -> Router {
     Router::new()
+        .merge(inbox::router(settings))
         .merge(pages::router())
         .merge(stories::router())
         .merge(actors::router())

@@ -60,3 +60,63 @@ pub async fn list_by_role(
         .all(db)
         .await
 }
+
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<actor::Model>, DbErr> {
+    actor::Entity::find()
+        .filter(actor::Column::ApId.eq(ap_id))
+        .one(db)
+        .await
+}
+
+pub async fn find_by_key_id(
+    db: &impl ConnectionTrait,
+    key_id: &str,
+) -> Result<Option<actor::Model>, DbErr> {
+    actor::Entity::find()
+        .filter(actor::Column::PublicKeyId.eq(key_id))
+        .one(db)
+        .await
+}
+
+/// Inserts a remote actor or refreshes the one with the same id; returns the stored row.
+pub async fn upsert_remote(
+    db: &impl ConnectionTrait,
+    model: actor::ActiveModel,
+) -> Result<actor::Model, DbErr> {
+    let ap_id = match &model.ap_id {
+        sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => id.clone(),
+        sea_orm::ActiveValue::NotSet => {
+            return Err(DbErr::Custom("remote actor without id".into()));
+        }
+    };
+    actor::Entity::insert(model)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(actor::Column::ApId)
+                .update_columns([
+                    actor::Column::Kind,
+                    actor::Column::Username,
+                    actor::Column::Name,
+                    actor::Column::Summary,
+                    actor::Column::Inbox,
+                    actor::Column::SharedInbox,
+                    actor::Column::Url,
+                    actor::Column::IconUrl,
+                    actor::Column::PublicKeyId,
+                    actor::Column::PublicKey,
+                    actor::Column::LastRefreshedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    find_by_ap_id(db, &ap_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("actor {ap_id} after upsert")))
+}
+
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<actor::Model>, DbErr> {
+    actor::Entity::find_by_id(id).one(db).await
+}

@@ -3,7 +3,10 @@
 
 pub mod actors;
 pub mod api_tokens;
+pub mod deliveries;
 pub mod entities;
+pub mod followers;
+pub mod received_activities;
 pub mod stories;
 
 use std::{path::Path, time::Duration};

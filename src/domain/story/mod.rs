@@ -2,6 +2,7 @@
 
 mod authors;
 pub mod draft;
+mod events;
 pub mod front_matter;
 pub mod markdown;
 pub mod sample;
@@ -16,6 +17,7 @@ use sea_orm::ConnectionTrait;
 use url::Url;
 
 pub use draft::{StoryDraft, StoryImage, StoryInput};
+pub use events::StoryEvents;
 pub use write::{delete, publish, update};
 
 use super::{

@@ -3,7 +3,7 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::{front_matter, publish};
+use super::{StoryEvents, front_matter, publish};
 use crate::{domain::ids::Urls, error::AppError};
 
 pub const SAMPLE: &str = r#"---
@@ -44,8 +44,12 @@ You can delete this story once your first real one is out.
 "#;
 
 /// Publishes the sample story.
-pub async fn publish_sample(db: &DatabaseConnection, urls: &Urls) -> Result<(), AppError> {
+pub async fn publish_sample(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    events: &dyn StoryEvents,
+) -> Result<(), AppError> {
     let draft = front_matter::parse(SAMPLE)?.validate(&urls.root())?;
-    publish(db, urls, draft).await?;
+    publish(db, urls, draft, events).await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use super::{Story, StoryDraft, authors, find_by_slug, slug};
+use super::{Story, StoryDraft, StoryEvents, authors, find_by_slug, slug};
 use crate::{
     domain::ids::Urls,
     error::{AppError, FieldErrors},
@@ -17,6 +17,7 @@ pub async fn publish(
     db: &DatabaseConnection,
     urls: &Urls,
     draft: StoryDraft,
+    events: &dyn StoryEvents,
 ) -> Result<Story, AppError> {
     let keys = authors::prepare_keys(db, &draft.authors).await?;
     let txn = db.begin().await?;
@@ -43,20 +44,23 @@ pub async fn publish(
     let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
     stories::set_authors(&txn, stored.id, &author_ids).await?;
     stories::set_tags(&txn, stored.id, &draft.tags).await?;
+    let story = find_by_slug(&txn, &slug)
+        .await?
+        .ok_or(AppError::NotFound("story"))?;
+    events.published(&txn, &story).await?;
     txn.commit().await?;
     tracing::info!(slug = %slug, "story published");
-    find_by_slug(db, &slug)
-        .await?
-        .ok_or(AppError::NotFound("story"))
+    Ok(story)
 }
 
 /// Replaces a live story's content. The slug (its URL and id) never changes.
-#[tracing::instrument(skip(db, urls, draft))]
+#[tracing::instrument(skip(db, urls, draft, events))]
 pub async fn update(
     db: &DatabaseConnection,
     urls: &Urls,
     slug: &str,
     draft: StoryDraft,
+    events: &dyn StoryEvents,
 ) -> Result<Story, AppError> {
     let existing = live(db, slug).await?;
     if draft.slug.as_deref().is_some_and(|s| s != slug) {
@@ -85,20 +89,29 @@ pub async fn update(
     let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
     stories::set_authors(&txn, existing.id, &author_ids).await?;
     stories::set_tags(&txn, existing.id, &draft.tags).await?;
+    let story = find_by_slug(&txn, slug)
+        .await?
+        .ok_or(AppError::NotFound("story"))?;
+    events.updated(&txn, &story).await?;
     txn.commit().await?;
     tracing::info!("story updated");
-    find_by_slug(db, slug)
-        .await?
-        .ok_or(AppError::NotFound("story"))
+    Ok(story)
 }
 
 /// Deletes a story. It keeps answering, with 410 Gone and a Tombstone, so servers drop their copy.
-#[tracing::instrument(skip(db))]
-pub async fn delete(db: &DatabaseConnection, slug: &str) -> Result<Story, AppError> {
+#[tracing::instrument(skip(db, events))]
+pub async fn delete(
+    db: &DatabaseConnection,
+    slug: &str,
+    events: &dyn StoryEvents,
+) -> Result<Story, AppError> {
     let mut existing = live(db, slug).await?;
     let now = Utc::now();
-    stories::mark_deleted(db, existing.id, now).await?;
+    let txn = db.begin().await?;
+    stories::mark_deleted(&txn, existing.id, now).await?;
     existing.deleted_at = Some(now);
+    events.deleted(&txn, &existing).await?;
+    txn.commit().await?;
     tracing::info!("story deleted");
     Ok(existing)
 }

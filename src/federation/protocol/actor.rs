@@ -48,3 +48,36 @@ pub struct PublicKey {
     pub owner: Url,
     pub public_key_pem: String,
 }
+
+/// Another server's actor document, read leniently: only what we need is required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteActor {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: Option<String>,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub inbox: Url,
+    pub endpoints: Option<RemoteEndpoints>,
+    /// An object, or (rarely) a list of them.
+    pub public_key: Value,
+    pub icon: Option<Value>,
+    pub url: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteEndpoints {
+    pub shared_inbox: Option<Url>,
+}
+
+/// A key document, which some servers serve at the key id instead of the whole actor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyDocument {
+    pub id: Url,
+    pub owner: Url,
+    pub public_key_pem: String,
+}

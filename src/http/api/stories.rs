@@ -111,7 +111,8 @@ async fn create(
     ApiJson(input): ApiJson<StoryInput>,
 ) -> Result<Response, AppError> {
     let draft = input.validate(&data.urls.root())?;
-    let story = story::publish(&data.db, &data.urls, draft).await?;
+    let story = story::publish(&data.db, &data.urls, draft, data.fanout.as_ref()).await?;
+    data.deliveries_queued();
     let location = story.ap_id.to_string();
     let body = StoryResource::new(story, &data.settings.domain());
     Ok((
@@ -143,7 +144,8 @@ async fn update(
     ApiJson(input): ApiJson<StoryInput>,
 ) -> Result<Json<StoryResource>, AppError> {
     let draft = input.validate(&data.urls.root())?;
-    let story = story::update(&data.db, &data.urls, &slug, draft).await?;
+    let story = story::update(&data.db, &data.urls, &slug, draft, data.fanout.as_ref()).await?;
+    data.deliveries_queued();
     Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }
 
@@ -152,6 +154,7 @@ async fn delete(
     data: Data<AppState>,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    story::delete(&data.db, &slug).await?;
+    story::delete(&data.db, &slug, data.fanout.as_ref()).await?;
+    data.deliveries_queued();
     Ok(StatusCode::NO_CONTENT)
 }

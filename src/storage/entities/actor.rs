@@ -18,6 +18,7 @@ pub struct Model {
     pub shared_inbox: Option<String>,
     pub url: Option<String>,
     pub icon_url: Option<String>,
+    pub public_key_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub public_key: String,
     #[sea_orm(column_type = "Text", nullable)]

@@ -2,6 +2,11 @@
 
 pub mod actor;
 pub mod api_token;
+pub mod delivery;
+pub mod follower;
+pub mod host;
+pub mod outgoing_activity;
+pub mod received_activity;
 pub mod story;
 pub mod story_author;
 pub mod story_tag;

@@ -1,10 +1,12 @@
 //! The `broadsheet` command line. Commands that answer print only their answer on stdout
 //! (scripts read it); errors and logs go to stderr, and failures exit non-zero.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+mod admin;
 
 use crate::{
     config::Settings,
@@ -15,6 +17,7 @@ use crate::{
         token,
     },
     error::AppError,
+    federation::send::fanout::Fanout,
     startup::{self, Application},
     storage::stories::Listing,
     telemetry,
@@ -44,6 +47,13 @@ enum Command {
         #[command(subcommand)]
         command: StoriesCommand,
     },
+    /// List or remove followers of the publication or an author.
+    Followers {
+        #[command(subcommand)]
+        command: FollowersCommand,
+    },
+    /// The delivery queue: pending, delivered and failed deliveries, failing and dead hosts.
+    Deliveries,
     /// Manage API bearer tokens.
     Token {
         #[command(subcommand)]
@@ -57,6 +67,23 @@ enum StoriesCommand {
     List,
     /// Delete a story; its URL answers 410 Gone from then on.
     Delete { slug: String },
+}
+
+#[derive(Subcommand)]
+enum FollowersCommand {
+    /// Followers' actor ids and handles, oldest first.
+    List {
+        /// The followed actor's username (default: the publication).
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Remove a follower and send their server a Reject.
+    Remove {
+        /// The follower's actor id (URL).
+        follower: String,
+        #[arg(long)]
+        actor: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -110,6 +137,8 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Publish { path } => publish(&settings, &path).await,
         Command::Stories { command } => stories(&settings, command).await,
+        Command::Followers { command } => admin::followers(&settings, command).await,
+        Command::Deliveries => admin::deliveries(&settings).await,
         Command::Token {
             command: TokenCommand::Create { name },
         } => {
@@ -127,7 +156,8 @@ async fn publish(settings: &Settings, path: &PathBuf) -> anyhow::Result<()> {
     let urls = Urls::new(&settings.public_url);
     let draft = front_matter::parse(&text)?.validate(&urls.root())?;
     let db = startup::prepare_database(settings).await?;
-    let story = story::publish(&db, &urls, draft).await?;
+    let fanout = Fanout::new(Arc::new(settings.clone()));
+    let story = story::publish(&db, &urls, draft, &fanout).await?;
     db.close().await?;
     println!("{}", story.ap_id);
     Ok(())
@@ -156,10 +186,15 @@ async fn stories(settings: &Settings, command: StoriesCommand) -> anyhow::Result
             }
         }
         StoriesCommand::Delete { slug } => {
-            story::delete(&db, &slug).await.map_err(|e| match e {
-                AppError::NotFound(_) => anyhow::anyhow!("no published story with slug `{slug}`"),
-                other => other.into(),
-            })?;
+            let fanout = Fanout::new(Arc::new(settings.clone()));
+            story::delete(&db, &slug, &fanout)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound(_) => {
+                        anyhow::anyhow!("no published story with slug `{slug}`")
+                    }
+                    other => other.into(),
+                })?;
             eprintln!("deleted {slug}");
         }
     }

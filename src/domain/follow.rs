@@ -1,0 +1,105 @@
+//! Following: who follows our actors, and where their servers take deliveries.
+
+use std::collections::BTreeMap;
+
+use sea_orm::ConnectionTrait;
+use url::Url;
+
+use super::remote::RemoteActor;
+use crate::{
+    config::host_with_port,
+    error::AppError,
+    storage::{entities::follower, followers},
+};
+
+/// Records a follow. Following twice is the same as following once.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    follower: &RemoteActor,
+    follow_id: &str,
+) -> Result<(), AppError> {
+    followers::upsert(db, actor_id, follower.id, follow_id).await?;
+    Ok(())
+}
+
+/// Removes a follow; returns the stored edge (with its Follow id) if there was one.
+pub async fn remove(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    follower_id: i64,
+) -> Result<Option<follower::Model>, AppError> {
+    let edge = followers::find(db, actor_id, follower_id).await?;
+    if edge.is_some() {
+        followers::delete(db, actor_id, follower_id).await?;
+    }
+    Ok(edge)
+}
+
+pub async fn count(db: &impl ConnectionTrait, actor_id: i64) -> Result<u64, AppError> {
+    Ok(followers::count(db, actor_id).await?)
+}
+
+/// A page of an actor's followers.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<RemoteActor>, AppError> {
+    followers::page(db, actor_id, offset, limit)
+        .await?
+        .into_iter()
+        .map(RemoteActor::from_model)
+        .collect()
+}
+
+/// One delivery target: an inbox and the host it lives on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    pub inbox: Url,
+    pub host: String,
+}
+
+/// The inboxes that reach every follower of `actor_ids`, each once: followers on one server
+/// share its shared inbox, and a server following several of our actors is listed once.
+pub async fn targets(
+    db: &impl ConnectionTrait,
+    actor_ids: &[i64],
+) -> Result<Vec<Target>, AppError> {
+    let mut inboxes: BTreeMap<String, Target> = BTreeMap::new();
+    for (_, model) in followers::of_actors(db, actor_ids).await? {
+        let actor = RemoteActor::from_model(model)?;
+        let inbox = actor.delivery_inbox().clone();
+        inboxes.entry(inbox.to_string()).or_insert_with(|| Target {
+            host: host_with_port(&inbox),
+            inbox,
+        });
+    }
+    Ok(inboxes.into_values().collect())
+}
+
+/// The follow of `actor_id` by the remote actor `follower_ap_id`, if there is one.
+pub async fn find_follower(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    follower_ap_id: &str,
+) -> Result<Option<(follower::Model, RemoteActor)>, AppError> {
+    let Some(follower) = super::remote::find_by_ap_id(db, follower_ap_id).await? else {
+        return Ok(None);
+    };
+    Ok(followers::find(db, actor_id, follower.id)
+        .await?
+        .map(|edge| (edge, follower)))
+}
+
+/// Which of our actors the Follow `follow_id` of `follower_id` was for, if it still stands.
+pub async fn followed_by_follow(
+    db: &impl ConnectionTrait,
+    follower_id: i64,
+    follow_id: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(followers::find_by_follow(db, follower_id, follow_id)
+        .await?
+        .map(|e| e.actor_id))
+}

@@ -1,0 +1,125 @@
+//! Actors on other servers: followers now, repliers later. Stored in `actors` with `local = false`.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
+use url::Url;
+
+use crate::{
+    config::host_with_port,
+    error::AppError,
+    storage::{actors, entities::actor},
+};
+
+/// What we keep of a remote actor.
+#[derive(Debug, Clone)]
+pub struct RemoteActor {
+    pub id: i64,
+    pub ap_id: Url,
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub name: String,
+    pub inbox: Url,
+    pub shared_inbox: Option<Url>,
+    pub url: Option<Url>,
+    pub icon_url: Option<Url>,
+    pub public_key_id: Option<String>,
+    pub public_key_pem: String,
+    pub last_refreshed_at: DateTime<Utc>,
+}
+
+impl RemoteActor {
+    pub fn from_model(m: actor::Model) -> Result<Self, AppError> {
+        Ok(RemoteActor {
+            id: m.id,
+            ap_id: m.ap_id.parse().context("stored actor id is not a URL")?,
+            kind: m.kind,
+            username: m.username,
+            domain: m.domain,
+            name: m.name,
+            inbox: m.inbox.parse().context("stored inbox is not a URL")?,
+            shared_inbox: m.shared_inbox.and_then(|u| u.parse().ok()),
+            url: m.url.and_then(|u| u.parse().ok()),
+            icon_url: m.icon_url.and_then(|u| u.parse().ok()),
+            public_key_id: m.public_key_id,
+            public_key_pem: m.public_key,
+            last_refreshed_at: m.last_refreshed_at,
+        })
+    }
+
+    /// `@user@host`, as people write it.
+    pub fn handle(&self) -> String {
+        format!("@{}@{}", self.username, self.domain)
+    }
+
+    /// Where to deliver to this actor: the shared inbox when it has one, so one request serves
+    /// everyone on its server.
+    pub fn delivery_inbox(&self) -> &Url {
+        self.shared_inbox.as_ref().unwrap_or(&self.inbox)
+    }
+}
+
+/// A remote actor as read from its document, validated by the federation layer.
+pub struct RemoteActorData {
+    pub ap_id: Url,
+    pub kind: String,
+    pub username: String,
+    pub name: String,
+    pub summary: String,
+    pub inbox: Url,
+    pub shared_inbox: Option<Url>,
+    pub url: Option<Url>,
+    pub icon_url: Option<Url>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+}
+
+/// Stores or refreshes a remote actor.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    data: RemoteActorData,
+) -> Result<RemoteActor, AppError> {
+    let now = Utc::now();
+    let model = actor::ActiveModel {
+        ap_id: Set(data.ap_id.to_string()),
+        role: Set("remote".to_string()),
+        kind: Set(data.kind),
+        domain: Set(host_with_port(&data.ap_id)),
+        username: Set(data.username),
+        name: Set(data.name),
+        summary: Set(data.summary),
+        inbox: Set(data.inbox.to_string()),
+        shared_inbox: Set(data.shared_inbox.map(String::from)),
+        url: Set(data.url.map(String::from)),
+        icon_url: Set(data.icon_url.map(String::from)),
+        public_key_id: Set(Some(data.public_key_id)),
+        public_key: Set(data.public_key_pem),
+        private_key: Set(None),
+        local: Set(false),
+        published_at: Set(now),
+        last_refreshed_at: Set(now),
+        ..Default::default()
+    };
+    RemoteActor::from_model(actors::upsert_remote(db, model).await?)
+}
+
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<RemoteActor>, AppError> {
+    match actors::find_by_ap_id(db, ap_id).await? {
+        Some(m) if !m.local => Ok(Some(RemoteActor::from_model(m)?)),
+        _ => Ok(None),
+    }
+}
+
+pub async fn find_by_key_id(
+    db: &impl ConnectionTrait,
+    key_id: &str,
+) -> Result<Option<RemoteActor>, AppError> {
+    match actors::find_by_key_id(db, key_id).await? {
+        Some(m) if !m.local => Ok(Some(RemoteActor::from_model(m)?)),
+        _ => Ok(None),
+    }
+}

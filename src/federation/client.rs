@@ -1,0 +1,203 @@
+//! The one HTTP client for everything we send: deliveries and signed fetches. Short timeouts,
+//! pooled connections, the address guard on every connection and redirect.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::http::{HeaderValue, header};
+use chrono::Utc;
+use serde_json::Value;
+use url::Url;
+
+use super::{
+    guard,
+    signatures::{cavage, keys::SigningKey},
+};
+use crate::config::{Settings, host_with_port};
+
+/// Accept header for ActivityPub fetches: both spellings, as Mastodon sends them.
+pub const ACCEPT_ACTIVITY: &str = "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+
+/// Documents larger than this are refused: no actor or note needs it.
+const MAX_DOCUMENT: usize = 1024 * 1024;
+
+/// Who signs a request: the key id other servers fetch, and our private key.
+pub struct Signer {
+    pub key_id: String,
+    pub key: SigningKey,
+}
+
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    dev: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("{url} answered {status}")]
+    Status { url: String, status: u16 },
+    #[error("{0}")]
+    Network(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl FetchError {
+    /// The object is gone for good (404/410), as opposed to unreachable for now.
+    pub fn is_gone(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Status {
+                status: 404 | 410,
+                ..
+            }
+        )
+    }
+}
+
+impl HttpClient {
+    pub fn new(
+        settings: &Settings,
+        timeout: Duration,
+        connect_timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let dev = settings.dev;
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 3 {
+                attempt.error("too many redirects")
+            } else if let Err(reason) = guard::check_url(attempt.url(), dev) {
+                attempt.error(reason)
+            } else {
+                attempt.follow()
+            }
+        });
+        let inner = reqwest::Client::builder()
+            .user_agent(format!(
+                "Broadsheet/{} (+{})",
+                env!("CARGO_PKG_VERSION"),
+                settings.public_url
+            ))
+            .dns_resolver(guard::resolver(dev))
+            .redirect(redirects)
+            .timeout(timeout)
+            .connect_timeout(connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(8)
+            .build()
+            .context("cannot build the HTTP client")?;
+        Ok(HttpClient { inner, dev })
+    }
+
+    pub fn check(&self, url: &Url) -> Result<(), FetchError> {
+        guard::check_url(url, self.dev).map_err(FetchError::Refused)
+    }
+
+    /// POSTs an activity, signed by `signer` at this moment. Returns the status code.
+    pub async fn post_activity(
+        &self,
+        inbox: &Url,
+        body: &str,
+        signer: &Signer,
+    ) -> Result<u16, FetchError> {
+        self.check(inbox)?;
+        let date = cavage::http_date(Utc::now());
+        let digest = super::signatures::digest::digest_header(body.as_bytes());
+        let host = host_with_port(inbox);
+        let target = path_and_query(inbox);
+        let signature = cavage::sign(
+            "POST",
+            &target,
+            &host,
+            &date,
+            Some(&digest),
+            &signer.key_id,
+            &signer.key,
+        )
+        .map_err(|e| FetchError::Invalid(e.to_string()))?;
+        let response = self
+            .inner
+            .post(inbox.clone())
+            .header(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(super::ACTIVITY_JSON),
+            )
+            .header(header::DATE, date)
+            .header("digest", digest)
+            .header("signature", signature)
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        Ok(response.status().as_u16())
+    }
+
+    /// GETs an ActivityPub document, signed by `signer` (servers with authorized fetch refuse
+    /// unsigned requests).
+    pub async fn get_json(&self, url: &Url, signer: &Signer) -> Result<Value, FetchError> {
+        self.check(url)?;
+        let date = cavage::http_date(Utc::now());
+        let signature = cavage::sign(
+            "GET",
+            &path_and_query(url),
+            &host_with_port(url),
+            &date,
+            None,
+            &signer.key_id,
+            &signer.key,
+        )
+        .map_err(|e| FetchError::Invalid(e.to_string()))?;
+        let mut response = self
+            .inner
+            .get(url.clone())
+            .header(header::ACCEPT, ACCEPT_ACTIVITY)
+            .header(header::DATE, date)
+            .header("signature", signature)
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status,
+            });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?
+        {
+            if body.len() + chunk.len() > MAX_DOCUMENT {
+                return Err(FetchError::Invalid(format!(
+                    "{url} is larger than {MAX_DOCUMENT} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        serde_json::from_slice(&body)
+            .map_err(|e| FetchError::Invalid(format!("{url} is not JSON: {e}")))
+    }
+}
+
+fn path_and_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// reqwest's Display hides the cause ("error sending request"); the chain says what happened.
+fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

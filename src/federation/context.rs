@@ -1,0 +1,105 @@
+//! The federation runtime shared by the inbox, fetches and the delivery worker: the HTTP client,
+//! parsed keys (parsing a PEM costs more than a signature, so each is parsed once), and the
+//! signal that wakes the delivery worker.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use super::{
+    client::{HttpClient, Signer},
+    signatures::keys::{SigningKey, VerifyingKey},
+};
+use crate::{config::Settings, domain::actor};
+
+/// Remote keys kept in memory; past this the cache starts over (keys are in the database too).
+const MAX_CACHED_KEYS: usize = 50_000;
+
+pub struct Federation {
+    pub client: HttpClient,
+    pub settings: Arc<Settings>,
+    pub db: DatabaseConnection,
+    /// Signs every outgoing GET, so servers with authorized fetch answer us.
+    pub instance: Arc<Signer>,
+    /// Private keys of our actors by row id, parsed on first use.
+    signers: Mutex<HashMap<i64, Arc<Signer>>>,
+    /// Remote public keys by key id, parsed on first use.
+    keys: Mutex<HashMap<String, (String, VerifyingKey)>>,
+    /// Notified when deliveries are queued or finish, so the worker need not wait for its poll.
+    pub wake: Notify,
+}
+
+impl Federation {
+    pub async fn new(db: DatabaseConnection, settings: Arc<Settings>) -> anyhow::Result<Arc<Self>> {
+        let instance = actor::instance_actor(&db).await?;
+        let urls = crate::domain::ids::Urls::new(&settings.public_url);
+        let delivery = &settings.delivery;
+        let client = HttpClient::new(
+            &settings,
+            Duration::from_secs(delivery.timeout_secs),
+            Duration::from_secs(delivery.connect_timeout_secs),
+        )?;
+        let signer = Signer {
+            key_id: urls.key_id(&instance.ap_id).to_string(),
+            key: SigningKey::from_pem(&instance.private_key_pem).context("instance actor key")?,
+        };
+        Ok(Arc::new(Federation {
+            client,
+            settings,
+            db,
+            instance: Arc::new(signer),
+            signers: Mutex::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+        }))
+    }
+
+    /// The signer for local actor `actor_id`.
+    pub async fn signer(&self, actor_id: i64) -> anyhow::Result<Arc<Signer>> {
+        if let Some(found) = self
+            .signers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&actor_id).cloned())
+        {
+            return Ok(found);
+        }
+        let actor = actor::find_by_id(&self.db, actor_id)
+            .await?
+            .with_context(|| format!("no local actor {actor_id} to sign with"))?;
+        let urls = crate::domain::ids::Urls::new(&self.settings.public_url);
+        let signer = Arc::new(Signer {
+            key_id: urls.key_id(&actor.ap_id).to_string(),
+            key: SigningKey::from_pem(&actor.private_key_pem)?,
+        });
+        if let Ok(mut map) = self.signers.lock() {
+            map.insert(actor_id, signer.clone());
+        }
+        Ok(signer)
+    }
+
+    /// The parsed form of `pem`, cached under `key_id` (re-parsed when the PEM changed).
+    pub fn verifying_key(&self, key_id: &str, pem: &str) -> anyhow::Result<VerifyingKey> {
+        if let Ok(map) = self.keys.lock() {
+            if let Some((cached_pem, key)) = map.get(key_id) {
+                if cached_pem == pem {
+                    return Ok(key.clone());
+                }
+            }
+        }
+        let key = VerifyingKey::from_pem(pem)?;
+        if let Ok(mut map) = self.keys.lock() {
+            if map.len() >= MAX_CACHED_KEYS {
+                map.clear();
+            }
+            map.insert(key_id.to_string(), (pem.to_string(), key.clone()));
+        }
+        Ok(key)
+    }
+}

@@ -1,0 +1,119 @@
+//! The inbox: accepts only what is proven. Every request is verified (signature, digest, date,
+//! signer = actor, one host for actor and activity), deduplicated by activity id, then handed
+//! to the handler for its type.
+
+mod follow;
+mod verify;
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::context::Federation;
+use crate::{
+    config::host_with_port,
+    domain::remote::RemoteActor,
+    error::AppError,
+    storage::{deliveries, received_activities},
+};
+
+/// What became of an accepted request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    Processed,
+    /// Seen before: acknowledged, not acted on again.
+    Duplicate,
+    /// Understood but nothing we act on (yet).
+    Ignored,
+}
+
+/// The request as the inbox needs it.
+pub struct InboxRequest<'a> {
+    pub path_and_query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Received, AppError> {
+    let activity: Value = serde_json::from_slice(request.body)
+        .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
+    let envelope = Envelope::read(&activity)?;
+    let signer = verify::verify(fed, &request).await?;
+    if signer.ap_id.as_str() != envelope.actor {
+        return Err(AppError::Signature(format!(
+            "signed by {} but the activity's actor is {}",
+            signer.ap_id, envelope.actor
+        )));
+    }
+    // A host that writes to us is alive: deliveries waiting for it resume.
+    if deliveries::revive_host(&fed.db, &host_with_port(&signer.ap_id)).await? {
+        tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");
+        fed.wake.notify_one();
+    }
+    if !received_activities::first_seen(&fed.db, envelope.id).await? {
+        return Ok(Received::Duplicate);
+    }
+    dispatch(fed, &activity, &envelope, &signer).await
+}
+
+async fn dispatch(
+    fed: &Federation,
+    activity: &Value,
+    envelope: &Envelope<'_>,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    match envelope.kind {
+        "Follow" => follow::follow(fed, activity, signer).await,
+        "Undo" if object_type(activity) == Some("Follow") || activity["object"].is_string() => {
+            follow::undo(fed, activity, signer).await
+        }
+        kind => {
+            tracing::debug!(kind, id = envelope.id, "activity ignored");
+            Ok(Received::Ignored)
+        }
+    }
+}
+
+/// The fields every activity must have, checked before anything else.
+struct Envelope<'a> {
+    id: &'a str,
+    kind: &'a str,
+    actor: &'a str,
+}
+
+impl<'a> Envelope<'a> {
+    fn read(activity: &'a Value) -> Result<Self, AppError> {
+        let id = activity["id"]
+            .as_str()
+            .ok_or_else(|| AppError::BadRequest("the activity has no id".into()))?;
+        let kind = activity["type"]
+            .as_str()
+            .ok_or_else(|| AppError::BadRequest("the activity has no type".into()))?;
+        let actor = id_of(&activity["actor"])
+            .ok_or_else(|| AppError::BadRequest("the activity has no actor".into()))?;
+        let (id_url, actor_url) = match (url::Url::parse(id), url::Url::parse(actor)) {
+            (Ok(i), Ok(a)) => (i, a),
+            _ => {
+                return Err(AppError::BadRequest(
+                    "the activity's id and actor must be URLs".into(),
+                ));
+            }
+        };
+        if host_with_port(&id_url) != host_with_port(&actor_url) {
+            return Err(AppError::Unprocessable(
+                "the activity's id and actor are on different hosts".into(),
+            ));
+        }
+        Ok(Envelope { id, kind, actor })
+    }
+}
+
+/// An id given as a string or as an object with an `id`.
+pub fn id_of(value: &Value) -> Option<&str> {
+    value
+        .as_str()
+        .or_else(|| value.get("id").and_then(Value::as_str))
+}
+
+fn object_type(activity: &Value) -> Option<&str> {
+    activity["object"].get("type").and_then(Value::as_str)
+}

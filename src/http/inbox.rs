@@ -1,0 +1,73 @@
+//! `POST /inbox` (shared) and `POST /@{name}/inbox`. Answers 202 once the request is proven and
+//! stored; 401 for signatures we do not accept; 4xx for what will never be accepted.
+
+use activitypub_federation::config::Data;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Path},
+    http::{HeaderMap, StatusCode, Uri},
+    routing::post,
+};
+
+use crate::{
+    config::Settings,
+    domain::actor,
+    error::AppError,
+    federation::inbox::{self, InboxRequest},
+    state::AppState,
+};
+
+pub fn router(settings: &Settings) -> Router {
+    Router::new()
+        .route("/inbox", post(shared))
+        .route("/@{username}/inbox", post(personal))
+        .layer(DefaultBodyLimit::max(settings.inbox.max_body_bytes))
+}
+
+async fn shared(
+    data: Data<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    receive(&data, &uri, &headers, &body).await
+}
+
+async fn personal(
+    data: Data<AppState>,
+    Path(username): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    if actor::find_by_username(&data.db, &username)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound("actor"));
+    }
+    receive(&data, &uri, &headers, &body).await
+}
+
+async fn receive(
+    data: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<StatusCode, AppError> {
+    let path_and_query = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    let request = InboxRequest {
+        path_and_query,
+        headers,
+        body,
+    };
+    let outcome = inbox::receive(&data.federation, request).await;
+    if let Err(err) = &outcome {
+        if err.status().is_client_error() {
+            tracing::info!(status = %err.status(), reason = %err, "inbox request refused");
+        }
+    }
+    outcome?;
+    Ok(StatusCode::ACCEPTED)
+}

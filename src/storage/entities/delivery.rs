@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "deliveries")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub activity_id: i64,
+    pub inbox: String,
+    /// `host[:port]` of the inbox: the unit of concurrency limits and of health.
+    pub host: String,
+    /// `pending`, `delivered`, `failed` (final) or `expired`.
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    /// While set and in the future, one worker owns the row.
+    pub locked_until: Option<DateTimeUtc>,
+    pub lease_token: Option<String>,
+    pub last_status: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub delivered_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,23 @@
+//! Queries on `received_activities`.
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+
+use super::entities::received_activity;
+
+/// Records an activity id; false when it was already there (a replay or a re-delivery).
+pub async fn first_seen(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, DbErr> {
+    let row = received_activity::ActiveModel {
+        ap_id: Set(ap_id.to_string()),
+        received_at: Set(Utc::now()),
+    };
+    let inserted = received_activity::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(received_activity::Column::ApId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted > 0)
+}
