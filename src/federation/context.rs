@@ -86,12 +86,11 @@ impl Federation {
 
     /// The parsed form of `pem`, cached under `key_id` (re-parsed when the PEM changed).
     pub fn verifying_key(&self, key_id: &str, pem: &str) -> anyhow::Result<VerifyingKey> {
-        if let Ok(map) = self.keys.lock() {
-            if let Some((cached_pem, key)) = map.get(key_id) {
-                if cached_pem == pem {
-                    return Ok(key.clone());
-                }
-            }
+        if let Ok(map) = self.keys.lock()
+            && let Some((cached_pem, key)) = map.get(key_id)
+            && cached_pem == pem
+        {
+            return Ok(key.clone());
         }
         let key = VerifyingKey::from_pem(pem)?;
         if let Ok(mut map) = self.keys.lock() {

@@ -27,10 +27,8 @@ pub async fn actor_for_key(
     key_id: &str,
     refresh: bool,
 ) -> Result<RemoteActor, AppError> {
-    if !refresh {
-        if let Some(found) = remote::find_by_key_id(&fed.db, key_id).await? {
-            return Ok(found);
-        }
+    if !refresh && let Some(found) = remote::find_by_key_id(&fed.db, key_id).await? {
+        return Ok(found);
     }
     let mut url: Url = key_id
         .parse()

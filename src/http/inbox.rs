@@ -63,10 +63,10 @@ async fn receive(
         body,
     };
     let outcome = inbox::receive(&data.federation, request).await;
-    if let Err(err) = &outcome {
-        if err.status().is_client_error() {
-            tracing::info!(status = %err.status(), reason = %err, "inbox request refused");
-        }
+    if let Err(err) = &outcome
+        && err.status().is_client_error()
+    {
+        tracing::info!(status = %err.status(), reason = %err, "inbox request refused");
     }
     outcome?;
     Ok(StatusCode::ACCEPTED)

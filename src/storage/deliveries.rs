@@ -227,11 +227,7 @@ pub async fn host_failed(
     host::Entity::update_many()
         .col_expr(
             host::Column::FailingSince,
-            Func::coalesce([
-                Expr::col(host::Column::FailingSince).into(),
-                Expr::value(now),
-            ])
-            .into(),
+            Func::coalesce([Expr::col(host::Column::FailingSince), Expr::value(now)]).into(),
         )
         .col_expr(host::Column::LastError, Expr::value(error))
         .filter(host::Column::Host.eq(host_name))

@@ -8,7 +8,12 @@
 mod actors;
 mod api;
 mod cli;
+mod delivery;
 mod discovery;
+mod fedify;
+mod following;
 mod helpers;
+mod interop;
 mod pages;
+mod peer;
 mod stories;

@@ -154,12 +154,12 @@ impl DeliveryWorker {
         let per_host = self.per_host.clone();
         tasks.spawn(async move {
             attempt::run(fed.clone(), row, activity, token).await;
-            if let Ok(mut map) = per_host.lock() {
-                if let Some(n) = map.get_mut(&host) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        map.remove(&host);
-                    }
+            if let Ok(mut map) = per_host.lock()
+                && let Some(n) = map.get_mut(&host)
+            {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    map.remove(&host);
                 }
             }
             drop(permit);

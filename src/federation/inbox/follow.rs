@@ -41,12 +41,12 @@ pub async fn undo(
     follower: &RemoteActor,
 ) -> Result<Received, AppError> {
     let object = &activity["object"];
-    if let Some(actor) = object.get("actor") {
-        if id_of(actor) != Some(follower.ap_id.as_str()) {
-            return Err(AppError::Unprocessable(
-                "cannot undo someone else's Follow".into(),
-            ));
-        }
+    if let Some(actor) = object.get("actor")
+        && id_of(actor) != Some(follower.ap_id.as_str())
+    {
+        return Err(AppError::Unprocessable(
+            "cannot undo someone else's Follow".into(),
+        ));
     }
     let followed = match object.get("object") {
         Some(target) => followable(fed, id_of(target)).await?,

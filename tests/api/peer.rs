@@ -1,0 +1,266 @@
+//! A small fediverse server for delivery tests: actors with keys, inboxes that record what
+//! arrives and answer with a chosen status, and a switch to take the whole host down and bring it
+//! back on the same port. It signs what it sends with draft-cavage signatures, as Mastodon does.
+
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU16, Ordering},
+    },
+    time::Duration,
+};
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, Uri},
+    routing::{get, post},
+};
+use broadsheet::federation::signatures::{cavage, digest, keys::SigningKey};
+use serde_json::{Value, json};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// One request that reached an inbox.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+struct Shared {
+    base: String,
+    public_pem: String,
+    key: SigningKey,
+    received: Mutex<Vec<Delivery>>,
+    status: AtomicU16,
+}
+
+pub struct Peer {
+    pub base: String,
+    pub port: u16,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl Peer {
+    pub async fn start() -> Peer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+        let shared = Arc::new(Shared {
+            base: format!("http://127.0.0.1:{port}"),
+            key: SigningKey::from_pem(&pair.private_key).unwrap(),
+            public_pem: pair.public_key,
+            received: Mutex::new(Vec::new()),
+            status: AtomicU16::new(202),
+        });
+        let mut peer = Peer {
+            base: shared.base.clone(),
+            port,
+            shared,
+            stop: None,
+            server: None,
+        };
+        peer.serve(listener);
+        peer
+    }
+
+    fn serve(&mut self, listener: TcpListener) {
+        let app = Router::new()
+            .route("/users/{name}", get(actor))
+            .route("/users/{name}/inbox", post(inbox))
+            .route("/inbox", post(inbox_shared))
+            .with_state(self.shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        self.stop = Some(stop);
+        self.server = Some(tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    stopped.await.ok();
+                })
+                .await
+                .ok();
+        }));
+    }
+
+    /// Closes the port: connections are refused until [`Peer::come_back`].
+    pub async fn go_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        if let Some(server) = self.server.take() {
+            server.await.ok();
+        }
+    }
+
+    pub async fn come_back(&mut self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.serve(listener);
+    }
+
+    pub fn actor(&self, name: &str) -> String {
+        format!("{}/users/{name}", self.base)
+    }
+
+    /// Every inbox answers with `status` from now on.
+    pub fn answer_with(&self, status: u16) {
+        self.shared.status.store(status, Ordering::SeqCst);
+    }
+
+    pub fn received(&self) -> Vec<Delivery> {
+        self.shared.received.lock().unwrap().clone()
+    }
+
+    /// Deliveries of a given activity type.
+    pub fn received_of(&self, kind: &str) -> Vec<Delivery> {
+        self.received()
+            .into_iter()
+            .filter(|d| d.body["type"] == kind)
+            .collect()
+    }
+
+    /// Waits until an inbox received something matching `pred`.
+    pub async fn wait_for(&self, timeout: Duration, pred: impl Fn(&Delivery) -> bool) -> Delivery {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(found) = self.received().into_iter().find(|d| pred(d)) {
+                return found;
+            }
+            if tokio::time::Instant::now() > deadline {
+                let seen: Vec<String> = self
+                    .received()
+                    .iter()
+                    .map(|d| format!("{} {}", d.path, d.body["type"]))
+                    .collect();
+                panic!(
+                    "nothing matching arrived at {} within {timeout:?}; got {seen:?}",
+                    self.base
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// POSTs `activity` to `inbox`, signed as actor `from`.
+    pub async fn send(&self, from: &str, inbox: &str, activity: &Value) -> reqwest::Response {
+        self.send_raw(from, inbox, activity.to_string().into_bytes(), |_| {})
+            .await
+    }
+
+    /// POSTs `body` signed as `from`; `tamper` may alter the headers after signing.
+    pub async fn send_raw(
+        &self,
+        from: &str,
+        inbox: &str,
+        body: Vec<u8>,
+        tamper: impl FnOnce(&mut HeaderMap),
+    ) -> reqwest::Response {
+        let url: url::Url = inbox.parse().unwrap();
+        let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+        let date = cavage::http_date(chrono::Utc::now());
+        let digest = digest::digest_header(&body);
+        let key_id = format!("{}#main-key", self.actor(from));
+        let signature = cavage::sign(
+            "POST",
+            url.path(),
+            &host,
+            &date,
+            Some(&digest),
+            &key_id,
+            &self.shared.key,
+        )
+        .unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "application/activity+json".parse().unwrap());
+        headers.insert("date", date.parse().unwrap());
+        headers.insert("digest", digest.parse().unwrap());
+        headers.insert("signature", signature.parse().unwrap());
+        tamper(&mut headers);
+        reqwest::Client::new()
+            .post(inbox)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Sends a Follow of `target` (an actor URL) from `from`; returns the Follow's id and the answer.
+    pub async fn follow(
+        &self,
+        from: &str,
+        target: &str,
+        inbox: &str,
+    ) -> (String, reqwest::Response) {
+        let id = format!(
+            "{}/follows/{}",
+            self.actor(from),
+            uuid::Uuid::new_v4().simple()
+        );
+        let follow = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": id, "type": "Follow", "actor": self.actor(from), "object": target,
+        });
+        let response = self.send(from, inbox, &follow).await;
+        (id, response)
+    }
+
+    /// Sends `Undo{Follow}` for an earlier Follow.
+    pub async fn unfollow(
+        &self,
+        from: &str,
+        follow_id: &str,
+        target: &str,
+        inbox: &str,
+    ) -> reqwest::Response {
+        let undo = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{follow_id}/undo"), "type": "Undo", "actor": self.actor(from),
+            "object": { "id": follow_id, "type": "Follow", "actor": self.actor(from), "object": target },
+        });
+        self.send(from, inbox, &undo).await
+    }
+}
+
+async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Json<Value> {
+    let id = format!("{}/users/{name}", shared.base);
+    Json(json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": id, "type": "Person", "preferredUsername": name, "name": format!("Reader {name}"),
+        "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
+        "followers": format!("{id}/followers"),
+        "endpoints": { "sharedInbox": format!("{}/inbox", shared.base) },
+        "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": shared.public_pem },
+    }))
+}
+
+async fn inbox(state: State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> StatusCode {
+    record(state, uri, headers, body)
+}
+
+async fn inbox_shared(
+    state: State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    record(state, uri, headers, body)
+}
+
+fn record(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    shared.received.lock().unwrap().push(Delivery {
+        path: uri.path().to_string(),
+        headers,
+        body,
+    });
+    StatusCode::from_u16(shared.status.load(Ordering::SeqCst)).unwrap()
+}
