@@ -43,7 +43,19 @@ pub struct Settings {
     pub web: WebSettings,
     pub delivery: DeliverySettings,
     pub inbox: InboxSettings,
+    pub replies: ReplySettings,
     pub log: LogSettings,
+}
+
+/// Fetching unknown parents and crawling for missed replies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplySettings {
+    pub fetch_depth: usize,
+    pub fetch_budget: usize,
+    pub crawl_interval_secs: u64,
+    pub crawl_batch: u64,
+    pub crawl_pages: usize,
 }
 
 /// The outgoing queue's limits and timings (see `config/default.toml` for each one's meaning).
@@ -120,6 +132,7 @@ struct RawSettings {
     web: WebSettings,
     delivery: DeliverySettings,
     inbox: InboxSettings,
+    replies: ReplySettings,
     log: LogSettings,
 }
 
@@ -172,6 +185,7 @@ impl Settings {
             web: raw.web,
             delivery: raw.delivery,
             inbox: raw.inbox,
+            replies: raw.replies,
             log: raw.log,
         })
     }

@@ -11,7 +11,10 @@ use tokio::{net::TcpListener, sync::watch};
 use crate::{
     config::Settings,
     domain::{actor, ids::Urls, story::sample},
-    federation::{context::Federation, delivery::DeliveryWorker, send::fanout::Fanout},
+    federation::{
+        backfill::Crawler, context::Federation, delivery::DeliveryWorker, inbox::jobs::InboxWorker,
+        send::fanout::Fanout,
+    },
     http,
     state::AppState,
     storage,
@@ -89,7 +92,11 @@ impl Application {
     ) -> anyhow::Result<()> {
         let address = self.listener.local_addr()?;
         let (stop_worker, stopped) = watch::channel(false);
-        let worker = tokio::spawn(DeliveryWorker::new(self.federation.clone()).run(stopped));
+        let worker =
+            tokio::spawn(DeliveryWorker::new(self.federation.clone()).run(stopped.clone()));
+        let inbox_worker =
+            tokio::spawn(InboxWorker::new(self.federation.clone()).run(stopped.clone()));
+        let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped));
         tracing::info!(%address, "listening");
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
@@ -97,6 +104,8 @@ impl Application {
             .context("server error");
         stop_worker.send(true).ok();
         worker.await.context("delivery worker panicked")?;
+        inbox_worker.await.context("inbox worker panicked")?;
+        crawler.await.context("backfill crawler panicked")?;
         self.db.close().await.context("closing the database")?;
         served?;
         tracing::info!("stopped");

@@ -11,6 +11,10 @@ mod m20261125_000005_create_story_tags;
 mod m20261125_000006_create_followers;
 mod m20261125_000007_create_delivery_queue;
 mod m20261125_000008_create_received_activities;
+mod m20261125_000009_create_replies;
+mod m20261125_000010_create_interactions;
+mod m20261125_000011_create_reports;
+mod m20261125_000012_create_inbox_jobs;
 
 pub struct Migrator;
 
@@ -26,6 +30,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_create_followers::Migration),
             Box::new(m20261125_000007_create_delivery_queue::Migration),
             Box::new(m20261125_000008_create_received_activities::Migration),
+            Box::new(m20261125_000009_create_replies::Migration),
+            Box::new(m20261125_000010_create_interactions::Migration),
+            Box::new(m20261125_000011_create_reports::Migration),
+            Box::new(m20261125_000012_create_inbox_jobs::Migration),
         ]
     }
 }

@@ -63,4 +63,7 @@ pub enum Stories {
     PublishedAt,
     UpdatedAt,
     DeletedAt,
+    Likes,
+    Boosts,
+    ReplyCount,
 }

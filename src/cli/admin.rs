@@ -85,3 +85,24 @@ pub async fn deliveries(settings: &Settings) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Reports, newest first: when, who reported (actor id), what, and their comment.
+pub async fn reports(settings: &Settings) -> anyhow::Result<()> {
+    let db = startup::prepare_database(settings).await?;
+    let mut all = crate::storage::interactions::reports(&db).await?;
+    all.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    for report in all {
+        let reporter = crate::storage::actors::find_by_id(&db, report.actor_id)
+            .await?
+            .map(|a| a.ap_id)
+            .unwrap_or_default();
+        println!(
+            "{}\t{}\t{}\t{}",
+            report.created_at.format("%Y-%m-%d %H:%M"),
+            reporter,
+            report.objects,
+            report.content.replace(['\n', '\t'], " ")
+        );
+    }
+    Ok(())
+}

@@ -54,6 +54,8 @@ enum Command {
     },
     /// The delivery queue: pending, delivered and failed deliveries, failing and dead hosts.
     Deliveries,
+    /// Reports (`Flag`) received from other servers.
+    Reports,
     /// Manage API bearer tokens.
     Token {
         #[command(subcommand)]
@@ -139,6 +141,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Stories { command } => stories(&settings, command).await,
         Command::Followers { command } => admin::followers(&settings, command).await,
         Command::Deliveries => admin::deliveries(&settings).await,
+        Command::Reports => admin::reports(&settings).await,
         Command::Token {
             command: TokenCommand::Create { name },
         } => {

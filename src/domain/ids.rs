@@ -60,6 +60,13 @@ impl Urls {
     pub fn story_replies(&self, slug: &str) -> Url {
         self.url(&format!("/stories/{slug}/replies"))
     }
+    /// The `replies` collection we keep for any reply we hold (remote ones included).
+    pub fn reply_replies(&self, id: i64) -> Url {
+        self.url(&format!("/replies/{id}/replies"))
+    }
+    pub fn interact(&self) -> Url {
+        self.url("/interact")
+    }
     pub fn tag(&self, tag: &str) -> Url {
         self.url(&format!("/tags/{tag}"))
     }

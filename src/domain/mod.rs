@@ -4,8 +4,10 @@
 pub mod actor;
 pub mod follow;
 pub mod ids;
+pub mod interaction;
 pub mod page;
 pub mod remote;
+pub mod reply;
 pub mod story;
 pub mod text;
 pub mod token;

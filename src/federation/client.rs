@@ -183,6 +183,36 @@ impl HttpClient {
     }
 }
 
+impl HttpClient {
+    /// An unsigned GET of a public JSON document (WebFinger).
+    pub async fn get_public_json(&self, url: &Url) -> Result<Value, FetchError> {
+        self.check(url)?;
+        let response = self
+            .inner
+            .get(url.clone())
+            .header(header::ACCEPT, "application/jrd+json, application/json")
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status,
+            });
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        if body.len() > MAX_DOCUMENT {
+            return Err(FetchError::Invalid(format!("{url} is too large")));
+        }
+        serde_json::from_slice(&body)
+            .map_err(|e| FetchError::Invalid(format!("{url} is not JSON: {e}")))
+    }
+}
+
 fn path_and_query(url: &Url) -> String {
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),

@@ -33,6 +33,8 @@ pub struct Federation {
     keys: Mutex<HashMap<String, (String, VerifyingKey)>>,
     /// Notified when deliveries are queued or finish, so the worker need not wait for its poll.
     pub wake: Notify,
+    /// Notified when inbox work is queued for the inbox worker.
+    pub jobs: Notify,
 }
 
 impl Federation {
@@ -57,6 +59,7 @@ impl Federation {
             signers: Mutex::new(HashMap::new()),
             keys: Mutex::new(HashMap::new()),
             wake: Notify::new(),
+            jobs: Notify::new(),
         }))
     }
 

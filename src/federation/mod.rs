@@ -1,16 +1,19 @@
 //! Federation: the ActivityPub wire format ([`protocol`]), conversions from domain types
 //! ([`objects`]), the inbox, signatures, and the persistent delivery queue ([`send`], [`delivery`]).
 
+pub mod backfill;
 pub mod client;
 pub mod context;
 pub mod delivery;
 pub mod guard;
 pub mod inbox;
+pub mod interaction_link;
 pub mod objects;
 pub mod protocol;
 pub mod remote;
 pub mod send;
 pub mod signatures;
+pub mod threads;
 
 /// The media type of ActivityPub documents we serve.
 pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";

@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod feed;
 pub mod inbox;
+pub mod interact;
 pub mod negotiate;
 pub mod pages;
 pub mod stories;
@@ -26,6 +27,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(actors::router())
         .merge(well_known::router())
         .merge(feed::router())
+        .merge(interact::router())
         .merge(assets::router())
         .nest("/api/v1", api::router())
         .fallback(pages::not_found)

@@ -20,11 +20,17 @@ use super::{
     },
 };
 use crate::{
-    domain::story::{self, Story},
+    domain::{
+        reply,
+        story::{self, Story},
+    },
     error::AppError,
     federation::{
         objects::story::{to_article, to_tombstone},
-        protocol::collection::{OrderedCollection, OrderedCollectionPage},
+        protocol::{
+            collection::{OrderedCollection, OrderedCollectionPage},
+            context,
+        },
     },
     state::AppState,
 };
@@ -33,6 +39,7 @@ pub fn router() -> Router {
     Router::new()
         .route("/stories/{slug}", get(show))
         .route("/stories/{slug}/replies", get(replies))
+        .route("/replies/{id}/replies", get(reply_replies))
 }
 
 async fn show(
@@ -52,12 +59,15 @@ async fn show(
         (true, true) => (StatusCode::GONE, ActivityJson(to_tombstone(&story))).into_response(),
         (true, false) => (StatusCode::GONE, Html(gone_page(&data, &story))).into_response(),
         (false, true) => ActivityJson(to_article(&story, &data.site(), true)).into_response(),
-        (false, false) => Html(story_page(&data, &story)).into_response(),
+        (false, false) => {
+            let thread = reply::thread::load(&data.db, story.id).await?;
+            Html(story_page(&data, &story, &thread)).into_response()
+        }
     };
     Ok(vary_accept(response))
 }
 
-fn story_page(state: &AppState, story: &Story) -> String {
+fn story_page(state: &AppState, story: &Story, thread: &[reply::thread::ThreadReply]) -> String {
     let head = Head {
         title: format!("{} · {}", story.title, state.settings.publication.name),
         description: Some(story.summary.clone()),
@@ -65,7 +75,7 @@ fn story_page(state: &AppState, story: &Story) -> String {
         activity_json: Some(story.ap_id.clone()),
         extra: Some(views::story::meta(state, story)),
     };
-    layout::page(state, head, views::story::article(state, story)).into_string()
+    layout::page(state, head, views::story::article(state, story, thread)).into_string()
 }
 
 fn gone_page(state: &AppState, story: &Story) -> String {
@@ -80,8 +90,8 @@ fn gone_page(state: &AppState, story: &Story) -> String {
     layout::page(state, head, body).into_string()
 }
 
-/// Replies to a story. Empty until replies are received; the ids are stable from the start so
-/// servers that cached the `Article` can come back to them.
+/// Every visible reply to a story, in thread order, so a server can load the whole
+/// conversation from one collection.
 async fn replies(
     data: Data<AppState>,
     Path(slug): Path<String>,
@@ -91,16 +101,60 @@ async fn replies(
         .await?
         .filter(|s| s.deleted_at.is_none())
         .ok_or(AppError::NotFound("story"))?;
-    let id = data.urls.story_replies(&story.slug);
-    Ok(match q.page {
-        None => ActivityJson(OrderedCollection::paged(
-            id,
-            0,
-            Some(crate::federation::protocol::context::plain()),
-        ))
-        .into_response(),
+    collection(
+        &data,
+        data.urls.story_replies(&story.slug),
+        story.id,
+        None,
+        q,
+    )
+    .await
+}
+
+/// The direct answers to a reply we hold.
+async fn reply_replies(
+    data: Data<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let held = reply::find_by_id(&data.db, id)
+        .await?
+        .ok_or(AppError::NotFound("reply"))?;
+    collection(
+        &data,
+        data.urls.reply_replies(held.id),
+        held.story_id,
+        Some(held.id),
+        q,
+    )
+    .await
+}
+
+async fn collection(
+    data: &AppState,
+    id: url::Url,
+    story_id: i64,
+    of_reply: Option<i64>,
+    q: PageQuery,
+) -> Result<Response, AppError> {
+    let request = q.request(data);
+    let (items, total) =
+        reply::collection_page(&data.db, story_id, of_reply, request.offset(), request.size)
+            .await?;
+    let body = match q.page {
+        None => serde_json::to_value(OrderedCollection::paged(id, total, Some(context::plain()))),
         Some(n) => {
-            ActivityJson(OrderedCollectionPage::new(id, n.max(1), 1, 0, Vec::new())).into_response()
+            let pages = total.div_ceil(request.size).max(1);
+            let items = items.into_iter().map(serde_json::Value::String).collect();
+            serde_json::to_value(OrderedCollectionPage::new(
+                id,
+                n.max(1),
+                pages,
+                total,
+                items,
+            ))
         }
-    })
+    }
+    .map_err(anyhow::Error::from)?;
+    Ok(ActivityJson(body).into_response())
 }

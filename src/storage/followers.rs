@@ -113,3 +113,15 @@ pub async fn find_by_follow(
         .one(db)
         .await
 }
+
+/// Drops every follow by `follower_id` (their account is gone).
+pub async fn delete_follower_everywhere(
+    db: &impl ConnectionTrait,
+    follower_id: i64,
+) -> Result<u64, DbErr> {
+    let result = follower::Entity::delete_many()
+        .filter(follower::Column::FollowerId.eq(follower_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

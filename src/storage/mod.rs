@@ -6,7 +6,10 @@ pub mod api_tokens;
 pub mod deliveries;
 pub mod entities;
 pub mod followers;
+pub mod inbox_jobs;
+pub mod interactions;
 pub mod received_activities;
+pub mod replies;
 pub mod stories;
 
 use std::{path::Path, time::Duration};

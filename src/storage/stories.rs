@@ -174,3 +174,13 @@ pub async fn tags_of(
         .all(db)
         .await
 }
+
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<story::Model>, DbErr> {
+    story::Entity::find()
+        .filter(story::Column::ApId.eq(ap_id))
+        .one(db)
+        .await
+}

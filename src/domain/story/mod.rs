@@ -68,6 +68,9 @@ pub struct Story {
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub likes: i32,
+    pub boosts: i32,
+    pub reply_count: i32,
 }
 
 impl Story {
@@ -163,5 +166,8 @@ fn story_from_model(
         published_at: m.published_at,
         updated_at: m.updated_at,
         deleted_at: m.deleted_at,
+        likes: m.likes,
+        boosts: m.boosts,
+        reply_count: m.reply_count,
     })
 }

@@ -2,7 +2,11 @@
 //! signer = actor, one host for actor and activity), deduplicated by activity id, then handed
 //! to the handler for its type.
 
+mod create;
+mod delete;
 mod follow;
+mod interact;
+pub mod jobs;
 mod verify;
 
 use axum::http::HeaderMap;
@@ -22,6 +26,8 @@ pub enum Received {
     Processed,
     /// Seen before: acknowledged, not acted on again.
     Duplicate,
+    /// Stored for the inbox worker (its parent must be fetched first).
+    Queued,
     /// Understood but nothing we act on (yet).
     Ignored,
 }
@@ -37,7 +43,20 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
     let activity: Value = serde_json::from_slice(request.body)
         .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
     let envelope = Envelope::read(&activity)?;
-    let signer = verify::verify(fed, &request).await?;
+    let signer = match verify::verify(fed, &request).await {
+        Ok(signer) => signer,
+        // A deleted account's own Delete cannot be verified (its key is gone with it) and we
+        // hold nothing of an account we cannot fetch: acknowledge it so the sender stops.
+        Err(AppError::Gone(_))
+            if envelope.kind == "Delete" && id_of(&activity["object"]) == Some(envelope.actor) =>
+        {
+            return Ok(Received::Ignored);
+        }
+        Err(AppError::Gone(_)) => {
+            return Err(AppError::Signature("the signing actor is gone".into()));
+        }
+        Err(err) => return Err(err),
+    };
     if signer.ap_id.as_str() != envelope.actor {
         return Err(AppError::Signature(format!(
             "signed by {} but the activity's actor is {}",
@@ -63,13 +82,27 @@ async fn dispatch(
 ) -> Result<Received, AppError> {
     match envelope.kind {
         "Follow" => follow::follow(fed, activity, signer).await,
-        "Undo" if object_type(activity) == Some("Follow") || activity["object"].is_string() => {
+        "Undo" if object_type(activity) == Some("Follow") => {
             follow::undo(fed, activity, signer).await
         }
-        kind => {
-            tracing::debug!(kind, id = envelope.id, "activity ignored");
-            Ok(Received::Ignored)
-        }
+        "Undo" => match interact::undo(fed, activity, signer).await? {
+            // An Undo naming only an id may be of a Follow.
+            Received::Ignored if activity["object"].is_string() => {
+                follow::undo(fed, activity, signer).await
+            }
+            outcome => Ok(outcome),
+        },
+        "Create" => create::create(fed, activity, signer).await,
+        "Update" => create::update(fed, activity, signer).await,
+        "Delete" => delete::delete(fed, activity, signer).await,
+        "Flag" => interact::flag(fed, activity, signer).await,
+        kind => match interact::is_interaction(kind) {
+            Some(interaction) => interact::like_or_boost(fed, activity, interaction, signer).await,
+            None => {
+                tracing::debug!(kind, id = envelope.id, "activity ignored");
+                Ok(Received::Ignored)
+            }
+        },
     }
 }
 

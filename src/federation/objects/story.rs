@@ -54,7 +54,11 @@ pub fn to_article(story: &Story, site: &Site<'_>, with_context: bool) -> Article
         tag: tags(story, site),
         attachment: image.iter().cloned().collect(),
         image,
-        replies: OrderedCollection::paged(site.urls.story_replies(&story.slug), 0, None),
+        replies: OrderedCollection::paged(
+            site.urls.story_replies(&story.slug),
+            u64::try_from(story.reply_count).unwrap_or(0),
+            None,
+        ),
         sensitive: false,
         interaction_policy: json!({
             "canQuote": { "automaticApproval": [PUBLIC] },

@@ -4,6 +4,7 @@ pub mod actor;
 pub mod article;
 pub mod collection;
 pub mod context;
+pub mod inbound;
 
 use serde::{Deserialize, Serialize};
 use url::Url;

@@ -3,6 +3,7 @@
 pub mod layout;
 pub mod listing;
 pub mod story;
+pub mod thread;
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};

@@ -2,10 +2,16 @@
 
 use maud::{Markup, html};
 
-use super::{layout::trusted, listing::byline, time};
-use crate::{domain::story::Story, state::AppState};
+use super::{layout::trusted, listing::byline, thread::conversation, time};
+use crate::{
+    domain::{
+        reply::thread::{ThreadReply, count},
+        story::Story,
+    },
+    state::AppState,
+};
 
-pub fn article(state: &AppState, story: &Story) -> Markup {
+pub fn article(state: &AppState, story: &Story, thread: &[ThreadReply]) -> Markup {
     html! {
         article class="story h-entry" {
             h1 class="p-name" { (story.title) }
@@ -28,14 +34,7 @@ pub fn article(state: &AppState, story: &Story) -> Markup {
                     }
                 }
             }
-            section class="conversation" aria-labelledby="replies" {
-                h2 id="replies" { "Conversation" }
-                p {
-                    "Reply from your fediverse account: search for "
-                    code { (story.ap_id) }
-                    " on your server and answer it there."
-                }
-            }
+            (conversation(state, story.ap_id.as_str(), thread, count(thread)))
         }
     }
 }

@@ -22,6 +22,10 @@ pub struct Model {
     pub published_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    pub likes: i32,
+    pub boosts: i32,
+    /// Visible replies, kept current as replies arrive and go.
+    pub reply_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,565 @@
+//! Story fan-out against the design target: one story to 10,000 followers on 2,000 hosts in ≤ 3 s,
+//! and dead hosts never delay live ones.
+//!
+//! One Broadsheet server runs in this process as the API tests start it (default settings, a
+//! loopback port, a fresh SQLite file, no sample story), beside `BENCH_HOSTS` tiny inbox servers,
+//! each on its own loopback port (so each is a separate host to the delivery worker) answering
+//! 202 to `POST /inbox`. Every host gets 5 followers of the publication sharing its shared inbox,
+//! written straight into the database through the library. A story is then published through the
+//! JSON API, and the clock runs from that POST until every live host has received its `Create`
+//! (one request per host). Scenarios:
+//!
+//! - `healthy`: every host answers;
+//! - `dead`: `BENCH_DEAD_PERCENT` % of the hosts (default 10) refuse connections (their listener
+//!   was bound, then closed); the time is until every live host has the story.
+//!
+//! Besides the time to the last delivery it prints the time until the queue has recorded every
+//! outcome, CPU time per thread group (tokio workers vs SQLite worker threads), and peak RSS.
+//!
+//! Run (release optimisations, through the bench profile; ~3 file descriptors per host):
+//!
+//! ```sh
+//! ulimit -n 16384; cargo bench --bench fanout
+//! ```
+//!
+//! Knobs (environment):
+//! - `BENCH_HOSTS` (2000), `BENCH_FOLLOWERS_PER_HOST` (5), `BENCH_DEAD_PERCENT` (10),
+//!   `BENCH_SCENARIOS` (`healthy,dead`), `BENCH_TIMEOUT_SECS` (120);
+//! - `BENCH_CONCURRENCY`, `BENCH_PER_HOST`, `BENCH_DB_CONNECTIONS`: override `[delivery]
+//!   concurrency`, `[delivery] per_host` and `[database] max_connections` (defaults otherwise);
+//! - `BENCH_DATABASE_URL=postgres://…`: run on PostgreSQL, one fresh database per scenario
+//!   (created from this URL, dropped afterwards);
+//! - `BENCH_SQLITE_DIR` (system temp dir): where the SQLite file goes, e.g. `/dev/shm`;
+//!   `BENCH_SQLITE_WAL=1`: switch the new SQLite file to WAL before the server opens it;
+//! - `BENCH_LOG` (`warn`): log filter for the server's own logging.
+
+#![allow(clippy::unwrap_used)]
+
+use std::{
+    collections::BTreeMap,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicU32, AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use axum::{Router, body::Bytes, extract::State, http::StatusCode, routing::post};
+use broadsheet::{
+    config::{LogFormat, LogSettings, Settings},
+    domain::{
+        actor, follow,
+        remote::{self, RemoteActorData},
+        token,
+    },
+    startup::Application,
+    storage::{self, deliveries, entities::delivery},
+};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, TransactionTrait};
+use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
+
+/// What the inbox servers saw, shared by all of them.
+struct Tally {
+    /// Requests per host (index into the host list).
+    per_host: Vec<AtomicU32>,
+    /// Every request, any activity.
+    requests: AtomicUsize,
+    /// Live hosts that have received a `Create`.
+    reached: AtomicUsize,
+    expected: usize,
+    first_at: OnceLock<Instant>,
+    all_at: OnceLock<Instant>,
+    done: Notify,
+}
+
+impl Tally {
+    fn new(hosts: usize, expected: usize) -> Arc<Self> {
+        Arc::new(Tally {
+            per_host: (0..hosts).map(|_| AtomicU32::new(0)).collect(),
+            requests: AtomicUsize::new(0),
+            reached: AtomicUsize::new(0),
+            expected,
+            first_at: OnceLock::new(),
+            all_at: OnceLock::new(),
+            done: Notify::new(),
+        })
+    }
+}
+
+async fn inbox(State((tally, host)): State<(Arc<Tally>, usize)>, body: Bytes) -> StatusCode {
+    let now = Instant::now();
+    tally.requests.fetch_add(1, Ordering::SeqCst);
+    let is_create = body.windows(15).any(|w| w == b"\"type\":\"Create\"");
+    if is_create && tally.per_host[host].fetch_add(1, Ordering::SeqCst) == 0 {
+        let _ = tally.first_at.set(now);
+        if tally.reached.fetch_add(1, Ordering::SeqCst) + 1 == tally.expected {
+            let _ = tally.all_at.set(now);
+            tally.done.notify_one();
+        }
+    }
+    StatusCode::ACCEPTED
+}
+
+/// The remote side: one listener per host; dead hosts' listeners are closed before the run.
+struct Hosts {
+    ports: Vec<u16>,
+    dead: Vec<bool>,
+    servers: Vec<JoinHandle<()>>,
+}
+
+impl Hosts {
+    async fn start(
+        count: usize,
+        dead_percent: usize,
+        tally_for: impl FnOnce(usize) -> Arc<Tally>,
+    ) -> (Self, Arc<Tally>) {
+        let dead: Vec<bool> = (0..count)
+            .map(|i| (i * dead_percent) % 100 < dead_percent)
+            .collect();
+        let live = dead.iter().filter(|d| !**d).count();
+        let tally = tally_for(live);
+        let mut ports = Vec::with_capacity(count);
+        let mut closed = Vec::new();
+        let mut servers = Vec::with_capacity(count);
+        for (index, is_dead) in dead.iter().enumerate() {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            ports.push(listener.local_addr().unwrap().port());
+            if *is_dead {
+                // Held until every port is taken, so no live host gets a dead one's port.
+                closed.push(listener);
+                continue;
+            }
+            let app = Router::new()
+                .route("/inbox", post(inbox))
+                .with_state((tally.clone(), index));
+            servers.push(tokio::spawn(async move {
+                axum::serve(listener, app).await.unwrap();
+            }));
+        }
+        drop(closed);
+        (
+            Hosts {
+                ports,
+                dead,
+                servers,
+            },
+            tally,
+        )
+    }
+
+    fn stop(self) {
+        for server in self.servers {
+            server.abort();
+        }
+    }
+}
+
+/// The Broadsheet server under test.
+struct Server {
+    address: String,
+    database_url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: JoinHandle<anyhow::Result<()>>,
+    _dir: tempfile::TempDir,
+    /// A PostgreSQL database to drop at the end: (admin URL, name).
+    postgres: Option<(String, String)>,
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = match std::env::var("BENCH_SQLITE_DIR") {
+            Ok(base) if !base.is_empty() => tempfile::Builder::new()
+                .prefix("broadsheet-bench")
+                .tempdir_in(base)
+                .unwrap(),
+            _ => tempfile::Builder::new()
+                .prefix("broadsheet-bench")
+                .tempdir()
+                .unwrap(),
+        };
+        let (database_url, postgres) = match std::env::var("BENCH_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let name = format!("bs_bench_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&base).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&base).unwrap();
+                url.set_path(&name);
+                (url.to_string(), Some((base, name)))
+            }
+            _ => {
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("broadsheet.db").display()
+                );
+                if std::env::var("BENCH_SQLITE_WAL").is_ok_and(|v| v == "1") {
+                    let db = Database::connect(&url).await.unwrap();
+                    db.execute_unprepared("PRAGMA journal_mode=WAL")
+                        .await
+                        .unwrap();
+                    db.close().await.ok();
+                }
+                (url, None)
+            }
+        };
+
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut settings = Settings::load_from(&[]).unwrap();
+        settings.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
+        settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
+        settings.database.url = database_url.clone();
+        settings.database.max_connections =
+            env_or("BENCH_DB_CONNECTIONS", settings.database.max_connections);
+        settings.publication.sample_story = false;
+        settings.delivery.concurrency = env_or("BENCH_CONCURRENCY", settings.delivery.concurrency);
+        settings.delivery.per_host = env_or("BENCH_PER_HOST", settings.delivery.per_host);
+        eprintln!(
+            "server: {} on {}, delivery concurrency {}, per host {}, pool {}",
+            settings.public_url,
+            if postgres.is_some() {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            },
+            settings.delivery.concurrency,
+            settings.delivery.per_host,
+            settings.database.max_connections
+        );
+        let address = settings
+            .public_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
+        let app = Application::build_with_listener(settings, listener)
+            .await
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async {
+            stopped.await.ok();
+        }));
+        Server {
+            address,
+            database_url,
+            stop,
+            task,
+            _dir: dir,
+            postgres,
+        }
+    }
+
+    async fn shutdown(self) {
+        self.stop.send(()).ok();
+        self.task.await.unwrap().unwrap();
+        if let Some((base, name)) = self.postgres {
+            let admin = Database::connect(&base).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+                .await
+                .ok();
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// Writes `per_host` followers of the publication on every host, sharing its shared inbox.
+async fn add_followers(db: &DatabaseConnection, ports: &[u16], per_host: usize) -> u64 {
+    let publication = actor::publication(db).await.unwrap();
+    // Any valid RSA public key will do: nobody verifies anything with it here.
+    let key = activitypub_federation::http_signatures::generate_actor_keypair()
+        .unwrap()
+        .public_key;
+    let txn = db.begin().await.unwrap();
+    for port in ports {
+        let base = format!("http://127.0.0.1:{port}");
+        for n in 0..per_host {
+            let ap_id = format!("{base}/users/u{n}");
+            let follower = remote::upsert(
+                &txn,
+                RemoteActorData {
+                    ap_id: ap_id.parse().unwrap(),
+                    kind: "Person".into(),
+                    username: format!("u{n}"),
+                    name: format!("Reader {n}"),
+                    summary: String::new(),
+                    inbox: format!("{ap_id}/inbox").parse().unwrap(),
+                    shared_inbox: Some(format!("{base}/inbox").parse().unwrap()),
+                    url: None,
+                    icon_url: None,
+                    public_key_id: format!("{ap_id}#main-key"),
+                    public_key_pem: key.clone(),
+                },
+            )
+            .await
+            .unwrap();
+            follow::add(
+                &txn,
+                publication.id,
+                &follower,
+                &format!("{base}/follows/{n}"),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    txn.commit().await.unwrap();
+    follow::count(db, publication.id).await.unwrap()
+}
+
+/// CPU time (user + system) of this process's threads, by thread name without its number.
+fn cpu_by_thread_group() -> BTreeMap<String, Duration> {
+    let mut groups = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return groups;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close]
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .to_string();
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        // After the name: state is field 3, utime 14 and stime 15 (1-based, in clock ticks).
+        let ticks: u64 = fields
+            .get(11..13)
+            .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
+            .unwrap_or(0);
+        // Linux's USER_HZ is 100 on every mainstream configuration.
+        *groups.entry(name).or_insert(Duration::ZERO) += Duration::from_millis(ticks * 10);
+    }
+    groups
+}
+
+fn cpu_delta(
+    before: &BTreeMap<String, Duration>,
+    after: &BTreeMap<String, Duration>,
+) -> Vec<(String, Duration)> {
+    let mut out: Vec<(String, Duration)> = after
+        .iter()
+        .map(|(name, t)| {
+            (
+                name.clone(),
+                t.saturating_sub(before.get(name).copied().unwrap_or_default()),
+            )
+        })
+        .filter(|(_, t)| !t.is_zero())
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out
+}
+
+/// A `kB` line of /proc/self/status, in MiB.
+fn status_mib(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The soft limit on open files, from /proc/self/limits.
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn scenario(name: &str, hosts: usize, per_host: usize, dead_percent: usize) {
+    let timeout = Duration::from_secs(env_or("BENCH_TIMEOUT_SECS", 120));
+    eprintln!("\n== scenario `{name}`: setting up");
+    let server = Server::start().await;
+    let (remote, tally) = Hosts::start(hosts, dead_percent, |live| Tally::new(hosts, live)).await;
+    let live = tally.expected;
+    let db = storage::connect(&server.database_url, 2).await.unwrap();
+    let setup = Instant::now();
+    let followers = add_followers(&db, &remote.ports, per_host).await;
+    eprintln!(
+        "   {followers} followers on {hosts} hosts ({} dead) written in {}",
+        hosts - live,
+        ms(setup.elapsed())
+    );
+    let secret = token::create(&db, "bench").await.unwrap();
+    let client = reqwest::Client::new();
+    let story = serde_json::json!({
+        "title": format!("Council approves the 2027 budget ({name})"),
+        "summary": "The vote came after nine hours of debate.",
+        "body": "The council approved the budget on Tuesday.\n\nThe vote came after nine hours of debate, \
+                 with amendments on transport, housing and the libraries.\n\n".repeat(4),
+        "tags": ["CityHall", "Budget"],
+    });
+    // Let the worker finish its start-up poll and the server settle.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_before = status_mib("VmRSS:");
+    let cpu_before = cpu_by_thread_group();
+
+    let start = Instant::now();
+    let response = client
+        .post(format!("{}/api/v1/stories", server.address))
+        .bearer_auth(&secret)
+        .json(&story)
+        .send()
+        .await
+        .unwrap();
+    let post_latency = start.elapsed();
+    assert_eq!(
+        response.status(),
+        201,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let finished = tokio::time::timeout(timeout, tally.done.notified())
+        .await
+        .is_ok();
+    let wall = start.elapsed();
+    let cpu_at_delivery = cpu_by_thread_group();
+
+    // Then until the queue has written down every outcome: delivered for live hosts, at least
+    // one failed attempt for dead ones.
+    let mut recorded_at = None;
+    let mut last = (0, 0);
+    while start.elapsed() < wall + timeout {
+        let rows = delivery::Entity::find().all(&db).await.unwrap();
+        let delivered = rows
+            .iter()
+            .filter(|r| r.state == deliveries::DELIVERED)
+            .count();
+        let tried_dead = rows
+            .iter()
+            .filter(|r| r.state != deliveries::DELIVERED && r.attempts > 0)
+            .count();
+        last = (delivered, tried_dead);
+        if delivered >= live && tried_dead >= hosts - live {
+            recorded_at = Some(start.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let cpu_after = cpu_by_thread_group();
+
+    let reached = tally.reached.load(Ordering::SeqCst);
+    let requests = tally.requests.load(Ordering::SeqCst);
+    let duplicates = tally
+        .per_host
+        .iter()
+        .filter(|n| n.load(Ordering::SeqCst) > 1)
+        .count();
+    let to_all = tally.all_at.get().map(|t| t.duration_since(start));
+    let to_first = tally.first_at.get().map(|t| t.duration_since(start));
+
+    println!("\n### fan-out: {name}");
+    println!("| figure | value |");
+    println!("|---|---:|");
+    println!("| followers | {followers} |");
+    println!(
+        "| hosts (live / dead) | {hosts} ({live} / {}) |",
+        hosts - live
+    );
+    println!("| live hosts reached | {reached} |");
+    println!("| requests received (duplicates on {duplicates} hosts) | {requests} |");
+    println!(
+        "| POST /api/v1/stories answered after | {} |",
+        ms(post_latency)
+    );
+    if let Some(first) = to_first {
+        println!("| first delivery after | {} |", ms(first));
+    }
+    match to_all {
+        Some(all) if finished => {
+            println!("| **all live hosts delivered after** | **{}** |", ms(all));
+            println!(
+                "| deliveries/s (to last delivery) | {:.0} |",
+                reached as f64 / all.as_secs_f64()
+            );
+        }
+        _ => println!(
+            "| all live hosts delivered after | NOT within {} ({reached}/{live}) |",
+            ms(wall)
+        ),
+    }
+    match recorded_at {
+        Some(t) => println!("| every outcome recorded in the queue after | {} |", ms(t)),
+        None => println!(
+            "| every outcome recorded in the queue after | NOT within the timeout (delivered {}, dead tried {}) |",
+            last.0, last.1
+        ),
+    }
+    println!("| RSS before publishing | {rss_before:.1} MiB |");
+    println!(
+        "| peak RSS of the process so far (VmHWM) | {:.1} MiB |",
+        status_mib("VmHWM:")
+    );
+    println!(
+        "\nCPU time by thread group, POST → last delivery ({}):",
+        ms(wall)
+    );
+    for (group, t) in cpu_delta(&cpu_before, &cpu_at_delivery) {
+        println!("- {group}: {}", ms(t));
+    }
+    println!("CPU time by thread group, last delivery → all recorded:");
+    for (group, t) in cpu_delta(&cpu_at_delivery, &cpu_after) {
+        println!("- {group}: {}", ms(t));
+    }
+    if let Ok(counts) = deliveries::count_by_state(&db).await {
+        let states: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} {}", c.state, c.count))
+            .collect();
+        println!("queue: {}", states.join(", "));
+    }
+
+    db.close().await.ok();
+    remote.stop();
+    server.shutdown().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let hosts: usize = env_or("BENCH_HOSTS", 2000);
+    let per_host: usize = env_or("BENCH_FOLLOWERS_PER_HOST", 5);
+    let dead_percent: usize = env_or::<usize>("BENCH_DEAD_PERCENT", 10).min(100);
+    let scenarios = std::env::var("BENCH_SCENARIOS").unwrap_or_else(|_| "healthy,dead".into());
+    broadsheet::telemetry::init(&LogSettings {
+        format: LogFormat::Text,
+        filter: std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+    });
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Per host: its listener, the accepted connection, and the server's pooled client connection.
+    let needed = hosts as u64 * 3 + 256;
+    if let Some(limit) = open_files_limit()
+        && limit < needed
+    {
+        eprintln!(
+            "the open-file limit is {limit}; {hosts} hosts need about {needed}: run `ulimit -n {needed}` first"
+        );
+        std::process::exit(2);
+    }
+    for name in scenarios.split(',').map(str::trim) {
+        match name {
+            "healthy" => scenario(name, hosts, per_host, 0).await,
+            "dead" => scenario(name, hosts, per_host, dead_percent).await,
+            other => eprintln!("unknown scenario `{other}` (healthy, dead)"),
+        }
+    }
+}

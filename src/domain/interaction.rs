@@ -1,0 +1,107 @@
+//! Likes and boosts of our stories and of the replies we hold, and reports for moderators.
+
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+
+use crate::{
+    error::AppError,
+    storage::{
+        entities::{reply, story},
+        interactions, replies, stories,
+    },
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Like,
+    Boost,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Like => "like",
+            Kind::Boost => "announce",
+        }
+    }
+    fn columns(self) -> (story::Column, reply::Column) {
+        match self {
+            Kind::Like => (story::Column::Likes, reply::Column::Likes),
+            Kind::Boost => (story::Column::Boosts, reply::Column::Boosts),
+        }
+    }
+}
+
+/// Counts a like or boost of `object` (a story or reply of ours). Returns false when the object
+/// is not ours or the actor already did it.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    activity_id: &str,
+    actor_id: i64,
+    object: &str,
+) -> Result<bool, AppError> {
+    if !is_ours(db, object).await? {
+        return Ok(false);
+    }
+    if !interactions::insert(db, activity_id, kind.as_str(), actor_id, object).await? {
+        return Ok(false);
+    }
+    bump(db, kind, object, 1).await?;
+    Ok(true)
+}
+
+/// Takes back a like or boost, found by its activity id or by who did it to what.
+pub async fn undo(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    activity_id: &str,
+    actor_id: i64,
+    object: Option<&str>,
+) -> Result<bool, AppError> {
+    let found = match interactions::find(db, activity_id).await? {
+        Some(found) => Some(found),
+        None => match object {
+            Some(object) => interactions::find_same(db, kind.as_str(), actor_id, object).await?,
+            None => None,
+        },
+    };
+    let Some(found) = found.filter(|f| f.actor_id == actor_id && f.kind == kind.as_str()) else {
+        return Ok(false);
+    };
+    interactions::delete(db, found.id).await?;
+    bump(db, kind, &found.object_ap_id, -1).await?;
+    Ok(true)
+}
+
+async fn is_ours(db: &impl ConnectionTrait, object: &str) -> Result<bool, AppError> {
+    Ok(stories::find_by_ap_id(db, object)
+        .await?
+        .is_some_and(|s| s.deleted_at.is_none())
+        || replies::find_by_ap_id(db, object).await?.is_some())
+}
+
+async fn bump(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    object: &str,
+    delta: i32,
+) -> Result<(), AppError> {
+    let (story_column, reply_column) = kind.columns();
+    let story = Condition::all().add(story::Column::ApId.eq(object));
+    if !replies::add_to_story_counter(db, story, story_column, delta).await? {
+        replies::add_to_counter(db, object, reply_column, delta).await?;
+    }
+    Ok(())
+}
+
+/// Files a report from a `Flag`. Returns false for a repeated one.
+pub async fn report(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+    actor_id: i64,
+    content: &str,
+    objects: &[&str],
+) -> Result<bool, AppError> {
+    let objects = serde_json::to_string(objects).map_err(anyhow::Error::from)?;
+    Ok(interactions::insert_report(db, ap_id, actor_id, content, &objects).await?)
+}

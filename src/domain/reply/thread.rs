@@ -1,0 +1,113 @@
+//! A story's conversation for display: one query in path order, turned into a tree. Removed and
+//! moderated replies stay only as placeholders, and only where someone answered them.
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+use url::Url;
+
+use crate::{
+    error::AppError,
+    storage::replies::{self, VISIBLE},
+};
+
+/// Who wrote a reply, as the page shows them.
+#[derive(Debug, Clone)]
+pub struct AuthorCard {
+    pub name: String,
+    /// `@user@host`.
+    pub handle: String,
+    pub profile: Url,
+    pub icon: Option<Url>,
+    pub local: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThreadReply {
+    pub id: i64,
+    pub ap_id: String,
+    pub author: AuthorCard,
+    pub content_html: String,
+    pub summary: Option<String>,
+    /// The original on its server.
+    pub url: String,
+    pub published_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Deleted or moderated away: shown as a placeholder because others answered it.
+    pub placeholder: bool,
+    pub likes: i32,
+    pub boosts: i32,
+    pub children: Vec<ThreadReply>,
+}
+
+/// The conversation under a story, as a forest of replies.
+pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<ThreadReply>, AppError> {
+    let rows = replies::thread(db, story_id).await?;
+    // Pre-order rows with depths: a stack of open ancestors builds the tree in one pass.
+    let mut stack: Vec<(i32, ThreadReply)> = Vec::new();
+    let mut roots = Vec::new();
+    for (reply, author) in rows {
+        while stack.last().is_some_and(|(depth, _)| *depth >= reply.depth) {
+            close(&mut stack, &mut roots);
+        }
+        let profile = author
+            .url
+            .as_deref()
+            .and_then(|u| u.parse().ok())
+            .or_else(|| author.ap_id.parse().ok());
+        let Some(profile) = profile else { continue };
+        let card = AuthorCard {
+            name: author.name,
+            handle: format!("@{}@{}", author.username, author.domain),
+            profile,
+            icon: author.icon_url.and_then(|u| u.parse().ok()),
+            local: author.local,
+        };
+        let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE;
+        stack.push((
+            reply.depth,
+            ThreadReply {
+                id: reply.id,
+                url: reply.url.unwrap_or_else(|| reply.ap_id.clone()),
+                ap_id: reply.ap_id,
+                author: card,
+                content_html: if placeholder {
+                    String::new()
+                } else {
+                    reply.content_html
+                },
+                summary: reply.summary,
+                published_at: reply.published_at,
+                edited_at: reply.edited_at,
+                placeholder,
+                likes: reply.likes,
+                boosts: reply.boosts,
+                children: Vec::new(),
+            },
+        ));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut roots);
+    }
+    Ok(roots)
+}
+
+/// Pops the innermost open reply into its parent (or the roots), dropping placeholders that
+/// nobody answered.
+fn close(stack: &mut Vec<(i32, ThreadReply)>, roots: &mut Vec<ThreadReply>) {
+    let Some((_, done)) = stack.pop() else { return };
+    if done.placeholder && done.children.is_empty() {
+        return;
+    }
+    match stack.last_mut() {
+        Some((_, parent)) => parent.children.push(done),
+        None => roots.push(done),
+    }
+}
+
+/// Number of replies shown, placeholders excluded.
+pub fn count(replies: &[ThreadReply]) -> usize {
+    replies
+        .iter()
+        .map(|r| usize::from(!r.placeholder) + count(&r.children))
+        .sum()
+}

@@ -1,0 +1,179 @@
+//! Backfill: Mastodon delivers a reply-to-a-reply only to the parent's author, so many replies
+//! never reach us. Periodically crawl the `replies` collections of the replies we hold (bounded
+//! per run, signed fetches, a failing host skipped for the run) and take in what is missing.
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use chrono::Utc;
+use serde_json::Value;
+use tokio::sync::watch;
+use url::Url;
+
+use super::{
+    context::Federation,
+    protocol::inbound::id_of,
+    threads::{self, Budget, ThreadError},
+};
+use crate::{
+    config::host_with_port,
+    domain::reply,
+    storage::{entities::reply as reply_entity, replies},
+};
+
+/// Items read from one collection, at most.
+const MAX_ITEMS: usize = 200;
+
+pub struct Crawler {
+    fed: Arc<Federation>,
+}
+
+impl Crawler {
+    pub fn new(fed: Arc<Federation>) -> Self {
+        Crawler { fed }
+    }
+
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let interval = self.fed.settings.replies.crawl_interval_secs;
+        // New replies are crawled soon after they arrive; known ones once per interval.
+        let tick = Duration::from_secs(interval.clamp(1, 60));
+        while !*stop.borrow() {
+            if let Err(err) = self.crawl_once().await {
+                tracing::error!(error = %format!("{err:#}"), "backfill run failed");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(tick) => {},
+                _ = stop.changed() => {},
+            }
+        }
+    }
+
+    /// One bounded run. Returns how many replies were taken in.
+    pub async fn crawl_once(&self) -> anyhow::Result<usize> {
+        let settings = &self.fed.settings.replies;
+        let before = Utc::now() - chrono::Duration::seconds(settings.crawl_interval_secs as i64);
+        let due = replies::due_for_crawl(&self.fed.db, before, settings.crawl_batch).await?;
+        let mut failing: HashSet<String> = HashSet::new();
+        let mut found = 0;
+        for holder in due {
+            let Some(url) = holder
+                .replies_url
+                .as_deref()
+                .and_then(|u| u.parse::<Url>().ok())
+            else {
+                continue;
+            };
+            let host = host_with_port(&url);
+            if failing.contains(&host) {
+                continue;
+            }
+            match self.crawl(&holder, &url).await {
+                Ok(n) => found += n,
+                Err(reason) => {
+                    tracing::debug!(%host, %reason, "backfill: host skipped for this run");
+                    failing.insert(host);
+                }
+            }
+            // Crawled (or failed): either way it waits an interval before the next look.
+            replies::set_crawled(&self.fed.db, holder.id, Utc::now()).await?;
+        }
+        if found > 0 {
+            tracing::info!(found, "backfill took in missing replies");
+        }
+        Ok(found)
+    }
+
+    async fn crawl(&self, holder: &reply_entity::Model, url: &Url) -> Result<usize, String> {
+        let mut budget = Budget::new(&self.fed);
+        let mut page = self.fetch(url).await?;
+        if let Some(first) = page.get("first").cloned() {
+            page = match first {
+                Value::String(next) => {
+                    self.fetch(&next.parse().map_err(|_| "bad first page".to_string())?)
+                        .await?
+                }
+                embedded => embedded,
+            };
+        }
+        let mut found = 0;
+        let mut seen = 0;
+        for _ in 0..self.fed.settings.replies.crawl_pages {
+            let items = page
+                .get("orderedItems")
+                .or_else(|| page.get("items"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for item in items.iter().take(MAX_ITEMS.saturating_sub(seen)) {
+                seen += 1;
+                if self.take_in(holder, url, item, &mut budget).await? {
+                    found += 1;
+                }
+            }
+            let Some(next) = page
+                .get("next")
+                .and_then(id_of)
+                .and_then(|n| n.parse::<Url>().ok())
+            else {
+                break;
+            };
+            if seen >= MAX_ITEMS {
+                break;
+            }
+            page = self.fetch(&next).await?;
+        }
+        Ok(found)
+    }
+
+    /// Stores one collection item if it is new and answers `holder`.
+    async fn take_in(
+        &self,
+        holder: &reply_entity::Model,
+        origin: &Url,
+        item: &Value,
+        budget: &mut Budget,
+    ) -> Result<bool, String> {
+        let Some(id) = id_of(item) else {
+            return Ok(false);
+        };
+        if reply::find(&self.fed.db, id)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        // Embedded objects are trusted only from their own host; others are fetched.
+        let object = match threads::checked(origin, item) {
+            Some(object) if item.is_object() => object,
+            _ => {
+                let Ok(url) = id.parse::<Url>() else {
+                    return Ok(false);
+                };
+                match threads::fetch_object(&self.fed, &url).await {
+                    Ok(Some(object)) => object,
+                    Ok(None) => return Ok(false),
+                    Err(err) => return Err(err.to_string()),
+                }
+            }
+        };
+        if object.in_reply_to.as_ref().map(Url::as_str) != Some(holder.ap_id.as_str()) {
+            return Ok(false);
+        }
+        match threads::place(&self.fed, object, None, budget).await {
+            Ok(placed) => Ok(placed == threads::Placed::Stored),
+            Err(ThreadError::Retry(reason)) => Err(reason),
+            Err(ThreadError::Final(err)) => {
+                tracing::debug!(error = %err, "backfill: item refused");
+                Ok(false)
+            }
+        }
+    }
+
+    async fn fetch(&self, url: &Url) -> Result<Value, String> {
+        self.fed
+            .client
+            .get_json(url, &self.fed.instance)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,112 @@
+//! `Create` and `Update` of Note-like objects: replies to our stories and to replies we hold.
+
+use serde_json::Value;
+
+use super::Received;
+use crate::{
+    config::host_with_port,
+    domain::{remote::RemoteActor, reply},
+    error::AppError,
+    federation::{
+        context::Federation,
+        protocol::inbound::InboundObject,
+        threads::{self, Budget, Placed, ThreadError},
+    },
+    storage::inbox_jobs,
+};
+
+/// A reply whose parent we hold is stored now; one whose parent must be fetched is queued, so
+/// the request path never waits on another server.
+pub async fn create(
+    fed: &Federation,
+    activity: &Value,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let Some(object) = authored_object(activity, signer)? else {
+        return Ok(Received::Ignored);
+    };
+    let Some(in_reply_to) = object.in_reply_to.clone() else {
+        return Ok(Received::Ignored);
+    };
+    if !object.public {
+        // Followers-only and direct replies are not for a public page.
+        return Ok(Received::Ignored);
+    }
+    if reply::find_parent(&fed.db, in_reply_to.as_str())
+        .await?
+        .is_none()
+    {
+        if host_with_port(&in_reply_to) == fed.settings.domain() {
+            return Ok(Received::Ignored);
+        }
+        inbox_jobs::enqueue(&fed.db, &activity.to_string()).await?;
+        fed.jobs.notify_one();
+        return Ok(Received::Queued);
+    }
+    let mut budget = Budget::new(fed);
+    match threads::place(fed, object, Some(signer.clone()), &mut budget).await {
+        Ok(Placed::Stored) => Ok(Received::Processed),
+        Ok(Placed::NotOurs) => Ok(Received::Ignored),
+        Err(ThreadError::Final(err)) => Err(err),
+        Err(ThreadError::Retry(reason)) => Err(AppError::Internal(anyhow::anyhow!(reason))),
+    }
+}
+
+/// An edit by the reply's author. An edit of a reply we never saw is taken as its creation.
+pub async fn update(
+    fed: &Federation,
+    activity: &Value,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let object_type = activity["object"]["type"].as_str().unwrap_or_default();
+    if crate::federation::protocol::inbound::id_of(&activity["object"])
+        == Some(signer.ap_id.as_str())
+    {
+        // A profile update: the next key lookup refetches the actor.
+        tracing::debug!(actor = %signer.ap_id, object_type, "actor updated");
+        return Ok(Received::Ignored);
+    }
+    let Some(object) = authored_object(activity, signer)? else {
+        return Ok(Received::Ignored);
+    };
+    let Some(existing) = reply::find(&fed.db, object.id.as_str()).await? else {
+        return create(fed, activity, signer).await;
+    };
+    if existing.author_id != signer.id {
+        return Err(AppError::Unprocessable(
+            "only the author can edit a reply".into(),
+        ));
+    }
+    let draft = threads::draft_of(&object)?;
+    let at = object.updated.unwrap_or_else(chrono::Utc::now);
+    reply::edit(&fed.db, &existing, &draft, at).await?;
+    Ok(Received::Processed)
+}
+
+/// The embedded object, when it is a Note-like object written by the signer on the signer's host.
+fn authored_object(
+    activity: &Value,
+    signer: &RemoteActor,
+) -> Result<Option<InboundObject>, AppError> {
+    let embedded = &activity["object"];
+    if !embedded.is_object() {
+        // Mastodon always embeds; a bare id would need a fetch we do not make for others.
+        return Ok(None);
+    }
+    let object = InboundObject::parse(embedded)
+        .map_err(|e| AppError::Unprocessable(format!("object: {e}")))?;
+    if !object.is_reply_type() {
+        return Ok(None);
+    }
+    if object.attributed_to != signer.ap_id {
+        return Err(AppError::Unprocessable(
+            "the object's attributedTo is not the activity's actor".into(),
+        ));
+    }
+    if host_with_port(&object.id) != host_with_port(&signer.ap_id) {
+        return Err(AppError::Unprocessable(
+            "the object's id is not on the actor's host".into(),
+        ));
+    }
+    Ok(Some(object))
+}

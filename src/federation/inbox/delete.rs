@@ -1,0 +1,36 @@
+//! `Delete` of a reply (by its author) or of an actor (everything they wrote goes).
+
+use serde_json::Value;
+
+use super::Received;
+use crate::{
+    domain::{remote::RemoteActor, reply},
+    error::AppError,
+    federation::{context::Federation, protocol::inbound::id_of},
+    storage::followers,
+};
+
+pub async fn delete(
+    fed: &Federation,
+    activity: &Value,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let object = id_of(&activity["object"])
+        .ok_or_else(|| AppError::BadRequest("the Delete has no object".into()))?;
+    if object == signer.ap_id.as_str() {
+        let removed = reply::remove_all_by(&fed.db, signer.id).await?;
+        followers::delete_follower_everywhere(&fed.db, signer.id).await?;
+        tracing::info!(actor = %signer.ap_id, removed, "actor deleted");
+        return Ok(Received::Processed);
+    }
+    let Some(existing) = reply::find(&fed.db, object).await? else {
+        return Ok(Received::Ignored);
+    };
+    if existing.author_id != signer.id {
+        return Err(AppError::Unprocessable(
+            "only the author can delete a reply".into(),
+        ));
+    }
+    reply::remove(&fed.db, &existing).await?;
+    Ok(Received::Processed)
+}

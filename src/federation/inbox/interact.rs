@@ -1,0 +1,85 @@
+//! `Like`, `Announce`, their `Undo`, and `Flag`.
+
+use serde_json::Value;
+
+use super::Received;
+use crate::{
+    domain::{
+        interaction::{self, Kind},
+        remote::RemoteActor,
+    },
+    error::AppError,
+    federation::{
+        context::Federation,
+        protocol::inbound::{id_of, ids_of},
+    },
+};
+
+fn kind_of(activity_type: &str) -> Option<Kind> {
+    match activity_type {
+        "Like" => Some(Kind::Like),
+        "Announce" => Some(Kind::Boost),
+        _ => None,
+    }
+}
+
+pub async fn like_or_boost(
+    fed: &Federation,
+    activity: &Value,
+    kind: Kind,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let id = activity["id"].as_str().unwrap_or_default();
+    let object =
+        id_of(&activity["object"]).ok_or_else(|| AppError::BadRequest("no object".into()))?;
+    if interaction::add(&fed.db, kind, id, signer.id, object).await? {
+        Ok(Received::Processed)
+    } else {
+        Ok(Received::Ignored)
+    }
+}
+
+/// `Undo` of a Like or Announce, embedded or named by id.
+pub async fn undo(
+    fed: &Federation,
+    activity: &Value,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let undone = &activity["object"];
+    let undone_id = id_of(undone).unwrap_or_default();
+    let target = undone.get("object").and_then(id_of);
+    let kinds: Vec<Kind> = match undone["type"].as_str().and_then(kind_of) {
+        Some(kind) => vec![kind],
+        None => vec![Kind::Like, Kind::Boost],
+    };
+    for kind in kinds {
+        if interaction::undo(&fed.db, kind, undone_id, signer.id, target).await? {
+            return Ok(Received::Processed);
+        }
+    }
+    Ok(Received::Ignored)
+}
+
+pub async fn flag(
+    fed: &Federation,
+    activity: &Value,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let id = activity["id"].as_str().unwrap_or_default();
+    let content = activity["content"].as_str().unwrap_or_default();
+    let objects = ids_of(&activity["object"]);
+    interaction::report(
+        &fed.db,
+        id,
+        signer.id,
+        &ammonia::clean_text(content),
+        &objects,
+    )
+    .await?;
+    tracing::info!(reporter = %signer.ap_id, objects = objects.len(), "report received");
+    Ok(Received::Processed)
+}
+
+pub fn is_interaction(kind: &str) -> Option<Kind> {
+    kind_of(kind)
+}

@@ -1,0 +1,179 @@
+//! What other servers send, read leniently (string-or-array fields, objects or ids, missing
+//! dates, `contentMap` instead of `content`) into strict types, or rejected with a reason.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use url::Url;
+
+use super::PUBLIC;
+
+/// Object types whose `inReplyTo` makes them a reply we can show.
+pub const REPLY_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
+
+/// Why a payload is not one of our types. Each reason is stable, for logs and tests.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("no `{0}`")]
+    Missing(&'static str),
+    #[error("`{0}` is not a URL")]
+    NotUrl(&'static str),
+    #[error("not an object (a JSON object is expected)")]
+    NotObject,
+}
+
+/// A Note-like object: the parts a reply needs.
+#[derive(Debug, Clone)]
+pub struct InboundObject {
+    pub id: Url,
+    pub kind: String,
+    pub attributed_to: Url,
+    pub in_reply_to: Option<Url>,
+    /// HTML as sent (not yet cleaned).
+    pub content: String,
+    pub summary: Option<String>,
+    pub sensitive: bool,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub url: Option<Url>,
+    /// Addressed to the public (or unlisted): only those are shown on a public page.
+    pub public: bool,
+    /// Its own replies collection: an id, or the collection embedded.
+    pub replies: Option<Value>,
+}
+
+/// An activity's envelope.
+#[derive(Debug, Clone)]
+pub struct InboundActivity {
+    pub id: Url,
+    pub kind: String,
+    pub actor: Url,
+    pub object: Value,
+}
+
+/// The id of a value given as a string, an object with `id`, or a Link with `href`.
+pub fn id_of(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o
+            .get("id")
+            .or_else(|| o.get("href"))
+            .and_then(Value::as_str),
+        Value::Array(items) => items.iter().find_map(id_of),
+        _ => None,
+    }
+}
+
+/// Every id in a string-or-object-or-array field.
+pub fn ids_of(value: &Value) -> Vec<&str> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(id_of).collect(),
+        Value::Null => Vec::new(),
+        other => id_of(other).into_iter().collect(),
+    }
+}
+
+fn url_field(value: &Value, name: &'static str) -> Result<Url, Rejection> {
+    let id = id_of(&value[name]).ok_or(Rejection::Missing(name))?;
+    id.parse().map_err(|_| Rejection::NotUrl(name))
+}
+
+fn date(value: &Value) -> Option<DateTime<Utc>> {
+    let text = value.as_str()?;
+    DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|n| n.and_utc())
+        })
+}
+
+fn is_public(audience: &str) -> bool {
+    matches!(audience, PUBLIC | "as:Public" | "Public")
+}
+
+/// The HTML of an object: `content`, else the first `contentMap` entry, else its `name`.
+fn content_of(value: &Value) -> String {
+    if let Some(content) = value["content"].as_str() {
+        return content.to_string();
+    }
+    if let Some(first) = value["contentMap"]
+        .as_object()
+        .and_then(|m| m.values().find_map(Value::as_str))
+    {
+        return first.to_string();
+    }
+    value["name"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+impl InboundObject {
+    pub fn parse(value: &Value) -> Result<Self, Rejection> {
+        if !value.is_object() {
+            return Err(Rejection::NotObject);
+        }
+        let kind = value["type"]
+            .as_str()
+            .ok_or(Rejection::Missing("type"))?
+            .to_string();
+        let audience: Vec<&str> = ids_of(&value["to"])
+            .into_iter()
+            .chain(ids_of(&value["cc"]))
+            .collect();
+        Ok(InboundObject {
+            id: url_field(value, "id")?,
+            attributed_to: url_field(value, "attributedTo")?,
+            in_reply_to: match id_of(&value["inReplyTo"]) {
+                Some(id) => Some(id.parse().map_err(|_| Rejection::NotUrl("inReplyTo"))?),
+                None => None,
+            },
+            content: content_of(value),
+            summary: value["summary"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            sensitive: value["sensitive"].as_bool().unwrap_or(false),
+            published: date(&value["published"]),
+            updated: date(&value["updated"]),
+            url: id_of(&value["url"]).and_then(|u| u.parse().ok()),
+            public: audience.iter().any(|a| is_public(a)),
+            replies: value.get("replies").filter(|r| !r.is_null()).cloned(),
+            kind,
+        })
+    }
+
+    pub fn is_reply_type(&self) -> bool {
+        REPLY_TYPES.contains(&self.kind.as_str())
+    }
+
+    /// The id of its replies collection, when it has one.
+    pub fn replies_url(&self) -> Option<Url> {
+        self.replies
+            .as_ref()
+            .and_then(id_of)
+            .and_then(|u| u.parse().ok())
+    }
+}
+
+impl InboundActivity {
+    pub fn parse(value: &Value) -> Result<Self, Rejection> {
+        if !value.is_object() {
+            return Err(Rejection::NotObject);
+        }
+        Ok(InboundActivity {
+            id: url_field(value, "id")?,
+            kind: value["type"]
+                .as_str()
+                .ok_or(Rejection::Missing("type"))?
+                .to_string(),
+            actor: url_field(value, "actor")?,
+            object: value
+                .get("object")
+                .cloned()
+                .ok_or(Rejection::Missing("object"))?,
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! Placing a reply whose parent we do not hold: walk up `inReplyTo` with signed fetches, within
+//! a depth and a fetch budget, until one of our stories or a reply we hold. A chain that ends
+//! anywhere else is not ours and nothing of it is stored.
+
+use serde_json::Value;
+use url::Url;
+
+use super::{client::FetchError, context::Federation, protocol::inbound::InboundObject, remote};
+use crate::{
+    config::host_with_port,
+    domain::{
+        remote::RemoteActor,
+        reply::{self, Parent, ReplyDraft},
+    },
+    error::AppError,
+};
+
+/// What became of a reply.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Placed {
+    Stored,
+    /// Its thread does not lead to a story of ours (or is not public): dropped.
+    NotOurs,
+}
+
+/// Why placing failed for now: retry later, or never.
+#[derive(Debug, thiserror::Error)]
+pub enum ThreadError {
+    #[error("temporarily unreachable: {0}")]
+    Retry(String),
+    #[error(transparent)]
+    Final(#[from] AppError),
+}
+
+/// Counts fetches for one activity.
+pub struct Budget {
+    left: usize,
+}
+
+impl Budget {
+    pub fn new(fed: &Federation) -> Self {
+        Budget {
+            left: fed.settings.replies.fetch_budget,
+        }
+    }
+    fn spend(&mut self) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        true
+    }
+}
+
+/// Stores `object` (already validated against its author) with any missing ancestors.
+pub async fn place(
+    fed: &Federation,
+    object: InboundObject,
+    author: Option<RemoteActor>,
+    budget: &mut Budget,
+) -> Result<Placed, ThreadError> {
+    let mut chain = vec![(object, author)];
+    let parent = loop {
+        let Some(last) = chain.last() else {
+            return Ok(Placed::NotOurs);
+        };
+        if !last.0.public || !last.0.is_reply_type() {
+            return Ok(Placed::NotOurs);
+        }
+        let Some(up) = last.0.in_reply_to.clone() else {
+            return Ok(Placed::NotOurs);
+        };
+        if let Some(parent) = reply::find_parent(&fed.db, up.as_str()).await? {
+            break parent;
+        }
+        if is_ours(fed, &up) || chain.len() > fed.settings.replies.fetch_depth || !budget.spend() {
+            return Ok(Placed::NotOurs);
+        }
+        match fetch_object(fed, &up).await? {
+            Some(parent) => chain.push((parent, None)),
+            None => return Ok(Placed::NotOurs),
+        }
+    };
+    store_chain(fed, chain, parent, budget).await
+}
+
+/// Stores the chain from the top down, each under the one before.
+async fn store_chain(
+    fed: &Federation,
+    chain: Vec<(InboundObject, Option<RemoteActor>)>,
+    mut parent: Parent,
+    budget: &mut Budget,
+) -> Result<Placed, ThreadError> {
+    for (object, author) in chain.into_iter().rev() {
+        let author = match author {
+            Some(author) => author,
+            None => author_of(fed, &object, budget).await?,
+        };
+        let draft = draft_of(&object)?;
+        let stored = reply::store(&fed.db, &draft, author.id, &parent, false).await?;
+        parent = Parent::Reply(stored);
+    }
+    Ok(Placed::Stored)
+}
+
+pub fn draft_of(object: &InboundObject) -> Result<ReplyDraft, AppError> {
+    let in_reply_to = object
+        .in_reply_to
+        .clone()
+        .ok_or_else(|| AppError::Unprocessable("not a reply".into()))?;
+    ReplyDraft::new(
+        object.id.clone(),
+        in_reply_to,
+        &object.content,
+        object.summary.as_deref(),
+        object.url.clone(),
+        object.sensitive,
+        object.published,
+        object.replies_url(),
+    )
+}
+
+/// The stored author of a fetched object, fetching the actor when new.
+pub async fn author_of(
+    fed: &Federation,
+    object: &InboundObject,
+    budget: &mut Budget,
+) -> Result<RemoteActor, ThreadError> {
+    if let Some(known) =
+        crate::domain::remote::find_by_ap_id(&fed.db, object.attributed_to.as_str()).await?
+    {
+        return Ok(known);
+    }
+    if !budget.spend() {
+        return Err(ThreadError::Retry("fetch budget spent".into()));
+    }
+    remote::fetch_actor(fed, &object.attributed_to)
+        .await
+        .map_err(|e| ThreadError::Retry(e.to_string()))
+}
+
+/// Fetches an object by id and checks it speaks for its own host. `None` when it is gone or
+/// not something we can thread.
+pub async fn fetch_object(
+    fed: &Federation,
+    url: &Url,
+) -> Result<Option<InboundObject>, ThreadError> {
+    let value = match fed.client.get_json(url, &fed.instance).await {
+        Ok(value) => value,
+        Err(err) if err.is_gone() => return Ok(None),
+        Err(FetchError::Refused(_) | FetchError::Invalid(_) | FetchError::Status { .. }) => {
+            return Ok(None);
+        }
+        Err(err) => return Err(ThreadError::Retry(err.to_string())),
+    };
+    Ok(checked(url, &value))
+}
+
+/// An object fetched from (or embedded by) `origin`, accepted only if its id and author are on
+/// that host.
+pub fn checked(origin: &Url, value: &Value) -> Option<InboundObject> {
+    let object = InboundObject::parse(value).ok()?;
+    let host = host_with_port(origin);
+    (host_with_port(&object.id) == host && host_with_port(&object.attributed_to) == host)
+        .then_some(object)
+}
+
+fn is_ours(fed: &Federation, url: &Url) -> bool {
+    host_with_port(url) == fed.settings.domain()
+}

@@ -1,0 +1,112 @@
+//! The conversation under a story: nested lists of replies, each with its author, time, a link
+//! to the original, and a way to answer from one's own server.
+
+use maud::{Markup, html};
+
+use super::{layout::trusted, time};
+use crate::{domain::reply::thread::ThreadReply, state::AppState};
+
+/// Nesting deeper than this is drawn flat, so threads stay readable on a phone.
+const MAX_INDENT: usize = 6;
+
+pub fn conversation(
+    state: &AppState,
+    target: &str,
+    replies: &[ThreadReply],
+    count: usize,
+) -> Markup {
+    html! {
+        section class="conversation" aria-labelledby="replies" {
+            h2 id="replies" {
+                "Conversation"
+                @if count > 0 { " " span class="count" { "(" (count) ")" } }
+            }
+            (reply_form(state, target, "Reply from your instance"))
+            @if replies.is_empty() {
+                p class="empty" { "No replies yet. Answer from your fediverse account to start the conversation." }
+            } @else {
+                (list(state, replies, 0))
+            }
+        }
+    }
+}
+
+fn list(state: &AppState, replies: &[ThreadReply], level: usize) -> Markup {
+    html! {
+        ol class={ "thread" @if level >= MAX_INDENT { " flat" } } {
+            @for reply in replies {
+                li id={ "reply-" (reply.id) } class="reply" {
+                    (card(state, reply))
+                    @if !reply.children.is_empty() { (list(state, &reply.children, level + 1)) }
+                }
+            }
+        }
+    }
+}
+
+fn card(state: &AppState, reply: &ThreadReply) -> Markup {
+    if reply.placeholder {
+        return html! { article class="reply-body removed" { p { "This reply was removed." } } };
+    }
+    html! {
+        article class="reply-body h-entry" {
+            header class="byline" {
+                @if let Some(icon) = &reply.author.icon {
+                    img class="avatar" src=(icon) alt="" width="40" height="40" loading="lazy" referrerpolicy="no-referrer";
+                } @else {
+                    span class="avatar initial" aria-hidden="true" { (initial(&reply.author.name)) }
+                }
+                a class="author p-author" href=(reply.author.profile) rel="nofollow noopener ugc" {
+                    strong { (reply.author.name) }
+                    " " span class="handle" { (reply.author.handle) }
+                }
+                @if reply.author.local { " " span class="badge" { "Newsroom" } }
+            }
+            @if let Some(summary) = &reply.summary {
+                details { summary { (summary) } div class="e-content" { (trusted(&reply.content_html)) } }
+            } @else {
+                div class="e-content" { (trusted(&reply.content_html)) }
+            }
+            footer class="meta" {
+                a class="u-url" href=(reply.url) rel="nofollow noopener ugc" { (time(reply.published_at)) }
+                @if reply.edited_at.is_some() { " · " span class="edited" { "edited" } }
+                @if reply.likes > 0 { " · " span class="likes" { (reply.likes) " " (plural(reply.likes, "like")) } }
+                @if reply.boosts > 0 { " · " span class="boosts" { (reply.boosts) " " (plural(reply.boosts, "boost")) } }
+                " · " a href={ (state.urls.interact()) "?uri=" (urlencode(&reply.ap_id)) } { "Reply" }
+            }
+        }
+    }
+}
+
+/// The "answer from your own server" form: it sends the reader to their server's page for `uri`.
+pub fn reply_form(state: &AppState, uri: &str, label: &str) -> Markup {
+    html! {
+        form class="interact" method="get" action=(state.urls.interact()) {
+            input type="hidden" name="uri" value=(uri);
+            label for="handle" { (label) }
+            div class="row" {
+                input id="handle" name="handle" type="text" required placeholder="you@your.server" autocomplete="username" inputmode="email";
+                button type="submit" { "Reply" }
+            }
+        }
+    }
+}
+
+fn initial(name: &str) -> String {
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default()
+}
+
+fn plural(n: i32, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

@@ -1,0 +1,113 @@
+//! Queries on `inbox_jobs`, leased the same way as deliveries (see `deliveries`).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::entities::inbox_job;
+
+pub async fn enqueue(db: &impl ConnectionTrait, activity: &str) -> Result<(), DbErr> {
+    let now = Utc::now();
+    inbox_job::Entity::insert(inbox_job::ActiveModel {
+        activity: Set(activity.to_string()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Leases up to `limit` due jobs to `token`; returns the ones won.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<inbox_job::Model>, DbErr> {
+    let unleased = || {
+        Condition::any()
+            .add(inbox_job::Column::LockedUntil.is_null())
+            .add(inbox_job::Column::LockedUntil.lt(now))
+    };
+    let ids: Vec<i64> = inbox_job::Entity::find()
+        .filter(inbox_job::Column::NextAttemptAt.lte(now))
+        .filter(unleased())
+        .order_by_asc(inbox_job::Column::NextAttemptAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    inbox_job::Entity::update_many()
+        .col_expr(inbox_job::Column::LockedUntil, Expr::value(until))
+        .col_expr(inbox_job::Column::LeaseToken, Expr::value(token))
+        .filter(inbox_job::Column::Id.is_in(ids.clone()))
+        .filter(unleased())
+        .exec(db)
+        .await?;
+    inbox_job::Entity::find()
+        .filter(inbox_job::Column::Id.is_in(ids))
+        .filter(inbox_job::Column::LeaseToken.eq(token))
+        .all(db)
+        .await
+}
+
+pub async fn finish(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    inbox_job::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+pub async fn retry_later(
+    db: &impl ConnectionTrait,
+    id: i64,
+    next: DateTime<Utc>,
+    error: &str,
+) -> Result<(), DbErr> {
+    inbox_job::Entity::update_many()
+        .col_expr(
+            inbox_job::Column::Attempts,
+            Expr::col(inbox_job::Column::Attempts).add(1),
+        )
+        .col_expr(inbox_job::Column::NextAttemptAt, Expr::value(next))
+        .col_expr(inbox_job::Column::LastError, Expr::value(error))
+        .col_expr(
+            inbox_job::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            inbox_job::Column::LeaseToken,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(inbox_job::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn release(db: &impl ConnectionTrait, token: &str) -> Result<(), DbErr> {
+    inbox_job::Entity::update_many()
+        .col_expr(
+            inbox_job::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            inbox_job::Column::LeaseToken,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(inbox_job::Column::LeaseToken.eq(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
