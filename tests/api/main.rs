@@ -16,4 +16,5 @@ mod helpers;
 mod interop;
 mod pages;
 mod peer;
+mod replies;
 mod stories;

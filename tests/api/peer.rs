@@ -31,6 +31,8 @@ pub struct Delivery {
 
 struct Shared {
     base: String,
+    /// Documents served by GET at their path (notes, collections, WebFinger answers).
+    documents: Mutex<std::collections::HashMap<String, Value>>,
     public_pem: String,
     key: SigningKey,
     received: Mutex<Vec<Delivery>>,
@@ -55,6 +57,7 @@ impl Peer {
             key: SigningKey::from_pem(&pair.private_key).unwrap(),
             public_pem: pair.public_key,
             received: Mutex::new(Vec::new()),
+            documents: Mutex::new(std::collections::HashMap::new()),
             status: AtomicU16::new(202),
         });
         let mut peer = Peer {
@@ -73,6 +76,7 @@ impl Peer {
             .route("/users/{name}", get(actor))
             .route("/users/{name}/inbox", post(inbox))
             .route("/inbox", post(inbox_shared))
+            .fallback(get(document))
             .with_state(self.shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         self.stop = Some(stop);
@@ -103,6 +107,55 @@ impl Peer {
 
     pub fn actor(&self, name: &str) -> String {
         format!("{}/users/{name}", self.base)
+    }
+
+    /// Serves `document` at `path` from now on (a path of this peer, starting with `/`).
+    pub fn host(&self, path: &str, document: Value) {
+        self.shared
+            .documents
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), document);
+    }
+
+    /// A public Note by `from`, answering `in_reply_to`, served at `/notes/{name}` with its own
+    /// (empty) replies collection at `/notes/{name}/replies`.
+    pub fn note(&self, from: &str, name: &str, in_reply_to: &str, content: &str) -> Value {
+        let id = format!("{}/notes/{name}", self.base);
+        let note = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": id, "type": "Note", "attributedTo": self.actor(from),
+            "inReplyTo": in_reply_to, "content": content,
+            "published": chrono::Utc::now().to_rfc3339(),
+            "url": id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [format!("{}/followers", self.actor(from))],
+            "replies": format!("{id}/replies"),
+        });
+        self.host(&format!("/notes/{name}"), note.clone());
+        self.set_replies(name, &[]);
+        note
+    }
+
+    /// Lists `ids` in the replies collection of note `name`.
+    pub fn set_replies(&self, name: &str, ids: &[&str]) {
+        let id = format!("{}/notes/{name}/replies", self.base);
+        self.host(
+            &format!("/notes/{name}/replies"),
+            json!({
+                "id": id, "type": "Collection",
+                "first": { "id": format!("{id}?page=1"), "type": "CollectionPage", "partOf": id, "items": ids },
+            }),
+        );
+    }
+
+    /// `Create` of `note` by its author.
+    pub fn create(&self, note: &Value) -> Value {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activity", note["id"].as_str().unwrap()), "type": "Create",
+            "actor": note["attributedTo"], "to": note["to"], "cc": note["cc"], "object": note,
+        })
     }
 
     /// Every inbox answers with `status` from now on.
@@ -235,6 +288,21 @@ async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> J
         "endpoints": { "sharedInbox": format!("{}/inbox", shared.base) },
         "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": shared.public_pem },
     }))
+}
+
+async fn document(State(shared): State<Arc<Shared>>, uri: Uri) -> Result<Json<Value>, StatusCode> {
+    let key = match uri.path() {
+        "/.well-known/webfinger" => "/.well-known/webfinger".to_string(),
+        path => path.to_string(),
+    };
+    shared
+        .documents
+        .lock()
+        .unwrap()
+        .get(&key)
+        .cloned()
+        .map(Json)
+        .ok_or(StatusCode::NOT_FOUND)
 }
 
 async fn inbox(state: State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> StatusCode {

@@ -62,7 +62,12 @@ impl ReplyDraft {
             in_reply_to,
             content_html: sanitize::clean(content_html),
             summary: summary
-                .map(|s| ammonia::clean_text(s).chars().take(500).collect::<String>())
+                .map(|s| {
+                    sanitize::plain_text(s)
+                        .chars()
+                        .take(500)
+                        .collect::<String>()
+                })
                 .filter(|s| !s.trim().is_empty()),
             url,
             sensitive,

@@ -59,6 +59,19 @@ pub fn clean(html: &str) -> String {
     CLEANER.clean(html).to_string()
 }
 
+/// The text of an HTML fragment, without markup, for places that show plain text (content
+/// warnings, report comments). Escaping for display is the renderer's job.
+pub fn plain_text(html: &str) -> String {
+    let stripped = ammonia::Builder::empty().clean(html).to_string();
+    stripped
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
 /// Plain text as HTML, for servers that send text without markup.
 pub fn text_to_html(text: &str) -> String {
     let escaped = maud::html! { (text) }.into_string();
@@ -72,7 +85,15 @@ pub fn text_to_html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, plain_text};
+
+    #[test]
+    fn plain_text_keeps_words_not_markup() {
+        assert_eq!(
+            plain_text("Spam <b>here</b> &amp; <script>x</script>there"),
+            "Spam here & there"
+        );
+    }
 
     #[test]
     fn hostile_markup_is_removed_and_links_are_marked() {

@@ -72,7 +72,7 @@ pub async fn flag(
         &fed.db,
         id,
         signer.id,
-        &ammonia::clean_text(content),
+        &crate::domain::reply::sanitize::plain_text(content),
         &objects,
     )
     .await?;

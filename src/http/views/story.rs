@@ -2,7 +2,12 @@
 
 use maud::{Markup, html};
 
-use super::{layout::trusted, listing::byline, thread::conversation, time};
+use super::{
+    layout::trusted,
+    listing::byline,
+    thread::{conversation, plural},
+    time,
+};
 use crate::{
     domain::{
         reply::thread::{ThreadReply, count},
@@ -19,6 +24,8 @@ pub fn article(state: &AppState, story: &Story, thread: &[ThreadReply]) -> Marku
             p class="meta" {
                 (byline(story)) (time(story.published_at))
                 @if story.is_edited() { " · updated " (time(story.updated_at)) }
+                @if story.likes > 0 { " · " span class="likes" { (story.likes) " " (plural(story.likes, "like")) } }
+                @if story.boosts > 0 { " · " span class="boosts" { (story.boosts) " " (plural(story.boosts, "boost")) } }
             }
             @if let Some(image) = &story.image {
                 figure {

@@ -99,7 +99,7 @@ fn initial(name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn plural(n: i32, word: &str) -> String {
+pub fn plural(n: i32, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {
