@@ -76,6 +76,8 @@ impl MigrationTrait for Migration {
     }
 }
 
+// `RepliesUrl` is the column `replies_url`; the name follows the column, not the table.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 pub enum Replies {
     Table,
