@@ -90,7 +90,7 @@ pub async fn deliveries(settings: &Settings) -> anyhow::Result<()> {
 pub async fn reports(settings: &Settings) -> anyhow::Result<()> {
     let db = startup::prepare_database(settings).await?;
     let mut all = crate::storage::interactions::reports(&db).await?;
-    all.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    all.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     for report in all {
         let reporter = crate::storage::actors::find_by_id(&db, report.actor_id)
             .await?

@@ -35,10 +35,10 @@ pub async fn destination(fed: &Federation, handle: &Handle, uri: &Url) -> Option
     let scheme = if fed.settings.dev { "http" } else { "https" };
     let base: Url = format!("{scheme}://{}/", handle.server).parse().ok()?;
     let encoded: String = url::form_urlencoded::byte_serialize(uri.as_str().as_bytes()).collect();
-    if let Some(template) = template(fed, &base, handle).await {
-        if let Ok(url) = template.replace("{uri}", &encoded).parse() {
-            return Some(url);
-        }
+    if let Some(template) = template(fed, &base, handle).await
+        && let Ok(url) = template.replace("{uri}", &encoded).parse()
+    {
+        return Some(url);
     }
     base.join(&format!("authorize_interaction?uri={encoded}"))
         .ok()
