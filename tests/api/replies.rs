@@ -465,3 +465,55 @@ async fn reply_from_your_instance_sends_readers_to_their_server() {
         .unwrap();
     assert_eq!(form.status(), 200);
 }
+
+#[tokio::test]
+async fn rfc_9421_signatures_are_accepted_and_checked() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let inbox = app.url("/inbox");
+    let full = ["@method", "@target-uri", "content-digest"];
+
+    let note = peer.note(
+        "alice",
+        "modern",
+        &app.url(STORY),
+        "<p>Signed the new way</p>",
+    );
+    assert_eq!(
+        peer.send_rfc9421("alice", &inbox, &peer.create(&note), &full, None)
+            .await
+            .status(),
+        202
+    );
+    page_until(&app, |p| p.contains("Signed the new way")).await;
+
+    let other = peer.note(
+        "alice",
+        "tampered",
+        &app.url(STORY),
+        "<p>Changed in transit</p>",
+    );
+    let swapped = peer
+        .create(&peer.note("alice", "swapped", &app.url(STORY), "<p>Swapped body</p>"))
+        .to_string();
+    let response = peer
+        .send_rfc9421("alice", &inbox, &peer.create(&other), &full, Some(&swapped))
+        .await;
+    assert_eq!(
+        response.status(),
+        401,
+        "the body no longer matches its Content-Digest"
+    );
+    let response = peer
+        .send_rfc9421(
+            "alice",
+            &inbox,
+            &peer.create(&other),
+            &["@method", "@target-uri"],
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 401, "a signature must cover the digest");
+    let page = app.get_html(STORY).await.text().await.unwrap();
+    assert!(!page.contains("Changed in transit") && !page.contains("Swapped body"));
+}

@@ -5,6 +5,7 @@
 pub mod cavage;
 pub mod digest;
 pub mod keys;
+pub mod rfc9421;
 
 /// Why a request's signature was not accepted. Every variant is answered with 401.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
