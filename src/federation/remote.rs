@@ -83,8 +83,7 @@ async fn store(fed: &Federation, fetched: &Url, document: Value) -> Result<Remot
         summary: doc.summary.clone().unwrap_or_default(),
         inbox: doc.inbox.clone(),
         shared_inbox: doc
-            .endpoints
-            .and_then(|e| e.shared_inbox)
+            .shared_inbox()
             .filter(|s| host_with_port(s) == host_with_port(&doc.id)),
         url: doc.url.as_ref().and_then(first_url),
         icon_url: doc

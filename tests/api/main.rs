@@ -11,6 +11,7 @@ mod cli;
 mod delivery;
 mod discovery;
 mod fedify;
+mod fixtures;
 mod following;
 mod helpers;
 mod interop;

@@ -60,17 +60,24 @@ pub struct RemoteActor {
     pub name: Option<String>,
     pub summary: Option<String>,
     pub inbox: Url,
-    pub endpoints: Option<RemoteEndpoints>,
+    /// Usually an object with `sharedInbox`; some servers give a URL instead.
+    pub endpoints: Option<Value>,
     /// An object, or (rarely) a list of them.
     pub public_key: Value,
     pub icon: Option<Value>,
     pub url: Option<Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoteEndpoints {
-    pub shared_inbox: Option<Url>,
+impl RemoteActor {
+    /// The shared inbox, when the actor names one.
+    pub fn shared_inbox(&self) -> Option<Url> {
+        self.endpoints
+            .as_ref()?
+            .get("sharedInbox")?
+            .as_str()?
+            .parse()
+            .ok()
+    }
 }
 
 /// A key document, which some servers serve at the key id instead of the whole actor.
