@@ -21,6 +21,7 @@ pub mod domain;
 pub mod error;
 pub mod federation;
 pub mod http;
+pub mod metrics;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -15,6 +15,7 @@ mod m20261125_000009_create_replies;
 mod m20261125_000010_create_interactions;
 mod m20261125_000011_create_reports;
 mod m20261125_000012_create_inbox_jobs;
+mod m20261125_000013_create_job_leases;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_create_interactions::Migration),
             Box::new(m20261125_000011_create_reports::Migration),
             Box::new(m20261125_000012_create_inbox_jobs::Migration),
+            Box::new(m20261125_000013_create_job_leases::Migration),
         ]
     }
 }

@@ -40,6 +40,8 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Ask the running server's /healthz (for container health checks); exits 0 when healthy.
+    Health,
     /// Publish a Markdown story file (YAML front matter, then the body); prints its URL.
     Publish { path: PathBuf },
     /// List or delete stories.
@@ -132,6 +134,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let app = Application::build(settings).await?;
             app.run_until(shutdown).await
         }
+        Command::Health => health(&settings).await,
         Command::Migrate => {
             startup::prepare_database(&settings).await?.close().await?;
             eprintln!("migrations applied");
@@ -150,6 +153,30 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn health(settings: &Settings) -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Ask the listener directly: the public URL may sit behind a proxy this process cannot reach.
+    let mut address = settings.bind;
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let url = format!("http://{address}/healthz");
+    let response = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()?
+        .get(&url)
+        .send()
+        .await
+        .with_context(|| format!("{url} is not answering"))?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "{url} answered {}",
+        response.status()
+    );
+    println!("ok");
+    Ok(())
 }
 
 async fn publish(settings: &Settings, path: &PathBuf) -> anyhow::Result<()> {

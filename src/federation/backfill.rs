@@ -17,7 +17,7 @@ use super::{
 use crate::{
     config::host_with_port,
     domain::reply,
-    storage::{entities::reply as reply_entity, replies},
+    storage::{entities::reply as reply_entity, leases, replies},
 };
 
 /// Items read from one collection, at most.
@@ -25,11 +25,16 @@ const MAX_ITEMS: usize = 200;
 
 pub struct Crawler {
     fed: Arc<Federation>,
+    /// Who holds the crawl lease when this process does.
+    holder: String,
 }
 
 impl Crawler {
     pub fn new(fed: Arc<Federation>) -> Self {
-        Crawler { fed }
+        Crawler {
+            fed,
+            holder: uuid::Uuid::new_v4().to_string(),
+        }
     }
 
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
@@ -37,8 +42,16 @@ impl Crawler {
         // New replies are crawled soon after they arrive; known ones once per interval.
         let tick = Duration::from_secs(interval.clamp(1, 60));
         while !*stop.borrow() {
-            if let Err(err) = self.crawl_once().await {
-                tracing::error!(error = %format!("{err:#}"), "backfill run failed");
+            // With several replicas, each tick's run happens in one of them.
+            let until = Utc::now() + chrono::Duration::from_std(tick).unwrap_or_default();
+            match leases::try_acquire(&self.fed.db, "backfill", &self.holder, until).await {
+                Ok(true) => {
+                    if let Err(err) = self.crawl_once().await {
+                        tracing::error!(error = %format!("{err:#}"), "backfill run failed");
+                    }
+                }
+                Ok(false) => {}
+                Err(err) => tracing::error!(error = %err, "backfill lease unavailable"),
             }
             tokio::select! {
                 () = tokio::time::sleep(tick) => {},

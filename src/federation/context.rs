@@ -35,6 +35,7 @@ pub struct Federation {
     pub wake: Notify,
     /// Notified when inbox work is queued for the inbox worker.
     pub jobs: Notify,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Federation {
@@ -60,6 +61,7 @@ impl Federation {
             keys: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             jobs: Notify::new(),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
         }))
     }
 

@@ -45,13 +45,14 @@ pub async fn actor_for_key(
 }
 
 async fn fetch(fed: &Federation, url: &Url) -> Result<Value, AppError> {
-    fed.client
-        .get_json(url, &fed.instance)
-        .await
-        .map_err(|e| match e {
-            FetchError::Refused(reason) => AppError::Unprocessable(reason),
-            other => AppError::Signature(format!("cannot fetch {url}: {other}")),
-        })
+    let fetched = fed.client.get_json(url, &fed.instance).await;
+    fed.metrics.fetch(fetched.is_ok());
+    fetched.map_err(|e| match e {
+        FetchError::Refused(reason) => AppError::Unprocessable(reason),
+        // The actor no longer exists; the inbox treats this apart (a deleted account's Delete).
+        gone if gone.is_gone() => AppError::Gone("actor"),
+        other => AppError::Signature(format!("cannot fetch {url}: {other}")),
+    })
 }
 
 async fn store(fed: &Federation, fetched: &Url, document: Value) -> Result<RemoteActor, AppError> {

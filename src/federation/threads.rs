@@ -145,7 +145,9 @@ pub async fn fetch_object(
     fed: &Federation,
     url: &Url,
 ) -> Result<Option<InboundObject>, ThreadError> {
-    let value = match fed.client.get_json(url, &fed.instance).await {
+    let fetched = fed.client.get_json(url, &fed.instance).await;
+    fed.metrics.fetch(fetched.is_ok());
+    let value = match fetched {
         Ok(value) => value,
         Err(err) if err.is_gone() => return Ok(None),
         Err(FetchError::Refused(_) | FetchError::Invalid(_) | FetchError::Status { .. }) => {

@@ -63,6 +63,15 @@ async fn receive(
         body,
     };
     let outcome = inbox::receive(&data.federation, request).await;
+    data.federation.metrics.inbox(match &outcome {
+        Ok(inbox::Received::Processed) => "processed",
+        Ok(inbox::Received::Queued) => "queued",
+        Ok(inbox::Received::Duplicate) => "duplicate",
+        Ok(inbox::Received::Ignored) => "ignored",
+        Err(AppError::Signature(_)) => "unauthorized",
+        Err(err) if err.status().is_client_error() => "refused",
+        Err(_) => "error",
+    });
     if let Err(err) = &outcome
         && err.status().is_client_error()
     {

@@ -4,6 +4,7 @@ pub mod actors;
 pub mod api;
 pub mod assets;
 pub mod feed;
+pub mod health;
 pub mod inbox;
 pub mod interact;
 pub mod negotiate;
@@ -15,7 +16,11 @@ pub mod well_known;
 use std::time::Duration;
 
 use axum::Router;
-use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 
 /// The whole application's routes. State arrives through the federation middleware the caller
 /// layers on top (`Data<AppState>`).
@@ -27,6 +32,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(actors::router())
         .merge(well_known::router())
         .merge(feed::router())
+        .merge(health::router())
         .merge(interact::router())
         .merge(assets::router())
         .nest("/api/v1", api::router())
@@ -35,5 +41,15 @@ pub fn router(settings: &crate::config::Settings) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        // Every request gets an id (or keeps the proxy's), echoed in the response and the logs.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

@@ -60,8 +60,13 @@ async fn show(
         (true, false) => (StatusCode::GONE, Html(gone_page(&data, &story))).into_response(),
         (false, true) => ActivityJson(to_article(&story, &data.site(), true)).into_response(),
         (false, false) => {
+            let started = std::time::Instant::now();
             let thread = reply::thread::load(&data.db, story.id).await?;
-            Html(story_page(&data, &story, &thread)).into_response()
+            let page = story_page(&data, &story, &thread);
+            data.federation
+                .metrics
+                .story_page(started.elapsed().as_secs_f64());
+            Html(page).into_response()
         }
     };
     Ok(vary_accept(response))

@@ -339,3 +339,25 @@ pub async fn for_activity(
         .all(db)
         .await
 }
+
+/// Pending deliveries, the oldest due one's due time, and the dead hosts, for metrics.
+pub async fn snapshot(
+    db: &impl ConnectionTrait,
+) -> Result<(u64, Option<DateTime<Utc>>, u64), DbErr> {
+    let pending = delivery::Entity::find()
+        .filter(delivery::Column::State.eq(PENDING))
+        .count(db)
+        .await?;
+    let oldest = delivery::Entity::find()
+        .filter(delivery::Column::State.eq(PENDING))
+        .filter(delivery::Column::NextAttemptAt.lte(Utc::now()))
+        .order_by_asc(delivery::Column::NextAttemptAt)
+        .one(db)
+        .await?
+        .map(|d| d.next_attempt_at);
+    let dead = host::Entity::find()
+        .filter(host::Column::DeadSince.is_not_null())
+        .count(db)
+        .await?;
+    Ok((pending, oldest, dead))
+}

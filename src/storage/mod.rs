@@ -8,6 +8,7 @@ pub mod entities;
 pub mod followers;
 pub mod inbox_jobs;
 pub mod interactions;
+pub mod leases;
 pub mod received_activities;
 pub mod replies;
 pub mod stories;

@@ -183,6 +183,20 @@ impl TestApp {
             .expect("run broadsheet")
     }
 
+    /// Runs the CLI without blocking this test's runtime, for commands that talk to the server.
+    pub async fn cli_async(&self, args: &[&str]) -> Output {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &self.database_url)
+            .env("BROADSHEET_PUBLIC_URL", &self.address);
+        tokio::task::spawn_blocking(move || command.output().expect("run broadsheet"))
+            .await
+            .expect("cli task")
+    }
+
     /// A fresh API token, made with the CLI as an operator would.
     pub fn token(&self) -> String {
         let out = self.cli(&["token", "create", "tests"]);

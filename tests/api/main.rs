@@ -15,6 +15,7 @@ mod fixtures;
 mod following;
 mod helpers;
 mod interop;
+mod operations;
 mod pages;
 mod peer;
 mod replies;

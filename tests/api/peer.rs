@@ -37,6 +37,8 @@ struct Shared {
     key: SigningKey,
     received: Mutex<Vec<Delivery>>,
     status: AtomicU16,
+    /// Milliseconds each inbox waits before answering (a slow server).
+    delay_ms: std::sync::atomic::AtomicU64,
 }
 
 pub struct Peer {
@@ -59,6 +61,7 @@ impl Peer {
             received: Mutex::new(Vec::new()),
             documents: Mutex::new(std::collections::HashMap::new()),
             status: AtomicU16::new(202),
+            delay_ms: std::sync::atomic::AtomicU64::new(0),
         });
         let mut peer = Peer {
             base: shared.base.clone(),
@@ -158,6 +161,13 @@ impl Peer {
         })
     }
 
+    /// Every inbox waits this long before answering, from now on.
+    pub fn answer_after(&self, delay: Duration) {
+        self.shared
+            .delay_ms
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
+    }
+
     /// Every inbox answers with `status` from now on.
     pub fn answer_with(&self, status: u16) {
         self.shared.status.store(status, Ordering::SeqCst);
@@ -203,11 +213,40 @@ impl Peer {
             .await
     }
 
+    /// POSTs `activity` to `inbox` as a load balancer would: signed for `inbox` (the public
+    /// address) but connecting to `backend`, with the public Host header.
+    pub async fn send_via(
+        &self,
+        from: &str,
+        inbox: &str,
+        backend: &str,
+        activity: &Value,
+    ) -> reqwest::Response {
+        let url: url::Url = inbox.parse().unwrap();
+        let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+        let body = activity.to_string().into_bytes();
+        self.send_signed(from, inbox, backend, body, |h| {
+            h.insert("host", host.parse().unwrap());
+        })
+        .await
+    }
+
     /// POSTs `body` signed as `from`; `tamper` may alter the headers after signing.
     pub async fn send_raw(
         &self,
         from: &str,
         inbox: &str,
+        body: Vec<u8>,
+        tamper: impl FnOnce(&mut HeaderMap),
+    ) -> reqwest::Response {
+        self.send_signed(from, inbox, inbox, body, tamper).await
+    }
+
+    async fn send_signed(
+        &self,
+        from: &str,
+        inbox: &str,
+        target: &str,
         body: Vec<u8>,
         tamper: impl FnOnce(&mut HeaderMap),
     ) -> reqwest::Response {
@@ -233,7 +272,7 @@ impl Peer {
         headers.insert("signature", signature.parse().unwrap());
         tamper(&mut headers);
         reqwest::Client::new()
-            .post(inbox)
+            .post(target)
             .headers(headers)
             .body(body)
             .send()
@@ -285,6 +324,15 @@ impl Peer {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A Follow of `target` from `from`, not yet sent.
+    pub fn follow_activity(&self, from: &str, target: &str) -> Value {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/follows/{}", self.actor(from), uuid::Uuid::new_v4().simple()),
+            "type": "Follow", "actor": self.actor(from), "object": target,
+        })
     }
 
     /// Sends a Follow of `target` (an actor URL) from `from`; returns the Follow's id and the answer.

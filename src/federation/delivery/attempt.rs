@@ -93,6 +93,12 @@ async fn record(
         }
     };
     tracing::debug!(delivery = row.id, inbox = %row.inbox, state, ?status, attempts, "delivery attempt");
+    fed.metrics.delivery(match (state, verdict) {
+        (DELIVERED, _) => "delivered",
+        (FAILED, _) => "failed",
+        (EXPIRED, _) => "expired",
+        _ => "retry",
+    });
     if state == FAILED || state == EXPIRED {
         tracing::warn!(delivery = row.id, inbox = %row.inbox, state, error = ?error, "delivery given up");
     }

@@ -7,6 +7,7 @@ pub mod follower;
 pub mod host;
 pub mod inbox_job;
 pub mod interaction;
+pub mod job_lease;
 pub mod outgoing_activity;
 pub mod received_activity;
 pub mod reply;
