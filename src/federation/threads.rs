@@ -73,7 +73,13 @@ pub async fn place(
         if let Some(parent) = reply::find_parent(&fed.db, up.as_str()).await? {
             break parent;
         }
-        if is_ours(fed, &up) || chain.len() > fed.settings.replies.fetch_depth || !budget.spend() {
+        // A chain that comes back on itself never reaches a story.
+        let looped = chain.iter().any(|(o, _)| o.id == up);
+        if looped
+            || is_ours(fed, &up)
+            || chain.len() > fed.settings.replies.fetch_depth
+            || !budget.spend()
+        {
             return Ok(Placed::NotOurs);
         }
         match fetch_object(fed, &up).await? {

@@ -296,3 +296,98 @@ async fn a_story_published_while_the_server_is_stopped_is_delivered_at_start() {
         .body;
     assert_eq!(create["object"]["name"], "Night edition");
 }
+
+#[tokio::test]
+async fn a_crash_mid_fan_out_loses_no_delivery() {
+    use crate::process::{Replica, free_port};
+    // Prepare the database, then serve it from a real process that can be killed.
+    let app = spawn_app().await;
+    let token = app.token();
+    let (public, database) = (app.address.clone(), app.database_url.clone());
+    let (dir, _) = app.stop().await;
+    let config = dir.path().join("crash.toml");
+    std::fs::write(
+        &config,
+        "[delivery]\nlease_secs = 2\nretry_base_ms = 200\npoll_ms = 100\n",
+    )
+    .unwrap();
+    let env = [("BROADSHEET_CONFIG", config.to_str().unwrap())];
+    let port = free_port();
+    let mut server = Replica::start(&database, &public, port, &env);
+    let backend = format!("http://127.0.0.1:{port}/inbox");
+    let public_inbox = format!("{public}/inbox");
+    let news = format!("{public}/@news");
+
+    // 200 followers on 10 servers, each with an inbox of their own.
+    let mut peers = Vec::new();
+    for _ in 0..10 {
+        let peer = Peer::start().await;
+        peer.without_shared_inbox();
+        for n in 0..20 {
+            let follow = peer.follow_activity(&format!("r{n}"), &news);
+            assert_eq!(
+                peer.send_via(&format!("r{n}"), &public_inbox, &backend, &follow)
+                    .await
+                    .status(),
+                202
+            );
+        }
+        peers.push(peer);
+    }
+    for peer in &peers {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while peer.received_of("Accept").len() < 20 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "Accepts missing at {}",
+                peer.base
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    // Some servers are slow, some failing, when the story goes out.
+    for peer in &peers[..3] {
+        peer.answer_after(Duration::from_millis(800));
+    }
+    for peer in &peers[3..5] {
+        peer.answer_with(503);
+    }
+    let created = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/v1/stories"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Crash edition", "body": "Sent through a crash."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.kill();
+
+    for peer in &peers[3..5] {
+        peer.answer_with(202);
+    }
+    let _restarted = Replica::start(&database, &public, free_port(), &env);
+    for peer in &peers {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let reached: std::collections::HashSet<String> = peer
+                .received()
+                .into_iter()
+                .filter(|d| {
+                    d.body["type"] == "Create" && d.body["object"]["name"] == "Crash edition"
+                })
+                .map(|d| d.path)
+                .collect();
+            if reached.len() == 20 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} of 20 inboxes at {} got the story",
+                reached.len(),
+                peer.base
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

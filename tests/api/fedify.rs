@@ -127,7 +127,6 @@ impl FedifyPeer {
 
     /// Delivers `Create{Note}` replying to `in_reply_to` to the inbox of actor `to`;
     /// answers `{"id": <the Note's id>, "activity": <the Create's id>}`.
-    #[allow(dead_code, reason = "for reply tests; part of the peer's control API")]
     pub async fn reply(&self, in_reply_to: &str, content: &str, to: &str) -> Value {
         let body = json!({ "inReplyTo": in_reply_to, "content": content, "to": to });
         self.control("reply", body).await

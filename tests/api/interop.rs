@@ -54,3 +54,46 @@ async fn fedify_follows_and_receives_stories_edits_and_deletions() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn a_fedify_reply_and_a_reply_to_it_thread_under_the_story() {
+    let Some(fedify) = FedifyPeer::start_if_installed().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let story = app.url("/stories/welcome");
+    let news = app.url("/@news");
+
+    let first = fedify
+        .reply(&story, "<p>Replying from Fedify</p>", &news)
+        .await;
+    let first_id = first["id"].as_str().unwrap().to_string();
+    fedify
+        .reply(&first_id, "<p>And answering myself</p>", &news)
+        .await;
+
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let page = app.get_html("/stories/welcome").await.text().await.unwrap();
+        if page.contains("And answering myself") {
+            let doc = crate::helpers::html(&page);
+            let nested = scraper::Selector::parse("li.reply li.reply .e-content").unwrap();
+            let inner: Vec<String> = doc.select(&nested).map(|e| e.text().collect()).collect();
+            assert_eq!(
+                inner,
+                ["And answering myself"],
+                "the second reply nests under the first"
+            );
+            assert!(page.contains("Replying from Fedify"));
+            assert!(page.contains("Fedify Reader"));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Fedify's replies never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let collection = app.get_ap_json("/stories/welcome/replies").await;
+    assert_eq!(collection["totalItems"], 2);
+}

@@ -2,13 +2,16 @@
 
 use std::{
     collections::{BTreeMap, HashSet},
-    process::{Child, Command, Stdio},
     time::Duration,
 };
 
 use serde_json::json;
 
-use crate::{helpers::spawn_app, peer::Peer};
+use crate::{
+    helpers::spawn_app,
+    peer::Peer,
+    process::{Replica, free_port},
+};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -141,58 +144,6 @@ async fn metrics_parse_and_move_as_the_server_works() {
     assert!(after.contains_key("broadsheet_delivery_oldest_due_seconds"));
 }
 
-/// A `broadsheet serve` process, stopped with SIGTERM.
-struct Replica(Child);
-
-impl Replica {
-    fn start(database: &str, public_url: &str, port: u16) -> Replica {
-        let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-            .arg("serve")
-            .env("DATABASE_URL", database)
-            .env("BROADSHEET_PUBLIC_URL", public_url)
-            .env("BROADSHEET_BIND", format!("127.0.0.1:{port}"))
-            .env("BROADSHEET_LOG", "warn")
-            .stderr(if std::env::var_os("TEST_LOG").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .spawn()
-            .unwrap();
-        let replica = Replica(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return replica;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("replica on {port} did not start");
-    }
-
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status()
-            .unwrap();
-        self.0.wait().unwrap()
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn two_replicas_on_one_postgresql_deliver_and_store_everything_exactly_once() {
     if !std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
@@ -206,8 +157,8 @@ async fn two_replicas_on_one_postgresql_deliver_and_store_everything_exactly_onc
     let database = app.database_url.clone();
     let (_dir, _) = app.stop().await;
     let (port_a, port_b) = (free_port(), free_port());
-    let mut a = Replica::start(&database, &public, port_a);
-    let mut b = Replica::start(&database, &public, port_b);
+    let mut a = Replica::start(&database, &public, port_a, &[]);
+    let mut b = Replica::start(&database, &public, port_b, &[]);
     let inbox_a = format!("http://127.0.0.1:{port_a}/inbox");
     let inbox_b = format!("http://127.0.0.1:{port_b}/inbox");
     let news = format!("{public}/@news");

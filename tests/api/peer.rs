@@ -39,6 +39,12 @@ struct Shared {
     status: AtomicU16,
     /// Milliseconds each inbox waits before answering (a slow server).
     delay_ms: std::sync::atomic::AtomicU64,
+    /// Whether actors advertise the shared inbox (off: every follower is its own delivery).
+    shared_inbox: std::sync::atomic::AtomicBool,
+    /// Display names other than the default, by username.
+    names: Mutex<std::collections::HashMap<String, String>>,
+    /// GET requests for hosted documents, counted to show fetching stays bounded.
+    document_gets: std::sync::atomic::AtomicUsize,
 }
 
 pub struct Peer {
@@ -62,6 +68,9 @@ impl Peer {
             documents: Mutex::new(std::collections::HashMap::new()),
             status: AtomicU16::new(202),
             delay_ms: std::sync::atomic::AtomicU64::new(0),
+            shared_inbox: std::sync::atomic::AtomicBool::new(true),
+            names: Mutex::new(std::collections::HashMap::new()),
+            document_gets: std::sync::atomic::AtomicUsize::new(0),
         });
         let mut peer = Peer {
             base: shared.base.clone(),
@@ -159,6 +168,45 @@ impl Peer {
             "id": format!("{}/activity", note["id"].as_str().unwrap()), "type": "Create",
             "actor": note["attributedTo"], "to": note["to"], "cc": note["cc"], "object": note,
         })
+    }
+
+    /// Actors stop advertising a shared inbox, so each follower is delivered to separately.
+    pub fn without_shared_inbox(&self) {
+        self.shared.shared_inbox.store(false, Ordering::SeqCst);
+    }
+
+    /// Gives actor `name` another display name.
+    pub fn rename(&self, name: &str, display: &str) {
+        self.shared
+            .names
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), display.to_string());
+    }
+
+    /// How many hosted documents (notes, collections) were fetched.
+    pub fn document_gets(&self) -> usize {
+        self.shared.document_gets.load(Ordering::SeqCst)
+    }
+
+    /// POSTs `activity` signed with this peer's key but naming `key_owner`'s key: a forgery.
+    pub async fn send_claiming_key(
+        &self,
+        key_owner: &str,
+        inbox: &str,
+        activity: &Value,
+    ) -> reqwest::Response {
+        let forged = format!("{key_owner}#main-key");
+        let body = activity.to_string().into_bytes();
+        self.send_signed("forger", inbox, inbox, body, |h| {
+            let signature = h["signature"].to_str().unwrap().to_string();
+            let own = format!("{}#main-key", self.actor("forger"));
+            h.insert(
+                "signature",
+                signature.replace(&own, &forged).parse().unwrap(),
+            );
+        })
+        .await
     }
 
     /// Every inbox waits this long before answering, from now on.
@@ -374,14 +422,25 @@ impl Peer {
 
 async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Json<Value> {
     let id = format!("{}/users/{name}", shared.base);
-    Json(json!({
+    let display = shared
+        .names
+        .lock()
+        .unwrap()
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| format!("Reader {name}"));
+    let mut actor = json!({
         "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        "id": id, "type": "Person", "preferredUsername": name, "name": format!("Reader {name}"),
+        "id": id, "type": "Person", "preferredUsername": name, "name": display,
         "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
         "followers": format!("{id}/followers"),
         "endpoints": { "sharedInbox": format!("{}/inbox", shared.base) },
         "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": shared.public_pem },
-    }))
+    });
+    if !shared.shared_inbox.load(Ordering::SeqCst) {
+        actor.as_object_mut().unwrap().remove("endpoints");
+    }
+    Json(actor)
 }
 
 async fn document(State(shared): State<Arc<Shared>>, uri: Uri) -> Result<Json<Value>, StatusCode> {
@@ -389,6 +448,7 @@ async fn document(State(shared): State<Arc<Shared>>, uri: Uri) -> Result<Json<Va
         "/.well-known/webfinger" => "/.well-known/webfinger".to_string(),
         path => path.to_string(),
     };
+    shared.document_gets.fetch_add(1, Ordering::SeqCst);
     shared
         .documents
         .lock()
