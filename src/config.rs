@@ -24,6 +24,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("BROADSHEET_LANGUAGE", "publication.language"),
     ("BROADSHEET_SAMPLE_STORY", "publication.sample_story"),
     ("BROADSHEET_PAGE_SIZE", "web.page_size"),
+    ("BROADSHEET_MODERATION", "moderation.mode"),
     ("BROADSHEET_LOG_FORMAT", "log.format"),
     ("RUST_LOG", "log.filter"),
     ("BROADSHEET_LOG", "log.filter"),
@@ -44,7 +45,25 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub inbox: InboxSettings,
     pub replies: ReplySettings,
+    pub moderation: ModerationSettings,
     pub log: LogSettings,
+}
+
+/// Moderation defaults and abuse limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationSettings {
+    pub mode: String,
+    pub blocklist_refresh_secs: u64,
+    pub inbox_per_host_per_minute: u32,
+    pub login_attempts: u32,
+}
+
+impl ModerationSettings {
+    pub fn default_mode(&self) -> crate::domain::moderation::Mode {
+        crate::domain::moderation::Mode::parse(&self.mode)
+            .unwrap_or(crate::domain::moderation::Mode::Open)
+    }
 }
 
 /// Fetching unknown parents and crawling for missed replies.
@@ -133,6 +152,7 @@ struct RawSettings {
     delivery: DeliverySettings,
     inbox: InboxSettings,
     replies: ReplySettings,
+    moderation: ModerationSettings,
     log: LogSettings,
 }
 
@@ -173,6 +193,12 @@ impl Settings {
         if raw.delivery.concurrency == 0 || raw.delivery.per_host == 0 {
             bail!("delivery.concurrency and delivery.per_host must be at least 1");
         }
+        if crate::domain::moderation::Mode::parse(&raw.moderation.mode).is_none() {
+            bail!(
+                "moderation.mode must be open, first-time or hold-all, not `{}`",
+                raw.moderation.mode
+            );
+        }
         if raw.web.page_size == 0 || raw.web.page_size > 100 {
             bail!("web.page_size must be between 1 and 100");
         }
@@ -186,6 +212,7 @@ impl Settings {
             delivery: raw.delivery,
             inbox: raw.inbox,
             replies: raw.replies,
+            moderation: raw.moderation,
             log: raw.log,
         })
     }

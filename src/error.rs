@@ -24,12 +24,18 @@ pub enum AppError {
     /// 401: an ActivityPub request whose HTTP signature we do not accept, and why.
     #[error("{0}")]
     Signature(String),
+    /// 403: understood, and refused (a block).
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: nothing lives at this address.
     #[error("{0} not found")]
     NotFound(&'static str),
     /// 410: it existed and was deleted.
     #[error("{0} was deleted")]
     Gone(&'static str),
+    /// 429: too many requests from one place; try later.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// 415: the body is not in a format this endpoint reads.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -85,8 +91,10 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized | AppError::Signature(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) | AppError::Unprocessable(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY

@@ -22,6 +22,7 @@ pub mod error;
 pub mod federation;
 pub mod http;
 pub mod metrics;
+pub mod ratelimit;
 pub mod startup;
 pub mod state;
 pub mod storage;

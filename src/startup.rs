@@ -12,8 +12,8 @@ use crate::{
     config::Settings,
     domain::{actor, ids::Urls, story::sample},
     federation::{
-        backfill::Crawler, context::Federation, delivery::DeliveryWorker, inbox::jobs::InboxWorker,
-        send::fanout::Fanout,
+        backfill::Crawler, blocklists::Refresher, context::Federation, delivery::DeliveryWorker,
+        inbox::jobs::InboxWorker, send::fanout::Fanout,
     },
     http,
     state::AppState,
@@ -96,9 +96,13 @@ impl Application {
             tokio::spawn(DeliveryWorker::new(self.federation.clone()).run(stopped.clone()));
         let inbox_worker =
             tokio::spawn(InboxWorker::new(self.federation.clone()).run(stopped.clone()));
-        let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped));
+        let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped.clone()));
+        let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped));
         tracing::info!(%address, "listening");
-        let served = axum::serve(self.listener, self.router)
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
             .context("server error");
@@ -106,6 +110,7 @@ impl Application {
         worker.await.context("delivery worker panicked")?;
         inbox_worker.await.context("inbox worker panicked")?;
         crawler.await.context("backfill crawler panicked")?;
+        blocklists.await.context("blocklist refresher panicked")?;
         self.db.close().await.context("closing the database")?;
         served?;
         tracing::info!("stopped");

@@ -1,7 +1,7 @@
 //! The state every handler shares, carried as activitypub_federation's `Data<AppState>` so the
 //! web, API and federation code all see one object.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use sea_orm::DatabaseConnection;
 
@@ -9,6 +9,7 @@ use crate::{
     config::Settings,
     domain::ids::Urls,
     federation::{context::Federation, send::fanout::Fanout},
+    ratelimit::RateLimiter,
 };
 
 #[derive(Clone)]
@@ -23,6 +24,10 @@ pub struct AppState {
     pub federation: Arc<Federation>,
     /// Turns story changes into queued deliveries.
     pub fanout: Arc<Fanout>,
+    /// Inbox requests per remote host per minute.
+    pub inbox_limiter: Arc<RateLimiter>,
+    /// Failed logins per address and account name per 15 minutes.
+    pub login_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -34,6 +39,14 @@ impl AppState {
         AppState {
             urls: Urls::new(&settings.public_url),
             fanout: Arc::new(Fanout::new(settings.clone())),
+            inbox_limiter: Arc::new(RateLimiter::new(
+                settings.moderation.inbox_per_host_per_minute,
+                Duration::from_secs(60),
+            )),
+            login_limiter: Arc::new(RateLimiter::new(
+                settings.moderation.login_attempts,
+                Duration::from_secs(15 * 60),
+            )),
             settings,
             federation,
             db,

@@ -16,6 +16,8 @@ mod m20261125_000010_create_interactions;
 mod m20261125_000011_create_reports;
 mod m20261125_000012_create_inbox_jobs;
 mod m20261125_000013_create_job_leases;
+mod m20261125_000014_create_users;
+mod m20261125_000015_create_moderation;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_create_reports::Migration),
             Box::new(m20261125_000012_create_inbox_jobs::Migration),
             Box::new(m20261125_000013_create_job_leases::Migration),
+            Box::new(m20261125_000014_create_users::Migration),
+            Box::new(m20261125_000015_create_moderation::Migration),
         ]
     }
 }

@@ -87,4 +87,5 @@ pub enum Actors {
     Local,
     PublishedAt,
     LastRefreshedAt,
+    ApprovedAt,
 }

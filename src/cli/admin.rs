@@ -106,3 +106,25 @@ pub async fn reports(settings: &Settings) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Creates an editor account, reading the password without echoing it at a terminal.
+pub async fn create_user(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal};
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    let db = startup::prepare_database(settings).await?;
+    let user = crate::domain::user::create(&db, name, &password).await?;
+    eprintln!(
+        "editor {} created; log in at {}admin",
+        user.name, settings.public_url
+    );
+    Ok(())
+}

@@ -58,6 +58,11 @@ enum Command {
     Deliveries,
     /// Reports (`Flag`) received from other servers.
     Reports,
+    /// Manage editor accounts for the web admin.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Manage API bearer tokens.
     Token {
         #[command(subcommand)]
@@ -88,6 +93,13 @@ enum FollowersCommand {
         #[arg(long)]
         actor: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an editor. The password is read from stdin when it is not a terminal (for
+    /// scripts), else asked for at a prompt.
+    Create { name: String },
 }
 
 #[derive(Subcommand)]
@@ -122,7 +134,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 fn report(err: &anyhow::Error) {
     match err.downcast_ref::<AppError>() {
-        Some(AppError::Validation(fields)) => eprint!("error: invalid story:\n{fields}"),
+        Some(AppError::Validation(fields)) => eprint!("error: invalid input:\n{fields}"),
         _ => eprintln!("error: {err:#}"),
     }
 }
@@ -145,6 +157,9 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Followers { command } => admin::followers(&settings, command).await,
         Command::Deliveries => admin::deliveries(&settings).await,
         Command::Reports => admin::reports(&settings).await,
+        Command::User {
+            command: UserCommand::Create { name },
+        } => admin::create_user(&settings, &name).await,
         Command::Token {
             command: TokenCommand::Create { name },
         } => {

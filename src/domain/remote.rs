@@ -27,6 +27,8 @@ pub struct RemoteActor {
     pub public_key_id: Option<String>,
     pub public_key_pem: String,
     pub last_refreshed_at: DateTime<Utc>,
+    /// Set once an editor approved one of their replies (first-time moderation trusts them).
+    pub approved_at: Option<DateTime<Utc>>,
 }
 
 impl RemoteActor {
@@ -45,6 +47,7 @@ impl RemoteActor {
             public_key_id: m.public_key_id,
             public_key_pem: m.public_key,
             last_refreshed_at: m.last_refreshed_at,
+            approved_at: m.approved_at,
         })
     }
 

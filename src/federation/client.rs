@@ -184,6 +184,32 @@ impl HttpClient {
 }
 
 impl HttpClient {
+    /// An unsigned GET of a text document (a published blocklist).
+    pub async fn get_text(&self, url: &Url) -> Result<String, FetchError> {
+        self.check(url)?;
+        let response = self
+            .inner
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status,
+            });
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        if body.len() > 4 * MAX_DOCUMENT {
+            return Err(FetchError::Invalid(format!("{url} is too large")));
+        }
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
     /// An unsigned GET of a public JSON document (WebFinger).
     pub async fn get_public_json(&self, url: &Url) -> Result<Value, FetchError> {
         self.check(url)?;

@@ -2,6 +2,7 @@
 //! ([`objects`]), the inbox, signatures, and the persistent delivery queue ([`send`], [`delivery`]).
 
 pub mod backfill;
+pub mod blocklists;
 pub mod client;
 pub mod context;
 pub mod delivery;

@@ -9,6 +9,7 @@ use super::{client::FetchError, context::Federation, protocol::inbound::InboundO
 use crate::{
     config::host_with_port,
     domain::{
+        moderation::{self, Verdict},
         remote::RemoteActor,
         reply::{self, Parent, ReplyDraft},
     },
@@ -21,6 +22,8 @@ pub enum Placed {
     Stored,
     /// Its thread does not lead to a story of ours (or is not public): dropped.
     NotOurs,
+    /// A block refuses it (or one of its ancestors).
+    Refused,
 }
 
 /// Why placing failed for now: retry later, or never.
@@ -103,7 +106,15 @@ async fn store_chain(
             None => author_of(fed, &object, budget).await?,
         };
         let draft = draft_of(&object)?;
-        let stored = reply::store(&fed.db, &draft, author.id, &parent, false).await?;
+        let configured = fed.settings.moderation.default_mode();
+        let verdict =
+            moderation::verdict(&fed.db, configured, &author, &draft.content_html).await?;
+        if let Verdict::Refuse(reason) = verdict {
+            tracing::info!(reply = %object.id, %reason, "reply refused");
+            return Ok(Placed::Refused);
+        }
+        let stored =
+            reply::store(&fed.db, &draft, author.id, &parent, false, verdict.state()).await?;
         parent = Parent::Reply(stored);
     }
     Ok(Placed::Stored)

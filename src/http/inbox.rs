@@ -56,6 +56,15 @@ async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<StatusCode, AppError> {
+    // Counted by the host the signature names: cheap to read before any verification.
+    if let Some(host) = claimed_host(headers) {
+        if !data.inbox_limiter.allow(&host) {
+            data.federation.metrics.inbox("limited");
+            return Err(AppError::TooManyRequests(format!(
+                "too many requests from {host}; retry later"
+            )));
+        }
+    }
     let path_and_query = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let request = InboxRequest {
         path_and_query,
@@ -79,4 +88,22 @@ async fn receive(
     }
     outcome?;
     Ok(StatusCode::ACCEPTED)
+}
+
+/// The host of the key a request says it is signed with (either signature scheme).
+fn claimed_host(headers: &HeaderMap) -> Option<String> {
+    let raw = headers
+        .get("signature-input")
+        .or_else(|| headers.get("signature"))?
+        .to_str()
+        .ok()?;
+    let start = raw
+        .find("keyId=\"")
+        .map(|i| i + 7)
+        .or_else(|| raw.find("keyid=\"").map(|i| i + 7))?;
+    let key = &raw[start..];
+    let key = &key[..key.find('"')?];
+    url::Url::parse(key)
+        .ok()
+        .map(|u| crate::config::host_with_port(&u))
 }

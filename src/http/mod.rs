@@ -1,6 +1,7 @@
 //! HTTP: every route the server answers, assembled from one router per area.
 
 pub mod actors;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod feed;
@@ -35,6 +36,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(health::router())
         .merge(interact::router())
         .merge(assets::router())
+        .merge(admin::router())
         .nest("/api/v1", api::router())
         .fallback(pages::not_found)
         .layer(TimeoutLayer::with_status_code(

@@ -9,9 +9,11 @@ pub mod followers;
 pub mod inbox_jobs;
 pub mod interactions;
 pub mod leases;
+pub mod moderation;
 pub mod received_activities;
 pub mod replies;
 pub mod stories;
+pub mod users;
 
 use std::{path::Path, time::Duration};
 

@@ -219,6 +219,7 @@ async fn every_fixture_parses_or_is_refused_for_a_stated_reason_and_replies_thre
                     author.id,
                     &Parent::Story(story.clone()),
                     false,
+                    "visible",
                 )
                 .await
                 .unwrap()
@@ -229,7 +230,7 @@ async fn every_fixture_parses_or_is_refused_for_a_stated_reason_and_replies_thre
             .await
             .unwrap()
             .unwrap();
-        let stored = reply::store(&db, &draft, author.id, &parent, false)
+        let stored = reply::store(&db, &draft, author.id, &parent, false, "visible")
             .await
             .unwrap();
         assert_eq!(stored.parent_id, Some(held.id), "{}", path.display());

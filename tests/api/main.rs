@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod actors;
+mod admin;
 mod api;
 mod cli;
 mod delivery;

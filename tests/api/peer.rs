@@ -184,7 +184,7 @@ impl Peer {
             .insert(name.to_string(), display.to_string());
     }
 
-    /// How many hosted documents (notes, collections) were fetched.
+    /// How many documents (actors, notes, collections) were fetched.
     pub fn document_gets(&self) -> usize {
         self.shared.document_gets.load(Ordering::SeqCst)
     }
@@ -421,6 +421,7 @@ impl Peer {
 }
 
 async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Json<Value> {
+    shared.document_gets.fetch_add(1, Ordering::SeqCst);
     let id = format!("{}/users/{name}", shared.base);
     let display = shared
         .names

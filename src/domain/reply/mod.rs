@@ -114,7 +114,7 @@ pub async fn find(
     Ok(replies::find_by_ap_id(db, ap_id).await?)
 }
 
-/// Stores a reply under `parent`. A reply already held is left as it is (re-deliveries and
+/// Stores a reply under `parent` in `state` (`visible`, or `held` for an editor). A reply already held is left as it is (re-deliveries and
 /// backfill find the same replies again).
 pub async fn store(
     db: &impl ConnectionTrait,
@@ -122,6 +122,7 @@ pub async fn store(
     author_id: i64,
     parent: &Parent,
     local: bool,
+    state: &str,
 ) -> Result<reply::Model, AppError> {
     if let Some(existing) = replies::find_by_ap_id(db, draft.ap_id.as_str()).await? {
         return Ok(existing);
@@ -153,7 +154,7 @@ pub async fn store(
             summary: Set(draft.summary.clone()),
             url: Set(draft.url.as_ref().map(Url::to_string)),
             sensitive: Set(draft.sensitive),
-            state: Set(VISIBLE.to_string()),
+            state: Set(state.to_string()),
             local: Set(local),
             likes: Set(0),
             boosts: Set(0),
@@ -168,7 +169,9 @@ pub async fn store(
     )
     .await
     .context("cannot store the reply")?;
-    count_reply(db, story_id, 1).await?;
+    if state == VISIBLE {
+        count_reply(db, story_id, 1).await?;
+    }
     Ok(stored)
 }
 

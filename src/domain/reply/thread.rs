@@ -42,6 +42,8 @@ pub struct ThreadReply {
 /// The conversation under a story, as a forest of replies.
 pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<ThreadReply>, AppError> {
     let rows = replies::thread(db, story_id).await?;
+    // Blocked authors' replies stay stored but show as placeholders (and vanish when unanswered).
+    let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
     // Pre-order rows with depths: a stack of open ancestors builds the tree in one pass.
     let mut stack: Vec<(i32, ThreadReply)> = Vec::new();
     let mut roots = Vec::new();
@@ -62,7 +64,8 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
             icon: author.icon_url.and_then(|u| u.parse().ok()),
             local: author.local,
         };
-        let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE;
+        let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
+        let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
         stack.push((
             reply.depth,
             ThreadReply {

@@ -47,6 +47,9 @@ pub async fn create(
     match threads::place(fed, object, Some(signer.clone()), &mut budget).await {
         Ok(Placed::Stored) => Ok(Received::Processed),
         Ok(Placed::NotOurs) => Ok(Received::Ignored),
+        Ok(Placed::Refused) => Err(AppError::Forbidden(
+            "replies from this account are not accepted".into(),
+        )),
         Err(ThreadError::Final(err)) => Err(err),
         Err(ThreadError::Retry(reason)) => Err(AppError::Internal(anyhow::anyhow!(reason))),
     }

@@ -63,6 +63,11 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
             signer.ap_id, envelope.actor
         )));
     }
+    // A block refuses everything the actor or their server sends.
+    let blocks = crate::domain::moderation::blocks::Blocklist::load(&fed.db).await?;
+    if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
+        return Err(AppError::Forbidden(reason));
+    }
     // A host that writes to us is alive: deliveries waiting for it resume.
     if deliveries::revive_host(&fed.db, &host_with_port(&signer.ap_id)).await? {
         tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");

@@ -3,6 +3,7 @@
 
 mod auth;
 mod json;
+mod moderation;
 mod stories;
 
 use axum::Router;
@@ -13,5 +14,6 @@ pub use json::ApiJson;
 pub fn router() -> Router {
     Router::new()
         .merge(stories::router())
+        .merge(moderation::router())
         .fallback(|| async { crate::error::AppError::NotFound("API route") })
 }

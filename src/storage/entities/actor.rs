@@ -26,6 +26,8 @@ pub struct Model {
     pub local: bool,
     pub published_at: DateTimeUtc,
     pub last_refreshed_at: DateTimeUtc,
+    /// When an editor approved one of this actor's replies (first-time moderation).
+    pub approved_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

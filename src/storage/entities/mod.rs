@@ -2,6 +2,8 @@
 
 pub mod actor;
 pub mod api_token;
+pub mod block;
+pub mod blocklist_subscription;
 pub mod delivery;
 pub mod follower;
 pub mod host;
@@ -12,6 +14,9 @@ pub mod outgoing_activity;
 pub mod received_activity;
 pub mod reply;
 pub mod report;
+pub mod session;
+pub mod site_setting;
 pub mod story;
 pub mod story_author;
 pub mod story_tag;
+pub mod user;

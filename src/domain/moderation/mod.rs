@@ -1,0 +1,134 @@
+//! Moderation: which replies show at once, which wait for an editor, and who is blocked.
+
+pub mod blocks;
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+
+use crate::{
+    domain::remote::RemoteActor,
+    error::{AppError, FieldErrors},
+    storage::{
+        entities::{reply, story},
+        moderation, replies,
+    },
+};
+
+pub const VISIBLE: &str = "visible";
+pub const HELD: &str = "held";
+pub const HIDDEN: &str = "hidden";
+const MODE_KEY: &str = "moderation_mode";
+
+/// How new replies are treated. Blocks and keyword rules apply in every mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Replies appear at once; editors hide after the fact.
+    Open,
+    /// Replies from actors never approved before wait for an editor.
+    FirstTime,
+    /// Every reply waits for an editor.
+    HoldAll,
+}
+
+impl Mode {
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "open" => Some(Mode::Open),
+            "first-time" => Some(Mode::FirstTime),
+            "hold-all" => Some(Mode::HoldAll),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Open => "open",
+            Mode::FirstTime => "first-time",
+            Mode::HoldAll => "hold-all",
+        }
+    }
+    pub const ALL: [Mode; 3] = [Mode::Open, Mode::FirstTime, Mode::HoldAll];
+}
+
+/// The mode an editor chose, else the configured one.
+pub async fn mode(db: &impl ConnectionTrait, configured: Mode) -> Result<Mode, AppError> {
+    Ok(moderation::setting(db, MODE_KEY)
+        .await?
+        .and_then(|m| Mode::parse(&m))
+        .unwrap_or(configured))
+}
+
+pub async fn set_mode(db: &impl ConnectionTrait, text: &str) -> Result<Mode, AppError> {
+    let Some(mode) = Mode::parse(text) else {
+        let mut errors = FieldErrors::default();
+        errors.add("mode", "one of open, first-time, hold-all");
+        return Err(AppError::Validation(errors));
+    };
+    moderation::set_setting(db, MODE_KEY, mode.as_str()).await?;
+    Ok(mode)
+}
+
+/// What happens to a new reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Show,
+    Hold,
+    Refuse(String),
+}
+
+impl Verdict {
+    pub fn state(&self) -> &'static str {
+        match self {
+            Verdict::Show => VISIBLE,
+            _ => HELD,
+        }
+    }
+}
+
+/// Decides for a reply by `author` saying `content_html`.
+pub async fn verdict(
+    db: &impl ConnectionTrait,
+    configured: Mode,
+    author: &RemoteActor,
+    content_html: &str,
+) -> Result<Verdict, AppError> {
+    let list = blocks::Blocklist::load(db).await?;
+    if let Some(reason) = list.blocks_actor(author.ap_id.as_str(), &author.domain) {
+        return Ok(Verdict::Refuse(reason));
+    }
+    if list.matches_keyword(content_html) {
+        return Ok(Verdict::Hold);
+    }
+    Ok(match mode(db, configured).await? {
+        Mode::Open => Verdict::Show,
+        Mode::FirstTime if author.approved_at.is_some() => Verdict::Show,
+        Mode::FirstTime | Mode::HoldAll => Verdict::Hold,
+    })
+}
+
+/// An editor approves a reply: it shows, and (first-time mode) its author is trusted from now on.
+pub async fn approve(db: &impl ConnectionTrait, held: &reply::Model) -> Result<(), AppError> {
+    if held.state != VISIBLE {
+        moderation::set_reply_state(db, held.id, VISIBLE).await?;
+        count(db, held.story_id, 1).await?;
+    }
+    moderation::approve_actor(db, held.author_id, Utc::now()).await?;
+    Ok(())
+}
+
+/// An editor hides a reply, shown or held (it stays stored; a placeholder keeps the thread's
+/// shape where others answered it).
+pub async fn hide(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<(), AppError> {
+    if reply.state != HIDDEN {
+        moderation::set_reply_state(db, reply.id, HIDDEN).await?;
+    }
+    if reply.state == VISIBLE {
+        count(db, reply.story_id, -1).await?;
+    }
+    Ok(())
+}
+
+async fn count(db: &impl ConnectionTrait, story_id: i64, delta: i32) -> Result<(), AppError> {
+    let filter = Condition::all().add(story::Column::Id.eq(story_id));
+    replies::add_to_story_counter(db, filter, story::Column::ReplyCount, delta).await?;
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Subscribed blocklists, fetched again periodically (once per period across replicas) and
+//! applied: domains the list adds are blocked, domains it drops are unblocked.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use tokio::sync::watch;
+
+use super::context::Federation;
+use crate::{
+    domain::moderation::blocks,
+    storage::{leases, moderation},
+};
+
+pub struct Refresher {
+    fed: Arc<Federation>,
+    holder: String,
+}
+
+impl Refresher {
+    pub fn new(fed: Arc<Federation>) -> Self {
+        Refresher {
+            fed,
+            holder: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let every = self.fed.settings.moderation.blocklist_refresh_secs;
+        let tick = Duration::from_secs(every.clamp(1, 60));
+        while !*stop.borrow() {
+            let until = Utc::now() + chrono::Duration::from_std(tick).unwrap_or_default();
+            if let Ok(true) =
+                leases::try_acquire(&self.fed.db, "blocklists", &self.holder, until).await
+            {
+                if let Err(err) = self.refresh_due(every).await {
+                    tracing::error!(error = %format!("{err:#}"), "blocklist refresh failed");
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(tick) => {},
+                // A new subscription is fetched at once.
+                () = self.fed.jobs.notified() => {},
+                _ = stop.changed() => {},
+            }
+        }
+    }
+
+    async fn refresh_due(&self, every: u64) -> anyhow::Result<()> {
+        let due_before = Utc::now() - chrono::Duration::seconds(every as i64);
+        for subscription in moderation::subscriptions(&self.fed.db).await? {
+            if subscription.fetched_at.is_some_and(|at| at > due_before) {
+                continue;
+            }
+            let outcome = match subscription.url.parse() {
+                Ok(url) => self
+                    .fed
+                    .client
+                    .get_text(&url)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(_) => Err("not a URL".to_string()),
+            };
+            match outcome {
+                Ok(text) => {
+                    let count =
+                        blocks::apply_subscription(&self.fed.db, subscription.id, &text).await?;
+                    tracing::info!(url = %subscription.url, domains = count, "blocklist applied");
+                    moderation::subscription_fetched(&self.fed.db, subscription.id, None).await?;
+                }
+                Err(error) => {
+                    tracing::warn!(url = %subscription.url, %error, "blocklist fetch failed");
+                    moderation::subscription_fetched(&self.fed.db, subscription.id, Some(error))
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

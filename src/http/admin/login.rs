@@ -1,0 +1,120 @@
+//! Logging in and out. Failed attempts are limited per address and account name.
+
+use activitypub_federation::config::Data;
+use axum::{
+    Form, Router,
+    extract::ConnectInfo,
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use maud::html;
+use serde::Deserialize;
+
+use super::{
+    session::{CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie},
+    views,
+};
+use crate::{domain::user, error::AppError, state::AppState};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/admin/login", get(form).post(login))
+        .route("/admin/logout", post(logout))
+}
+
+/// The login form carries a token that must match a cookie set with it (double submit), so a
+/// form on another site cannot log a browser in.
+async fn form(data: Data<AppState>) -> Response {
+    render(&data, None, StatusCode::OK)
+}
+
+fn render(state: &AppState, error: Option<&str>, status: StatusCode) -> Response {
+    let mut token = [0u8; 24];
+    getrandom::fill(&mut token).ok();
+    let token: String = token.iter().map(|b| format!("{b:02x}")).collect();
+    let body = html! {
+        @if let Some(e) = error { p class="error" role="alert" { (e) } }
+        form method="post" action="/admin/login" class="stack" {
+            input type="hidden" name="csrf" value=(token);
+            label { "Name" input name="name" type="text" autocomplete="username" required; }
+            label { "Password" input name="password" type="password" autocomplete="current-password" required; }
+            button type="submit" { "Log in" }
+        }
+    };
+    let page = views::page(state, None, "Log in", body);
+    (
+        status,
+        [(
+            header::SET_COOKIE,
+            set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600),
+        )],
+        Html(page),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    name: String,
+    password: String,
+    csrf: String,
+}
+
+async fn login(
+    data: Data<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Form(credentials): Form<Credentials>,
+) -> Result<Response, AppError> {
+    if cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(credentials.csrf.as_str())
+        || credentials.csrf.is_empty()
+    {
+        return Ok(render(
+            &data,
+            Some("The form expired. Please try again."),
+            StatusCode::FORBIDDEN,
+        ));
+    }
+    let key = format!("{}|{}", peer.ip(), credentials.name.to_lowercase());
+    if !data.login_limiter.allow(&key) {
+        return Ok(render(
+            &data,
+            Some("Too many attempts. Wait a few minutes."),
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let Some(found) =
+        user::authenticate(&data.db, &credentials.name, &credentials.password).await?
+    else {
+        return Ok(render(
+            &data,
+            Some("Wrong name or password."),
+            StatusCode::UNAUTHORIZED,
+        ));
+    };
+    data.login_limiter.reset(&key);
+    let (value, _) = user::start_session(&data.db, &found).await?;
+    tracing::info!(user = %found.name, "editor logged in");
+    let cookie = set_cookie(&data, SESSION_COOKIE, &value, 14 * 24 * 3600);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin")).into_response())
+}
+
+#[derive(Deserialize)]
+struct Nothing {}
+
+async fn logout(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    _form: CsrfForm<Nothing>,
+) -> Result<Response, AppError> {
+    if let Some(value) = cookie(&headers, SESSION_COOKIE) {
+        user::end_session(&data.db, &value).await?;
+    }
+    let cleared = set_cookie(&data, SESSION_COOKIE, "", 0);
+    Ok((
+        [(header::SET_COOKIE, cleared)],
+        Redirect::to("/admin/login"),
+    )
+        .into_response())
+}

@@ -1,0 +1,216 @@
+//! The moderation queue, the moderation mode, per-story thread views, and reports.
+
+use activitypub_federation::config::Data;
+use axum::{
+    Router,
+    extract::Path,
+    http::HeaderMap,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use maud::html;
+use serde::Deserialize;
+
+use super::{
+    Editor,
+    session::CsrfForm,
+    stories::Nothing,
+    views::{self, button, csrf},
+};
+use crate::{
+    domain::{
+        moderation::{self as rules, Mode},
+        reply, story,
+    },
+    error::AppError,
+    http::views::layout::trusted,
+    state::AppState,
+    storage::{interactions, moderation as queries},
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/admin/moderation", get(queue))
+        .route("/admin/moderation/mode", post(set_mode))
+        .route("/admin/replies/{id}/approve", post(approve))
+        .route("/admin/replies/{id}/hide", post(hide))
+        .route("/admin/replies/{id}/delete", post(delete))
+        .route("/admin/stories/{slug}/thread", get(story_thread))
+        .route("/admin/reports", get(reports))
+}
+
+async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
+    let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
+    let held = queries::replies_in_state(&data.db, rules::HELD, 200).await?;
+    let body = html! {
+        form method="post" action="/admin/moderation/mode" class="row" {
+            (csrf(&editor))
+            label { "Moderation mode "
+                select name="mode" {
+                    @for m in Mode::ALL { option value=(m.as_str()) selected[m == mode] { (m.as_str()) } }
+                }
+            }
+            button type="submit" { "Save" }
+        }
+        h2 { "Waiting for approval (" (held.len()) ")" }
+        @if held.is_empty() { p { "Nothing waiting." } }
+        ul class="queue" {
+            @for (r, author, s) in &held {
+                li class="held" {
+                    p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " on " a href=(s.ap_id) { (s.title) } }
+                    div class="e-content" { (trusted(&r.content_html)) }
+                    div class="actions" {
+                        (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve"))
+                        (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide"))
+                        (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(views::page(&data, Some(&editor), "Moderation", body)))
+}
+
+#[derive(Deserialize)]
+struct ModeForm {
+    mode: String,
+}
+
+async fn set_mode(
+    data: Data<AppState>,
+    CsrfForm { form, .. }: CsrfForm<ModeForm>,
+) -> Result<Response, AppError> {
+    rules::set_mode(&data.db, &form.mode).await?;
+    Ok(Redirect::to("/admin/moderation").into_response())
+}
+
+async fn held_reply(
+    data: &AppState,
+    id: i64,
+) -> Result<crate::storage::entities::reply::Model, AppError> {
+    reply::find_by_id(&data.db, id)
+        .await?
+        .ok_or(AppError::NotFound("reply"))
+}
+
+/// Back to where the editor acted (the queue or a thread view).
+fn back(headers: &HeaderMap) -> Redirect {
+    let target = headers
+        .get("referer")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| u.path().to_string())
+        .filter(|p| p.starts_with("/admin"))
+        .unwrap_or_else(|| "/admin/moderation".into());
+    Redirect::to(&target)
+}
+
+async fn approve(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    _f: CsrfForm<Nothing>,
+) -> Result<Response, AppError> {
+    rules::approve(&data.db, &held_reply(&data, id).await?).await?;
+    Ok(back(&headers).into_response())
+}
+
+async fn hide(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    _f: CsrfForm<Nothing>,
+) -> Result<Response, AppError> {
+    rules::hide(&data.db, &held_reply(&data, id).await?).await?;
+    Ok(back(&headers).into_response())
+}
+
+async fn delete(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    _f: CsrfForm<Nothing>,
+) -> Result<Response, AppError> {
+    reply::remove(&data.db, &held_reply(&data, id).await?).await?;
+    Ok(back(&headers).into_response())
+}
+
+async fn story_thread(
+    Editor(editor): Editor,
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let found = story::find_by_slug(&data.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound("story"))?;
+    let rows = crate::storage::replies::thread(&data.db, found.id).await?;
+    let body = html! {
+        p { a href=(found.ap_id) { "View the public page" } }
+        ol class="admin-thread" {
+            @for (r, author) in &rows {
+                li style={ "margin-left:" (r.depth.min(8)) "rem" } class=(r.state) {
+                    p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " · " (r.state)
+                        @if r.deleted_at.is_some() { " · deleted" } }
+                    div class="e-content" { (trusted(&r.content_html)) }
+                    @if r.deleted_at.is_none() {
+                        div class="actions" {
+                            @if r.state != rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve")) }
+                            @if r.state == rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide")) }
+                            (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(views::page(
+        &data,
+        Some(&editor),
+        &format!("Conversation: {}", found.title),
+        body,
+    )))
+}
+
+async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
+    let mut all = interactions::reports(&data.db).await?;
+    all.sort_by_key(|r| std::cmp::Reverse(r.created_at));
+    let mut items = Vec::new();
+    for report in all {
+        let reporter = crate::storage::actors::find_by_id(&data.db, report.actor_id).await?;
+        let objects: Vec<String> = serde_json::from_str(&report.objects).unwrap_or_default();
+        let mut reported = Vec::new();
+        for object in &objects {
+            if let Some(r) = reply::find(&data.db, object).await? {
+                reported.push((object.clone(), Some(r)));
+            } else {
+                reported.push((object.clone(), None));
+            }
+        }
+        items.push((report, reporter, reported));
+    }
+    let body = html! {
+        @if items.is_empty() { p { "No reports." } }
+        ul class="reports" {
+            @for (report, reporter, reported) in &items {
+                li {
+                    p class="meta" { (report.created_at.format("%Y-%m-%d %H:%M")) " from "
+                        (reporter.as_ref().map_or("unknown".to_string(), |a| format!("@{}@{}", a.username, a.domain))) }
+                    @if !report.content.is_empty() { blockquote { (report.content) } }
+                    @for (object, found) in reported {
+                        div class="reported" {
+                            a href=(object) rel="nofollow noopener ugc" { (object) }
+                            @if let Some(r) = found {
+                                div class="e-content" { (trusted(&r.content_html)) }
+                                div class="actions" {
+                                    (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide"))
+                                    (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(views::page(&data, Some(&editor), "Reports", body)))
+}
