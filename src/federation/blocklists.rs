@@ -32,10 +32,9 @@ impl Refresher {
             let until = Utc::now() + chrono::Duration::from_std(tick).unwrap_or_default();
             if let Ok(true) =
                 leases::try_acquire(&self.fed.db, "blocklists", &self.holder, until).await
+                && let Err(err) = self.refresh_due(every).await
             {
-                if let Err(err) = self.refresh_due(every).await {
-                    tracing::error!(error = %format!("{err:#}"), "blocklist refresh failed");
-                }
+                tracing::error!(error = %format!("{err:#}"), "blocklist refresh failed");
             }
             tokio::select! {
                 () = tokio::time::sleep(tick) => {},

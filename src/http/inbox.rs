@@ -57,13 +57,13 @@ async fn receive(
     body: &[u8],
 ) -> Result<StatusCode, AppError> {
     // Counted by the host the signature names: cheap to read before any verification.
-    if let Some(host) = claimed_host(headers) {
-        if !data.inbox_limiter.allow(&host) {
-            data.federation.metrics.inbox("limited");
-            return Err(AppError::TooManyRequests(format!(
-                "too many requests from {host}; retry later"
-            )));
-        }
+    if let Some(host) = claimed_host(headers)
+        && !data.inbox_limiter.allow(&host)
+    {
+        data.federation.metrics.inbox("limited");
+        return Err(AppError::TooManyRequests(format!(
+            "too many requests from {host}; retry later"
+        )));
     }
     let path_and_query = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let request = InboxRequest {

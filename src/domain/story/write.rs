@@ -2,7 +2,7 @@
 //! half stored (and later, never stored without the deliveries it causes).
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 
 use super::{Story, StoryDraft, StoryEvents, authors, find_by_slug, slug};
 use crate::{
@@ -20,7 +20,7 @@ pub async fn publish(
     events: &dyn StoryEvents,
 ) -> Result<Story, AppError> {
     let keys = authors::prepare_keys(db, &draft.authors).await?;
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let slug = choose_slug(&txn, &draft).await?;
     let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
     let now = Utc::now();
@@ -72,7 +72,7 @@ pub async fn update(
         return Err(AppError::Validation(errors));
     }
     let keys = authors::prepare_keys(db, &draft.authors).await?;
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
     let model = story::ActiveModel {
         id: Set(existing.id),
@@ -107,7 +107,7 @@ pub async fn delete(
 ) -> Result<Story, AppError> {
     let mut existing = live(db, slug).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     stories::mark_deleted(&txn, existing.id, now).await?;
     existing.deleted_at = Some(now);
     events.deleted(&txn, &existing).await?;

@@ -13,7 +13,6 @@ use crate::{
     error::AppError,
     federation::{context::Federation, send},
 };
-use sea_orm::TransactionTrait;
 
 /// Stores the follower and queues the `Accept`, in one transaction.
 pub async fn follow(
@@ -25,7 +24,7 @@ pub async fn follow(
     let follow_id = activity["id"].as_str().unwrap_or_default();
     let stub = send::activities::follow_stub(follow_id, &follower.ap_id, &followed.ap_id);
     let accept = send::activities::accept(&followed.ap_id, &stub);
-    let txn = fed.db.begin().await?;
+    let txn = crate::storage::begin_write(&fed.db).await?;
     follow::add(&txn, followed.id, follower, follow_id).await?;
     send::enqueue(&txn, followed.id, &accept, &[personal_inbox(follower)]).await?;
     txn.commit().await?;

@@ -1,7 +1,7 @@
 //! Removing a follower from our side: the edge goes, and a `Reject` of their Follow tells their
 //! server to stop showing them as following.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::{activities, enqueue};
 use crate::{
@@ -25,7 +25,7 @@ pub async fn remove_follower(
         host: host_with_port(&follower.inbox),
         inbox: follower.inbox.clone(),
     };
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     follow::remove(&txn, actor.id, follower.id).await?;
     enqueue(&txn, actor.id, &reject, &[target]).await?;
     txn.commit().await?;
