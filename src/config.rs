@@ -25,6 +25,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("BROADSHEET_SAMPLE_STORY", "publication.sample_story"),
     ("BROADSHEET_PAGE_SIZE", "web.page_size"),
     ("BROADSHEET_MODERATION", "moderation.mode"),
+    (
+        "BROADSHEET_CLOSE_REPLIES_AFTER_DAYS",
+        "replies.close_after_days",
+    ),
     ("BROADSHEET_LOG_FORMAT", "log.format"),
     ("RUST_LOG", "log.filter"),
     ("BROADSHEET_LOG", "log.filter"),
@@ -70,6 +74,7 @@ impl ModerationSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplySettings {
+    pub close_after_days: u32,
     pub fetch_depth: usize,
     pub fetch_budget: usize,
     pub crawl_interval_secs: u64,
@@ -271,11 +276,13 @@ fn set_key(table: &mut toml::Table, dotted: &str, value: toml::Value) {
 fn env_value(key: &str, value: &str) -> anyhow::Result<toml::Value> {
     Ok(match key {
         "dev" | "publication.sample_story" => toml::Value::Boolean(parse_bool(value)?),
-        "database.max_connections" | "web.page_size" => toml::Value::Integer(
-            value
-                .parse()
-                .with_context(|| format!("{key} must be a number, got `{value}`"))?,
-        ),
+        "database.max_connections" | "web.page_size" | "replies.close_after_days" => {
+            toml::Value::Integer(
+                value
+                    .parse()
+                    .with_context(|| format!("{key} must be a number, got `{value}`"))?,
+            )
+        }
         _ => toml::Value::String(value.to_string()),
     })
 }

@@ -18,6 +18,7 @@ mod m20261125_000012_create_inbox_jobs;
 mod m20261125_000013_create_job_leases;
 mod m20261125_000014_create_users;
 mod m20261125_000015_create_moderation;
+mod m20261125_000016_add_replies_closed;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000013_create_job_leases::Migration),
             Box::new(m20261125_000014_create_users::Migration),
             Box::new(m20261125_000015_create_moderation::Migration),
+            Box::new(m20261125_000016_add_replies_closed::Migration),
         ]
     }
 }

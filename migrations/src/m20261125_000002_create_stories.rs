@@ -66,4 +66,5 @@ pub enum Stories {
     Likes,
     Boosts,
     ReplyCount,
+    RepliesClosedAt,
 }

@@ -24,6 +24,8 @@ pub enum Placed {
     NotOurs,
     /// A block refuses it (or one of its ancestors).
     Refused,
+    /// The story is closed to replies.
+    Closed,
 }
 
 /// Why placing failed for now: retry later, or never.
@@ -74,6 +76,12 @@ pub async fn place(
             return Ok(Placed::NotOurs);
         };
         if let Some(parent) = reply::find_parent(&fed.db, up.as_str()).await? {
+            if !parent
+                .open_for_replies(&fed.db, fed.settings.replies.close_after_days)
+                .await?
+            {
+                return Ok(Placed::Closed);
+            }
             break parent;
         }
         // A chain that comes back on itself never reaches a story.

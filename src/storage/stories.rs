@@ -184,3 +184,20 @@ pub async fn find_by_ap_id(
         .one(db)
         .await
 }
+
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<story::Model>, DbErr> {
+    story::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn set_replies_closed(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    story::Entity::update_many()
+        .col_expr(story::Column::RepliesClosedAt, Expr::value(at))
+        .filter(story::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

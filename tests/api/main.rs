@@ -9,6 +9,7 @@ mod actors;
 mod admin;
 mod api;
 mod cli;
+mod conversation;
 mod delivery;
 mod discovery;
 mod fedify;

@@ -86,6 +86,26 @@ pub enum Parent {
 }
 
 impl Parent {
+    /// Whether the story this parent belongs to still takes replies.
+    pub async fn open_for_replies(
+        &self,
+        db: &impl ConnectionTrait,
+        close_after_days: u32,
+    ) -> Result<bool, AppError> {
+        let story = match self {
+            Parent::Story(s) => Some(s.clone()),
+            Parent::Reply(r) => stories::find_by_id(db, r.story_id).await?,
+        };
+        Ok(story.is_some_and(|s| {
+            s.deleted_at.is_none()
+                && crate::domain::story::accepts_replies(
+                    s.replies_closed_at,
+                    s.published_at,
+                    close_after_days,
+                )
+        }))
+    }
+
     pub fn story_id(&self) -> i64 {
         match self {
             Parent::Story(s) => s.id,

@@ -71,9 +71,16 @@ pub struct Story {
     pub likes: i32,
     pub boosts: i32,
     pub reply_count: i32,
+    pub replies_closed_at: Option<DateTime<Utc>>,
 }
 
 impl Story {
+    /// Whether new replies are taken: not closed by an editor, and not older than the
+    /// configured limit (0 days: no limit).
+    pub fn accepts_replies(&self, close_after_days: u32) -> bool {
+        accepts_replies(self.replies_closed_at, self.published_at, close_after_days)
+    }
+
     /// True once an editor has changed it after publishing.
     pub fn is_edited(&self) -> bool {
         self.updated_at > self.published_at
@@ -169,5 +176,33 @@ fn story_from_model(
         likes: m.likes,
         boosts: m.boosts,
         reply_count: m.reply_count,
+        replies_closed_at: m.replies_closed_at,
     })
+}
+
+/// The rule behind [`Story::accepts_replies`], for callers holding only the stored row.
+pub fn accepts_replies(
+    closed_at: Option<DateTime<Utc>>,
+    published_at: DateTime<Utc>,
+    close_after_days: u32,
+) -> bool {
+    let expired = close_after_days > 0
+        && Utc::now() - published_at > chrono::Duration::days(i64::from(close_after_days));
+    closed_at.is_none() && !expired
+}
+
+/// Closes (or reopens) a story to new replies.
+pub async fn set_replies_closed(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    closed: bool,
+) -> Result<Story, AppError> {
+    let found = find_by_slug(db, slug)
+        .await?
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or(AppError::NotFound("story"))?;
+    stories::set_replies_closed(db, found.id, closed.then(Utc::now)).await?;
+    find_by_slug(db, slug)
+        .await?
+        .ok_or(AppError::NotFound("story"))
 }

@@ -47,6 +47,9 @@ pub async fn create(
     match threads::place(fed, object, Some(signer.clone()), &mut budget).await {
         Ok(Placed::Stored) => Ok(Received::Processed),
         Ok(Placed::NotOurs) => Ok(Received::Ignored),
+        Ok(Placed::Closed) => Err(AppError::Forbidden(
+            "replies to this story are closed".into(),
+        )),
         Ok(Placed::Refused) => Err(AppError::Forbidden(
             "replies from this account are not accepted".into(),
         )),

@@ -60,10 +60,7 @@ pub fn to_article(story: &Story, site: &Site<'_>, with_context: bool) -> Article
             None,
         ),
         sensitive: false,
-        interaction_policy: json!({
-            "canQuote": { "automaticApproval": [PUBLIC] },
-            "canReply": { "automaticApproval": [PUBLIC] }
-        }),
+        interaction_policy: interaction_policy(story, site),
     }
 }
 
@@ -139,4 +136,18 @@ pub fn byline_html(story: &Story) -> String {
         }
     }
     .into_string()
+}
+
+/// Quotes are always welcome; replies while the story is open (once closed, only the
+/// publication itself may reply, which is how GoToSocial and Mastodon read a closed thread).
+fn interaction_policy(story: &Story, site: &Site<'_>) -> Value {
+    let repliers = if story.accepts_replies(site.settings.replies.close_after_days) {
+        json!([PUBLIC])
+    } else {
+        json!([site.publication()])
+    };
+    json!({
+        "canQuote": { "automaticApproval": [PUBLIC] },
+        "canReply": { "automaticApproval": repliers }
+    })
 }

@@ -36,6 +36,8 @@ pub fn router() -> Router {
         .route("/admin/stories/{slug}/edit", get(edit))
         .route("/admin/stories/{slug}", post(update))
         .route("/admin/stories/{slug}/delete", post(delete))
+        .route("/admin/stories/{slug}/close", post(close))
+        .route("/admin/stories/{slug}/reopen", post(reopen))
 }
 
 /// The story form's fields; lists are comma separated.
@@ -121,6 +123,12 @@ async fn list(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Strin
                         td { (s.reply_count) }
                         td class="actions" {
                             a href={ "/admin/stories/" (s.slug) "/edit" } { "Edit" } " "
+                            a href={ "/admin/stories/" (s.slug) "/thread" } { "Conversation" } " "
+                            @if s.replies_closed_at.is_some() {
+                                (button(&editor, &format!("/admin/stories/{}/reopen", s.slug), "Reopen replies"))
+                            } @else {
+                                (button(&editor, &format!("/admin/stories/{}/close", s.slug), "Close replies"))
+                            }
                             (button(&editor, &format!("/admin/stories/{}/delete", s.slug), "Delete"))
                         }
                     }
@@ -231,6 +239,24 @@ async fn delete(
 ) -> Result<Response, AppError> {
     story::delete(&data.db, &slug, data.fanout.as_ref()).await?;
     data.deliveries_queued();
+    Ok(Redirect::to("/admin/stories").into_response())
+}
+
+async fn close(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    _form: CsrfForm<Nothing>,
+) -> Result<Response, AppError> {
+    story::set_replies_closed(&data.db, &slug, true).await?;
+    Ok(Redirect::to("/admin/stories").into_response())
+}
+
+async fn reopen(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    _form: CsrfForm<Nothing>,
+) -> Result<Response, AppError> {
+    story::set_replies_closed(&data.db, &slug, false).await?;
     Ok(Redirect::to("/admin/stories").into_response())
 }
 

@@ -26,6 +26,8 @@ pub fn router() -> Router {
     Router::new()
         .route("/stories", get(list).post(create))
         .route("/stories/{slug}", get(read).put(update).delete(delete))
+        .route("/stories/{slug}/close", axum::routing::post(close))
+        .route("/stories/{slug}/reopen", axum::routing::post(reopen))
 }
 
 /// A story as the API returns it.
@@ -42,6 +44,8 @@ struct StoryResource {
     image: Option<ImageResource>,
     published_at: chrono::DateTime<chrono::Utc>,
     updated_at: chrono::DateTime<chrono::Utc>,
+    reply_count: i32,
+    replies_closed: bool,
 }
 
 #[derive(Serialize)]
@@ -60,6 +64,8 @@ struct ImageResource {
 impl StoryResource {
     fn new(story: Story, domain: &str) -> Self {
         StoryResource {
+            reply_count: story.reply_count,
+            replies_closed: story.replies_closed_at.is_some(),
             url: story.ap_id.to_string(),
             authors: story
                 .authors
@@ -157,4 +163,22 @@ async fn delete(
     story::delete(&data.db, &slug, data.fanout.as_ref()).await?;
     data.deliveries_queued();
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn close(
+    _: ApiToken,
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<StoryResource>, AppError> {
+    let story = story::set_replies_closed(&data.db, &slug, true).await?;
+    Ok(Json(StoryResource::new(story, &data.settings.domain())))
+}
+
+async fn reopen(
+    _: ApiToken,
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<StoryResource>, AppError> {
+    let story = story::set_replies_closed(&data.db, &slug, false).await?;
+    Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }

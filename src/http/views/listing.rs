@@ -19,7 +19,14 @@ pub fn stories(page: &Page<Story>, base: &str) -> Markup {
                     }
                     h2 { a href=(story.ap_id) { (story.title) } }
                     p class="teaser" { (story.summary) }
-                    p class="meta" { (byline(story)) (time(story.published_at)) }
+                    p class="meta" {
+                        (byline(story)) (time(story.published_at))
+                        @if story.reply_count > 0 {
+                            " · " a href={ (story.ap_id) "#replies" } {
+                                (story.reply_count) @if story.reply_count == 1 { " reply" } @else { " replies" }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -41,7 +41,13 @@ pub fn article(state: &AppState, story: &Story, thread: &[ThreadReply]) -> Marku
                     }
                 }
             }
-            (conversation(state, story.ap_id.as_str(), thread, count(thread)))
+            (conversation(
+                state,
+                story.ap_id.as_str(),
+                thread,
+                count(thread),
+                story.accepts_replies(state.settings.replies.close_after_days),
+            ))
         }
     }
 }

@@ -14,6 +14,7 @@ pub fn conversation(
     target: &str,
     replies: &[ThreadReply],
     count: usize,
+    open: bool,
 ) -> Markup {
     html! {
         section class="conversation" aria-labelledby="replies" {
@@ -21,7 +22,11 @@ pub fn conversation(
                 "Conversation"
                 @if count > 0 { " " span class="count" { "(" (count) ")" } }
             }
-            (reply_form(state, target, "Reply from your instance"))
+            @if open {
+                (reply_form(state, target, "Reply from your instance"))
+            } @else {
+                p class="closed" { "Replies to this story are closed." }
+            }
             @if replies.is_empty() {
                 p class="empty" { "No replies yet. Answer from your fediverse account to start the conversation." }
             } @else {

@@ -26,6 +26,8 @@ pub struct Model {
     pub boosts: i32,
     /// Visible replies, kept current as replies arrive and go.
     pub reply_count: i32,
+    /// Set while the story takes no new replies.
+    pub replies_closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
