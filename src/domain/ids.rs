@@ -64,6 +64,10 @@ impl Urls {
     pub fn reply_replies(&self, id: i64) -> Url {
         self.url(&format!("/replies/{id}/replies"))
     }
+    /// A reply written here by an editor.
+    pub fn note(&self, key: &str) -> Url {
+        self.url(&format!("/notes/{key}"))
+    }
     pub fn interact(&self) -> Url {
         self.url("/interact")
     }

@@ -126,3 +126,13 @@ pub async fn find_by_key_id(
         _ => Ok(None),
     }
 }
+
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<RemoteActor>, AppError> {
+    match actors::find_by_id(db, id).await? {
+        Some(m) if !m.local => Ok(Some(RemoteActor::from_model(m)?)),
+        _ => Ok(None),
+    }
+}

@@ -9,6 +9,7 @@ pub mod health;
 pub mod inbox;
 pub mod interact;
 pub mod negotiate;
+pub mod notes;
 pub mod pages;
 pub mod stories;
 pub mod views;
@@ -33,6 +34,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(actors::router())
         .merge(well_known::router())
         .merge(feed::router())
+        .merge(notes::router())
         .merge(health::router())
         .merge(interact::router())
         .merge(assets::router())

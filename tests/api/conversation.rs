@@ -137,3 +137,170 @@ async fn listings_show_reply_counts() {
         .unwrap();
     assert!(author.contains("3 replies"));
 }
+
+#[tokio::test]
+async fn an_editor_answers_a_reader_and_the_answer_federates_edits_and_goes() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let (reader_host, follower_host) = (Peer::start().await, Peer::start().await);
+    let (_, response) = follower_host
+        .follow("fan", &app.url("/@news"), &app.url("/inbox"))
+        .await;
+    assert_eq!(response.status(), 202);
+    follower_host
+        .wait_for(WAIT, |d| d.body["type"] == "Accept")
+        .await;
+    assert_eq!(
+        reply(&app, &reader_host, "question", "When does it open?").await,
+        202
+    );
+    let queue_id = reply_id(&app, &format!("{}/notes/question", reader_host.base)).await;
+
+    let answered = app
+        .api(Method::POST, &format!("/replies/{queue_id}/answer"), &token)
+        .await
+        .json(&json!({"content": "It opens on *Monday*."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 201);
+    let ours: serde_json::Value = answered.json().await.unwrap();
+    let note_id = ours["ap_id"].as_str().unwrap().to_string();
+
+    // The reader's own inbox gets it, mentioning and addressing them.
+    let create = reader_host
+        .wait_for(WAIT, |d| {
+            d.body["type"] == "Create" && d.body["object"]["id"] == note_id.as_str()
+        })
+        .await;
+    assert_eq!(create.path, "/users/reader/inbox");
+    let note = &create.body["object"];
+    assert_eq!(
+        note["inReplyTo"],
+        format!("{}/notes/question", reader_host.base)
+    );
+    assert_eq!(note["attributedTo"], app.url("/@news"));
+    assert_eq!(
+        note["to"],
+        json!(["https://www.w3.org/ns/activitystreams#Public"])
+    );
+    assert!(
+        note["cc"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(reader_host.actor("reader")))
+    );
+    assert!(
+        note["cc"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(app.url("/@news/followers")))
+    );
+    assert_eq!(note["tag"][0]["type"], "Mention");
+    assert_eq!(note["tag"][0]["href"], reader_host.actor("reader"));
+    assert!(
+        note["content"]
+            .as_str()
+            .unwrap()
+            .contains("class=\"u-url mention\"")
+    );
+    assert!(
+        note["content"]
+            .as_str()
+            .unwrap()
+            .contains("<em>Monday</em>")
+    );
+    assert!(
+        create.headers["signature"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("{}#main-key", app.url("/@news")))
+    );
+    // The publication's followers get it too.
+    follower_host
+        .wait_for(WAIT, |d| {
+            d.body["type"] == "Create" && d.body["object"]["id"] == note_id.as_str()
+        })
+        .await;
+
+    // It lives at its id, in the thread (marked as the newsroom's) and in the collections.
+    let fetched = app.get_ap_json(&note_id).await;
+    assert_eq!(fetched["id"], note_id);
+    assert_eq!(fetched["type"], "Note");
+    let browser = app
+        .client
+        .get(&note_id)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(browser.status(), 303);
+    let page = app.get_html(STORY).await.text().await.unwrap();
+    assert!(page.contains("Newsroom") && page.contains("<em>Monday</em>"));
+    let thread = app.get_ap_json("/stories/welcome/replies?page=1").await;
+    assert!(
+        thread["orderedItems"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(note_id))
+    );
+    let under_question = app
+        .get_ap_json(&format!("/replies/{queue_id}/replies?page=1"))
+        .await;
+    assert_eq!(under_question["orderedItems"], json!([note_id]));
+
+    let ours_id = ours["id"].as_i64().unwrap();
+    let edited = app
+        .api(Method::PUT, &format!("/replies/{ours_id}"), &token)
+        .await
+        .json(&json!({"content": "It opens on *Tuesday*."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    let update = reader_host
+        .wait_for(WAIT, |d| d.body["type"] == "Update")
+        .await;
+    assert!(
+        update.body["object"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Tuesday")
+    );
+    assert!(update.body["object"]["updated"].is_string());
+
+    let deleted = app
+        .api(Method::DELETE, &format!("/replies/{ours_id}"), &token)
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let delete = reader_host
+        .wait_for(WAIT, |d| d.body["type"] == "Delete")
+        .await;
+    assert_eq!(delete.body["object"]["id"], note_id);
+    assert_eq!(app.get_ap(&note_id).await.status(), 410);
+    assert!(
+        !app.get_html(STORY)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Tuesday")
+    );
+}
+
+const WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Our row id of a reply, found through the story's thread view in the JSON API.
+async fn reply_id(app: &TestApp, ap_id: &str) -> i64 {
+    let db = broadsheet::storage::connect(&app.database_url, 1)
+        .await
+        .unwrap();
+    broadsheet::domain::reply::find(&db, ap_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}

@@ -97,3 +97,58 @@ async fn a_fedify_reply_and_a_reply_to_it_thread_under_the_story() {
     let collection = app.get_ap_json("/stories/welcome/replies").await;
     assert_eq!(collection["totalItems"], 2);
 }
+
+#[tokio::test]
+async fn an_editors_answer_reaches_fedify_as_a_reply_to_its_note() {
+    let Some(fedify) = FedifyPeer::start_if_installed().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let token = app.token();
+    let question = fedify
+        .reply(
+            &app.url("/stories/welcome"),
+            "<p>Is this open source?</p>",
+            &app.url("/@news"),
+        )
+        .await;
+    let question_id = question["id"].as_str().unwrap().to_string();
+    let db = broadsheet::storage::connect(&app.database_url, 1)
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let held = loop {
+        if let Some(found) = broadsheet::domain::reply::find(&db, &question_id)
+            .await
+            .unwrap()
+        {
+            break found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Fedify's reply never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let answered = app
+        .api(
+            reqwest::Method::POST,
+            &format!("/replies/{}/answer", held.id),
+            &token,
+        )
+        .await
+        .json(&json!({"content": "Yes: AGPL."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 201);
+    // Fedify verified our signature and parsed the Note as a reply to its own note.
+    let create = fedify.wait_for(WAIT, |a| a["type"] == "Create").await;
+    assert_eq!(create["activity"]["object"]["inReplyTo"], question_id);
+    assert!(
+        create["activity"]["object"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("AGPL")
+    );
+}

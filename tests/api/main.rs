@@ -8,6 +8,7 @@
 mod actors;
 mod admin;
 mod api;
+mod browser;
 mod cli;
 mod conversation;
 mod delivery;

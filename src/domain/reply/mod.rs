@@ -1,6 +1,7 @@
 //! Replies: what the fediverse says under a story. Received (and fetched) replies are validated
 //! and cleaned here, placed in their thread, edited, and removed.
 
+pub mod local;
 pub mod sanitize;
 pub mod thread;
 
@@ -232,7 +233,8 @@ pub async fn remove(db: &impl ConnectionTrait, existing: &reply::Model) -> Resul
     if existing.deleted_at.is_some() {
         return Ok(());
     }
-    if replies::has_children(db, existing.id).await? {
+    // Our own replies keep their row too, so their id answers 410 Gone with a Tombstone.
+    if existing.local || replies::has_children(db, existing.id).await? {
         replies::mark_deleted(db, existing.id, Utc::now()).await?;
     } else {
         replies::delete(db, existing.id).await?;

@@ -1,4 +1,5 @@
 //! Conversions from domain types to their wire form.
 
 pub mod actor;
+pub mod note;
 pub mod story;

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod fanout;
 pub mod follows;
+pub mod notes;
 
 use sea_orm::ConnectionTrait;
 use serde_json::Value;

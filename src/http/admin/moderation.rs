@@ -23,6 +23,7 @@ use crate::{
         reply, story,
     },
     error::AppError,
+    federation::send::notes,
     http::views::layout::trusted,
     state::AppState,
     storage::{interactions, moderation as queries},
@@ -35,6 +36,7 @@ pub fn router() -> Router {
         .route("/admin/replies/{id}/approve", post(approve))
         .route("/admin/replies/{id}/hide", post(hide))
         .route("/admin/replies/{id}/delete", post(delete))
+        .route("/admin/replies/{id}/answer", post(answer))
         .route("/admin/stories/{slug}/thread", get(story_thread))
         .route("/admin/reports", get(reports))
 }
@@ -131,7 +133,34 @@ async fn delete(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    reply::remove(&data.db, &held_reply(&data, id).await?).await?;
+    notes::remove(&data.db, id).await?;
+    data.deliveries_queued();
+    Ok(back(&headers).into_response())
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    content: String,
+    #[serde(rename = "as")]
+    as_actor: Option<String>,
+}
+
+async fn answer(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<AnswerForm>,
+) -> Result<Response, AppError> {
+    notes::answer(
+        &data.db,
+        &data.urls,
+        id,
+        form.as_actor.as_deref(),
+        &data.settings.publication.handle,
+        &form.content,
+    )
+    .await?;
+    data.deliveries_queued();
     Ok(back(&headers).into_response())
 }
 
@@ -144,6 +173,13 @@ async fn story_thread(
         .await?
         .ok_or(AppError::NotFound("story"))?;
     let rows = crate::storage::replies::thread(&data.db, found.id).await?;
+    // The publication and the story's authors can answer.
+    let mut speakers = vec![crate::domain::actor::publication(&data.db).await?];
+    for author in &found.authors {
+        if let Some(a) = crate::domain::actor::find_by_username(&data.db, &author.username).await? {
+            speakers.push(a);
+        }
+    }
     let body = html! {
         p { a href=(found.ap_id) { "View the public page" } }
         ol class="admin-thread" {
@@ -157,6 +193,19 @@ async fn story_thread(
                             @if r.state != rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve")) }
                             @if r.state == rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide")) }
                             (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
+                        }
+                        details class="answer" {
+                            summary { "Answer" }
+                            form method="post" action={ "/admin/replies/" (r.id) "/answer" } class="stack" {
+                                (csrf(&editor))
+                                label { "As "
+                                    select name="as" {
+                                        @for speaker in &speakers { option value=(speaker.username) { (speaker.name) " (@" (speaker.username) ")" } }
+                                    }
+                                }
+                                label { "Answer (Markdown)" textarea name="content" rows="4" required {} }
+                                button type="submit" { "Send answer" }
+                            }
                         }
                     }
                 }

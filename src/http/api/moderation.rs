@@ -19,7 +19,7 @@ use crate::{
         reply,
     },
     error::AppError,
-    federation::send::follows,
+    federation::send::{follows, notes},
     state::AppState,
     storage::{deliveries, interactions, moderation},
 };
@@ -30,7 +30,8 @@ pub fn router() -> Router {
         .route("/moderation/mode", get(get_mode).put(set_mode))
         .route("/replies/{id}/approve", post(approve))
         .route("/replies/{id}/hide", post(hide))
-        .route("/replies/{id}", delete(remove_reply))
+        .route("/replies/{id}", delete(remove_reply).put(edit_reply))
+        .route("/replies/{id}/answer", post(answer))
         .route("/reports", get(reports))
         .route("/blocks", get(list_blocks).post(add_block))
         .route("/blocks/{id}", delete(remove_block))
@@ -96,13 +97,64 @@ async fn hide(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Removes a reply; one of the newsroom's own is also deleted where it was delivered.
 async fn remove_reply(
     _: ApiToken,
     data: Data<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    reply::remove(&data.db, &held(&data, id).await?).await?;
+    notes::remove(&data.db, id).await?;
+    data.deliveries_queued();
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct AnswerBody {
+    /// Markdown.
+    content: String,
+    /// The answering actor's username (the publication when absent).
+    #[serde(rename = "as")]
+    as_actor: Option<String>,
+}
+
+async fn answer(
+    _: ApiToken,
+    data: Data<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AnswerBody>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let ours = notes::answer(
+        &data.db,
+        &data.urls,
+        id,
+        body.as_actor.as_deref(),
+        &data.settings.publication.handle,
+        &body.content,
+    )
+    .await?;
+    data.deliveries_queued();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html})),
+    ))
+}
+
+#[derive(Deserialize)]
+struct EditBody {
+    content: String,
+}
+
+async fn edit_reply(
+    _: ApiToken,
+    data: Data<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<EditBody>,
+) -> Result<Json<Value>, AppError> {
+    let ours = notes::edit(&data.db, &data.urls, id, &body.content).await?;
+    data.deliveries_queued();
+    Ok(Json(
+        json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html}),
+    ))
 }
 
 async fn reports(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppError> {

@@ -1,0 +1,57 @@
+//! The newsroom's replies as `Note`s: on our host, answering the reader's reply, mentioning
+//! the reader (and `cc`ing them) so their server notifies them.
+
+use serde_json::{Value, json};
+
+use crate::{
+    domain::{actor::LocalActor, ids::Urls, remote::RemoteActor},
+    federation::protocol::{PUBLIC, context},
+    storage::entities::reply,
+};
+
+/// Who a Note answers: the parent reply's id, and its author when remote.
+pub struct Answering<'a> {
+    pub parent_ap_id: &'a str,
+    pub reader: Option<&'a RemoteActor>,
+}
+
+pub fn to_note(
+    ours: &reply::Model,
+    author: &LocalActor,
+    answering: &Answering<'_>,
+    urls: &Urls,
+    with_context: bool,
+) -> Value {
+    let mut cc = vec![json!(urls.followers(&author.username))];
+    let mut tag = Vec::new();
+    if let Some(reader) = answering.reader {
+        cc.push(json!(reader.ap_id));
+        tag.push(json!({ "type": "Mention", "href": reader.ap_id, "name": reader.handle() }));
+    }
+    let mut note = json!({
+        "id": ours.ap_id,
+        "type": "Note",
+        "attributedTo": author.ap_id,
+        "inReplyTo": answering.parent_ap_id,
+        "content": ours.content_html,
+        "mediaType": "text/html",
+        "published": ours.published_at,
+        "url": ours.ap_id,
+        "to": [PUBLIC],
+        "cc": cc,
+        "tag": tag,
+        "sensitive": false,
+        "replies": {
+            "id": urls.reply_replies(ours.id),
+            "type": "OrderedCollection",
+            "first": format!("{}?page=1", urls.reply_replies(ours.id)),
+        },
+    });
+    if let Some(edited) = ours.edited_at {
+        note["updated"] = json!(edited);
+    }
+    if with_context {
+        note["@context"] = context::object();
+    }
+    note
+}

@@ -1,0 +1,208 @@
+//! The newsroom's replies on the wire: created, edited and deleted in one transaction with
+//! their deliveries — to the reader answered, everyone else in the thread, and the followers of
+//! the actor who answers.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+
+use super::enqueue;
+use crate::{
+    config::host_with_port,
+    domain::{
+        actor::{self, LocalActor, Role},
+        follow::{self, Target},
+        ids::Urls,
+        remote::{self, RemoteActor},
+        reply::{self, local},
+    },
+    error::AppError,
+    federation::{
+        objects::note::{Answering, to_note},
+        protocol::{PUBLIC, context},
+    },
+    storage::{self, entities::reply as reply_entity, replies},
+};
+
+/// An editor answers reply `parent_id` as `as_username` (default: the publication).
+pub async fn answer(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    parent_id: i64,
+    as_username: Option<&str>,
+    publication: &str,
+    markdown: &str,
+) -> Result<reply_entity::Model, AppError> {
+    let parent = reply::find_by_id(db, parent_id)
+        .await?
+        .ok_or(AppError::NotFound("reply"))?;
+    let author = speaker(db, as_username.unwrap_or(publication)).await?;
+    let reader = remote::find_by_id(db, parent.author_id).await?;
+    let content = local::render(markdown, reader.as_ref())?;
+    let txn = storage::begin_write(db).await?;
+    let ours = local::answer(&txn, urls, &parent, &author, content).await?;
+    let note = to_note(
+        &ours,
+        &author,
+        &Answering {
+            parent_ap_id: &parent.ap_id,
+            reader: reader.as_ref(),
+        },
+        urls,
+        false,
+    );
+    let activity = wrap("Create", "create", &author, &note);
+    enqueue(
+        &txn,
+        author.id,
+        &activity,
+        &audience(&txn, &parent, &author, reader.as_ref()).await?,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ours)
+}
+
+/// An editor rewrites one of the newsroom's replies.
+pub async fn edit(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    id: i64,
+    markdown: &str,
+) -> Result<reply_entity::Model, AppError> {
+    let (ours, author, parent, reader) = context_of(db, id).await?;
+    let content = local::render(markdown, reader.as_ref())?;
+    let txn = storage::begin_write(db).await?;
+    let edited = local::edit(&txn, &ours, &content).await?;
+    let note = to_note(
+        &edited,
+        &author,
+        &Answering {
+            parent_ap_id: &parent.ap_id,
+            reader: reader.as_ref(),
+        },
+        urls,
+        false,
+    );
+    let stamp = format!(
+        "update-{}",
+        edited
+            .edited_at
+            .unwrap_or(edited.published_at)
+            .timestamp_millis()
+    );
+    let activity = wrap("Update", &stamp, &author, &note);
+    enqueue(
+        &txn,
+        author.id,
+        &activity,
+        &audience(&txn, &parent, &author, reader.as_ref()).await?,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(edited)
+}
+
+/// Removes a reply. One of ours is also deleted on every server that received it.
+pub async fn remove(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+    let held = reply::find_by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound("reply"))?;
+    if !held.local {
+        return reply::remove(db, &held).await;
+    }
+    let (ours, author, parent, reader) = context_of(db, id).await?;
+    let txn = storage::begin_write(db).await?;
+    reply::remove(&txn, &ours).await?;
+    let tombstone = json!({ "id": ours.ap_id, "type": "Tombstone", "formerType": "Note" });
+    let activity = wrap("Delete", "delete", &author, &tombstone);
+    enqueue(
+        &txn,
+        author.id,
+        &activity,
+        &audience(&txn, &parent, &author, reader.as_ref()).await?,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn speaker(db: &impl ConnectionTrait, username: &str) -> Result<LocalActor, AppError> {
+    match actor::find_by_username(db, username).await? {
+        Some(a) if a.role != Role::Instance => Ok(a),
+        _ => Err(AppError::Unprocessable(format!(
+            "`{username}` is not the publication or an author"
+        ))),
+    }
+}
+
+type NoteContext = (
+    reply_entity::Model,
+    LocalActor,
+    reply_entity::Model,
+    Option<RemoteActor>,
+);
+
+async fn context_of(db: &DatabaseConnection, id: i64) -> Result<NoteContext, AppError> {
+    let ours = reply::find_by_id(db, id)
+        .await?
+        .filter(|r| r.local)
+        .ok_or(AppError::NotFound("reply"))?;
+    let author = actor::find_by_id(db, ours.author_id)
+        .await?
+        .ok_or(AppError::NotFound("actor"))?;
+    let parent_id = ours.parent_id.ok_or(AppError::NotFound("reply"))?;
+    let parent = reply::find_by_id(db, parent_id)
+        .await?
+        .ok_or(AppError::NotFound("reply"))?;
+    let reader = remote::find_by_id(db, parent.author_id).await?;
+    Ok((ours, author, parent, reader))
+}
+
+fn wrap(kind: &str, fragment: &str, author: &LocalActor, object: &Value) -> Value {
+    let id = format!("{}#{fragment}", object["id"].as_str().unwrap_or_default());
+    json!({
+        "@context": context::object(),
+        "id": id,
+        "type": kind,
+        "actor": author.ap_id,
+        "to": [PUBLIC],
+        "cc": object["cc"].clone(),
+        "object": object,
+    })
+}
+
+/// The reader's own inbox, everyone else who replied in the thread, and the answering actor's
+/// followers; each inbox once.
+async fn audience(
+    db: &impl ConnectionTrait,
+    parent: &reply_entity::Model,
+    author: &LocalActor,
+    reader: Option<&RemoteActor>,
+) -> Result<Vec<Target>, AppError> {
+    let mut inboxes: BTreeMap<String, Target> = BTreeMap::new();
+    let mut add = |inbox: &url::Url| {
+        inboxes.entry(inbox.to_string()).or_insert_with(|| Target {
+            host: host_with_port(inbox),
+            inbox: inbox.clone(),
+        });
+    };
+    if let Some(reader) = reader {
+        add(&reader.inbox);
+    }
+    for (_, participant) in replies::thread(db, parent.story_id).await? {
+        if participant.local {
+            continue;
+        }
+        let participant = RemoteActor::from_model(participant)?;
+        if reader.is_some_and(|r| r.id == participant.id) {
+            continue;
+        }
+        add(participant.delivery_inbox());
+    }
+    for target in follow::targets(db, &[author.id]).await? {
+        add(&target.inbox);
+    }
+    Ok(inboxes.into_values().collect())
+}

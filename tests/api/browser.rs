@@ -1,0 +1,269 @@
+//! The admin in a real browser: headless Chromium, driven by `tests/browser/admin.mjs`
+//! (playwright-core), logs in through the form and publishes, approves and blocks as an editor
+//! would, with the CSRF tokens and cookies a browser really sends.
+//!
+//! They need Debian's Chromium at `/usr/bin/chromium` and the script's packages
+//! (`npm ci --prefix tests/browser`). Without them the tests say they were skipped;
+//! `BROADSHEET_REQUIRE_BROWSER=1` (set by CI) makes that a failure instead.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{TestApp, spawn_app_with},
+    peer::Peer,
+};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const STORY: &str = "/stories/welcome";
+const EDITOR: &str = "desk";
+const PASSWORD: &str = "a long passphrase for the desk";
+const WAIT: Duration = Duration::from_secs(15);
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Whether Chromium and the script's packages are installed. When they are not, says so and
+/// answers false, or panics when `BROADSHEET_REQUIRE_BROWSER=1`.
+fn browser_installed() -> bool {
+    let mut missing = Vec::new();
+    if !browser_dir()
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        missing.push("the script's packages (npm ci --prefix tests/browser)");
+    }
+    if !Path::new(CHROMIUM).exists() {
+        missing.push("Chromium at /usr/bin/chromium (apt-get install chromium)");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    let missing = missing.join(" and ");
+    assert!(
+        std::env::var("BROADSHEET_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "BROADSHEET_REQUIRE_BROWSER=1, but these are missing: {missing}"
+    );
+    eprintln!("skipped: the browser tests need {missing}");
+    false
+}
+
+/// A server whose replies appear at once unless an editor chooses otherwise, with an editor
+/// account made by the CLI.
+async fn app_with_editor() -> TestApp {
+    let app = spawn_app_with(|settings| settings.moderation.mode = "open".into()).await;
+    let out = cli_with_stdin(&app, &["user", "create", EDITOR], &format!("{PASSWORD}\n")).await;
+    assert!(
+        out.status.success(),
+        "broadsheet user create failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app
+}
+
+/// Runs the `broadsheet` binary against the app's database with `stdin` as its input, without
+/// blocking the runtime the server runs on.
+async fn cli_with_stdin(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.database_url)
+        .env("BROADSHEET_PUBLIC_URL", &app.address)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let input = stdin.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().expect("run broadsheet");
+        let mut pipe = child.stdin.take().expect("piped stdin");
+        pipe.write_all(input.as_bytes())
+            .expect("write to broadsheet's stdin");
+        drop(pipe);
+        child.wait_with_output().expect("wait for broadsheet")
+    })
+    .await
+    .expect("cli task")
+}
+
+/// Runs one scenario of `admin.mjs` against the app as the editor, and fails the test with the
+/// script's report unless every step passed. Returns the steps it printed.
+async fn scenario(app: &TestApp, name: &str, extra: &[(&str, &str)]) -> Vec<Value> {
+    let mut command = Command::new("node");
+    command
+        .current_dir(browser_dir())
+        .arg("admin.mjs")
+        .args([
+            "--url",
+            &app.address,
+            "--user",
+            EDITOR,
+            "--password",
+            PASSWORD,
+        ])
+        .args(["--scenario", name])
+        .stdin(Stdio::null());
+    for (option, value) in extra {
+        command.arg(format!("--{option}")).arg(value);
+    }
+    // The script gives up by itself after two minutes, so this wait ends.
+    let out = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("browser task")
+        .unwrap_or_else(|e| {
+            panic!("cannot start `node` for the browser tests (is it on PATH?): {e}")
+        });
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the browser scenario `{name}` failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+    println!("{stdout}");
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect()
+}
+
+/// Polls the story page until `pred` holds.
+async fn page_until(app: &TestApp, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let page = app.get_html(STORY).await.text().await.unwrap();
+        if pred(&page) {
+            return page;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the story page never matched:\n{page}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A peer's reader replies to the welcome story; answers the inbox's status.
+async fn reply(app: &TestApp, peer: &Peer, name: &str, text: &str) -> u16 {
+    let note = peer.note("reader", name, &app.url(STORY), &format!("<p>{text}</p>"));
+    peer.send("reader", &app.url("/inbox"), &peer.create(&note))
+        .await
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn an_editor_logs_in_previews_and_publishes_a_story() {
+    if !browser_installed() {
+        return;
+    }
+    let app = app_with_editor().await;
+    let before = app.story_count().await;
+    let title = "Night buses return to the river line";
+
+    let steps = scenario(&app, "publish", &[("title", title)]).await;
+
+    // The server agrees with what the browser saw: one more story, its body rendered.
+    assert_eq!(app.story_count().await, before + 1);
+    let published = steps
+        .iter()
+        .find(|s| s["step"] == "publish")
+        .and_then(|s| s["story"].as_str())
+        .expect("the publish step names the story's URL");
+    let path = published
+        .strip_prefix(&app.address)
+        .expect("the story is on this site");
+    let page = app.get_html(path).await.text().await.unwrap();
+    assert!(page.contains(title), "{page}");
+    assert!(page.contains("<em>midnight</em>"), "{page}");
+}
+
+#[tokio::test]
+async fn an_editor_approves_a_held_reply() {
+    if !browser_installed() {
+        return;
+    }
+    let app = app_with_editor().await;
+    let token = app.token();
+    let response = app
+        .api(reqwest::Method::PUT, "/moderation/mode", &token)
+        .await
+        .json(&json!({ "mode": "hold-all" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let peer = Peer::start().await;
+    let text = "Waiting for an editor before anyone sees this";
+    assert_eq!(reply(&app, &peer, "held", text).await, 202);
+    // Held: in the queue, and not on the public page.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let queue: Value = app
+            .api(reqwest::Method::GET, "/moderation/queue", &token)
+            .await
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if queue.to_string().contains(text) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the reply never reached the queue: {queue}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = app.get_html(STORY).await.text().await.unwrap();
+    assert!(!page.contains(text), "a held reply is shown:\n{page}");
+
+    scenario(&app, "approve", &[("text", text), ("story", STORY)]).await;
+
+    page_until(&app, |p| p.contains(text)).await;
+}
+
+#[tokio::test]
+async fn an_editor_blocks_a_domain_and_its_replies_disappear() {
+    if !browser_installed() {
+        return;
+    }
+    let app = app_with_editor().await;
+    let peer = Peer::start().await;
+    let text = "A reply from a server about to be blocked";
+    assert_eq!(reply(&app, &peer, "before", text).await, 202);
+    page_until(&app, |p| p.contains(text)).await;
+
+    // Every peer is on 127.0.0.1, so this blocks all of them; this test has only one.
+    scenario(
+        &app,
+        "block",
+        &[("domain", "127.0.0.1"), ("text", text), ("story", STORY)],
+    )
+    .await;
+
+    let page = app.get_html(STORY).await.text().await.unwrap();
+    assert!(
+        !page.contains(text),
+        "a blocked domain's reply is shown:\n{page}"
+    );
+    // And the domain's next delivery is refused.
+    assert_eq!(
+        reply(&app, &peer, "after", "Sent after the block").await,
+        403
+    );
+}

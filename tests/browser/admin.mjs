@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// Drives Broadsheet's admin in headless Chromium, as an editor would, through one scenario.
+//
+//   node admin.mjs --url http://127.0.0.1:8080 --user ana --password '…' --scenario publish
+//   node admin.mjs … --scenario approve --text 'A held reply' --story /stories/welcome
+//   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
+//
+// Each step prints one JSON line to stdout: {"step", "ok", "ms", "url", …}. The exit code is 0
+// when every step passed. On a failure the last line has "ok": false with the reason, a
+// screenshot and the page's HTML are saved to a fresh temporary folder whose path is printed, and
+// the exit code is 1 (2 for bad arguments).
+//
+// Chromium is Debian's (/usr/bin/chromium, or BROADSHEET_CHROMIUM); playwright-core only drives it.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** How long one action or check may wait for the page. */
+const STEP_TIMEOUT_MS = 15_000;
+/** The whole scenario, browser start included. */
+const SCENARIO_TIMEOUT_MS = 120_000;
+
+/** A failed expectation: the message says what was expected and what the page showed. */
+class CheckFailed extends Error {}
+
+function usage(message) {
+  process.stderr.write(
+    `${message}\n` +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block\n' +
+      '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
+  );
+  process.exit(2);
+}
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        url: { type: 'string' },
+        user: { type: 'string' },
+        password: { type: 'string' },
+        scenario: { type: 'string' },
+        title: { type: 'string' },
+        text: { type: 'string' },
+        story: { type: 'string' },
+        domain: { type: 'string' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    usage(err.message);
+  }
+  for (const name of ['url', 'user', 'password', 'scenario']) {
+    if (!parsed[name]) usage(`--${name} is required`);
+  }
+  const needs = { publish: [], approve: ['text', 'story'], block: ['text', 'story', 'domain'] };
+  if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
+  for (const name of needs[parsed.scenario]) {
+    if (!parsed[name]) usage(`the ${parsed.scenario} scenario needs --${name}`);
+  }
+  parsed.url = parsed.url.replace(/\/+$/, '');
+  return parsed;
+}
+
+function emit(record) {
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+}
+
+/** Runs the steps of a scenario in order, reporting each one. */
+class Steps {
+  constructor(page) {
+    this.page = page;
+    this.current = 'start';
+  }
+
+  async run(name, action) {
+    this.current = name;
+    const started = Date.now();
+    const detail = (await action()) ?? {};
+    emit({ step: name, ok: true, ms: Date.now() - started, url: this.page.url(), ...detail });
+  }
+}
+
+/** Clicks a submit button and waits for the page the form leads to; fails on an error status. */
+async function submit(page, button) {
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    button.click(),
+  ]);
+  if (response && !response.ok()) {
+    const text = (await page.locator('body').innerText().catch(() => '')).trim();
+    throw new CheckFailed(
+      `the form was answered with ${response.status()} at ${response.url()}: ${text.slice(0, 500)}`,
+    );
+  }
+  return response;
+}
+
+/** Opens `path` (or a full URL) and fails unless it answers 200. */
+async function open(page, base, path) {
+  const target = new URL(path, `${base}/`).toString();
+  const response = await page.goto(target, { waitUntil: 'load' });
+  if (!response || !response.ok()) {
+    throw new CheckFailed(`GET ${target} answered ${response ? response.status() : 'nothing'}`);
+  }
+  return response;
+}
+
+/** The visible text of the first element matching `selector`, or fails naming what was missing. */
+async function textOf(page, selector, what) {
+  const element = page.locator(selector).first();
+  try {
+    await element.waitFor({ state: 'visible' });
+  } catch {
+    throw new CheckFailed(`${what} (${selector}) is not on ${page.url()}`);
+  }
+  return (await element.innerText()).trim();
+}
+
+async function login(steps, page, opts) {
+  await steps.run('login', async () => {
+    await open(page, opts.url, '/admin/login');
+    await page.getByLabel('Name', { exact: true }).fill(opts.user);
+    await page.getByLabel('Password', { exact: true }).fill(opts.password);
+    await submit(page, page.getByRole('button', { name: 'Log in' }));
+    const alert = page.getByRole('alert');
+    if (await alert.count()) {
+      throw new CheckFailed(`logging in failed: ${(await alert.first().innerText()).trim()}`);
+    }
+    if (new URL(page.url()).pathname !== '/admin') {
+      throw new CheckFailed(`logging in led to ${page.url()}, not /admin`);
+    }
+    await page.getByRole('button', { name: `Log out ${opts.user}` }).waitFor();
+    return { user: opts.user };
+  });
+}
+
+async function publish(steps, page, opts) {
+  const title = opts.title || `Night buses return to the river line ${Date.now()}`;
+  const body = 'The first bus leaves at *midnight*, the council said.\n\nTickets are unchanged.';
+  await login(steps, page, opts);
+
+  await steps.run('write', async () => {
+    await page.getByRole('link', { name: 'Write a story' }).first().click();
+    await page.waitForURL((url) => url.pathname === '/admin/stories/new');
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Story (Markdown)').fill(body);
+    return { title };
+  });
+
+  await steps.run('preview', async () => {
+    await submit(page, page.getByRole('button', { name: 'Preview' }));
+    const heading = await textOf(page, 'section.preview h2', 'the preview');
+    if (heading !== title) throw new CheckFailed(`the preview is headed ${JSON.stringify(heading)}`);
+    const emphasis = await textOf(page, 'section.preview .e-content em', 'the emphasis in the preview');
+    if (emphasis !== 'midnight') {
+      throw new CheckFailed(`the preview emphasises ${JSON.stringify(emphasis)}, not "midnight"`);
+    }
+    const kept = await page.getByLabel('Title', { exact: true }).inputValue();
+    if (kept !== title) throw new CheckFailed(`the form lost its title after the preview: ${kept}`);
+    if (!(await page.getByLabel('Story (Markdown)').inputValue()).includes('*midnight*')) {
+      throw new CheckFailed('the form lost its Markdown after the preview');
+    }
+    return { emphasis };
+  });
+
+  let storyUrl;
+  await steps.run('publish', async () => {
+    await submit(page, page.getByRole('button', { name: 'Publish' }));
+    storyUrl = page.url();
+    if (!new URL(storyUrl).pathname.startsWith('/stories/')) {
+      throw new CheckFailed(`publishing led to ${storyUrl}, not a story page`);
+    }
+    const headline = await textOf(page, 'article.story h1.p-name', 'the headline');
+    if (headline !== title) throw new CheckFailed(`the story page is headed ${JSON.stringify(headline)}`);
+    const emphasis = await textOf(page, 'article.story > .e-content em', 'the rendered body');
+    if (emphasis !== 'midnight') {
+      throw new CheckFailed(`the story emphasises ${JSON.stringify(emphasis)}, not "midnight"`);
+    }
+    const text = await textOf(page, 'article.story > .e-content', 'the body');
+    if (!text.includes('Tickets are unchanged.') || text.includes('*')) {
+      throw new CheckFailed(`the story body reads ${JSON.stringify(text)}`);
+    }
+    return { story: storyUrl };
+  });
+
+  await steps.run('front page', async () => {
+    await open(page, opts.url, '/');
+    const link = page.locator('ol.stories li.card h2 a', { hasText: title });
+    if ((await link.count()) !== 1) {
+      throw new CheckFailed(`the front page does not list ${JSON.stringify(title)} once`);
+    }
+    const href = new URL(await link.getAttribute('href'), page.url()).toString();
+    if (href !== storyUrl) throw new CheckFailed(`the front page links the story to ${href}`);
+    return { listed: href };
+  });
+}
+
+async function approve(steps, page, opts) {
+  await login(steps, page, opts);
+
+  await steps.run('find held reply', async () => {
+    await open(page, opts.url, '/admin/moderation');
+    const held = page.locator('li.held', { hasText: opts.text });
+    const count = await held.count();
+    if (count !== 1) {
+      const queue = (await page.locator('main').innerText()).trim();
+      throw new CheckFailed(
+        `expected one held reply saying ${JSON.stringify(opts.text)}, found ${count}; the page reads:\n${queue}`,
+      );
+    }
+    return { text: opts.text };
+  });
+
+  await steps.run('approve', async () => {
+    const held = page.locator('li.held', { hasText: opts.text });
+    await submit(page, held.getByRole('button', { name: 'Approve' }));
+    if (new URL(page.url()).pathname !== '/admin/moderation') {
+      throw new CheckFailed(`approving led to ${page.url()}, not back to the queue`);
+    }
+    if (await page.locator('li.held', { hasText: opts.text }).count()) {
+      throw new CheckFailed('the reply is still waiting after Approve');
+    }
+  });
+
+  await steps.run('reply shown', async () => {
+    await open(page, opts.url, opts.story);
+    await textOf(page, 'article.story h1.p-name', 'the headline');
+    const reply = page.locator('section.conversation .e-content', { hasText: opts.text });
+    if (!(await reply.count())) {
+      const thread = await textOf(page, 'section.conversation', 'the conversation');
+      throw new CheckFailed(
+        `the approved reply is not in the conversation, which reads:\n${thread}`,
+      );
+    }
+    return { story: page.url() };
+  });
+}
+
+async function block(steps, page, opts) {
+  await login(steps, page, opts);
+
+  await steps.run('block domain', async () => {
+    await open(page, opts.url, '/admin/blocks');
+    await page.getByLabel('Block a').selectOption('domain');
+    await page.getByLabel('Value', { exact: true }).fill(opts.domain);
+    await page.getByLabel('Reason (for your notes)').fill('blocked from the browser test');
+    await submit(page, page.getByRole('button', { name: 'Block', exact: true }));
+    if (new URL(page.url()).pathname !== '/admin/blocks') {
+      throw new CheckFailed(`blocking led to ${page.url()}, not back to the blocks page`);
+    }
+    const row = page.locator('table tbody tr').filter({
+      has: page.locator('td', { hasText: new RegExp(`^${escape(opts.domain)}$`) }),
+    });
+    if ((await row.count()) !== 1) {
+      const table = (await page.locator('table').first().innerText()).trim();
+      throw new CheckFailed(`the blocks table does not list ${opts.domain} once:\n${table}`);
+    }
+    const kind = (await row.locator('td').first().innerText()).trim();
+    if (kind !== 'domain') throw new CheckFailed(`${opts.domain} is listed as a ${kind} block`);
+    return { domain: opts.domain };
+  });
+
+  await steps.run('reply gone', async () => {
+    await open(page, opts.url, opts.story);
+    await textOf(page, 'article.story h1.p-name', 'the headline');
+    const body = await page.locator('body').innerText();
+    if (body.includes(opts.text)) {
+      throw new CheckFailed(`the story page still shows ${JSON.stringify(opts.text)}`);
+    }
+    return { story: page.url() };
+  });
+}
+
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const SCENARIOS = { publish, approve, block };
+
+async function main() {
+  const opts = options();
+  const profile = mkdtempSync(join(tmpdir(), 'broadsheet-chromium-'));
+  let context;
+  let steps = { current: 'start chromium' };
+  const timer = setTimeout(() => {
+    emit({ step: steps.current, ok: false, error: `the scenario took over ${SCENARIO_TIMEOUT_MS} ms` });
+    process.exit(1);
+  }, SCENARIO_TIMEOUT_MS);
+  try {
+    const started = Date.now();
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+      timeout: 60_000,
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+    const page = context.pages()[0] ?? (await context.newPage());
+    emit({
+      step: 'start chromium',
+      ok: true,
+      ms: Date.now() - started,
+      version: context.browser()?.version() ?? null,
+    });
+    steps = new Steps(page);
+    try {
+      await SCENARIOS[opts.scenario](steps, page, opts);
+    } catch (err) {
+      await fail(steps.current, err, page);
+      return 1;
+    }
+    emit({ step: 'done', ok: true, scenario: opts.scenario });
+    return 0;
+  } catch (err) {
+    await fail(steps.current, err, null);
+    return 1;
+  } finally {
+    clearTimeout(timer);
+    if (context) await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Reports a failed step with a screenshot and the page's HTML, kept in a fresh folder. */
+async function fail(step, err, page) {
+  const message = err instanceof CheckFailed ? err.message : String(err?.stack || err);
+  const record = { step, ok: false, error: message };
+  if (page) {
+    record.url = page.url();
+    const dir = mkdtempSync(join(tmpdir(), 'broadsheet-browser-failure-'));
+    const screenshot = join(dir, 'screenshot.png');
+    try {
+      await page.screenshot({ path: screenshot, fullPage: true, timeout: 10_000 });
+      record.screenshot = screenshot;
+    } catch (shotErr) {
+      record.screenshot_error = String(shotErr);
+    }
+    try {
+      writeFileSync(join(dir, 'page.html'), await page.content());
+      record.html = join(dir, 'page.html');
+    } catch {
+      // The page may be gone; the screenshot (or its error) is reported anyway.
+    }
+  }
+  emit(record);
+  process.stderr.write(`FAILED at step "${step}": ${message}\n`);
+  if (record.screenshot) process.stderr.write(`screenshot: ${record.screenshot}\n`);
+}
+
+process.exitCode = await main();
