@@ -26,6 +26,8 @@ pub struct Application {
     router: axum::Router,
     db: DatabaseConnection,
     federation: Arc<Federation>,
+    /// Kept for the live-update hub, which runs beside the server.
+    state: AppState,
 }
 
 /// Opens the database, applies migrations and creates the site's actors (and, on a first start,
@@ -71,12 +73,13 @@ impl Application {
         let settings = Arc::new(settings);
         let federation = Federation::new(db.clone(), settings.clone()).await?;
         let state = AppState::new(db.clone(), settings.clone(), federation.clone());
-        let router = router(state, &settings).await?;
+        let router = router(state.clone(), &settings).await?;
         Ok(Application {
             listener,
             router,
             db,
             federation,
+            state,
         })
     }
 
@@ -97,13 +100,18 @@ impl Application {
         let inbox_worker =
             tokio::spawn(InboxWorker::new(self.federation.clone()).run(stopped.clone()));
         let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped.clone()));
-        let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped));
+        let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped.clone()));
+        let live = tokio::spawn(crate::http::live::Hub::run(self.state.clone(), stopped));
         tracing::info!(%address, "listening");
         let app = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let hub = self.state.live.clone();
         let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                hub.close();
+            })
             .await
             .context("server error");
         stop_worker.send(true).ok();
@@ -111,6 +119,7 @@ impl Application {
         inbox_worker.await.context("inbox worker panicked")?;
         crawler.await.context("backfill crawler panicked")?;
         blocklists.await.context("blocklist refresher panicked")?;
+        live.await.context("live updates panicked")?;
         self.db.close().await.context("closing the database")?;
         served?;
         tracing::info!("stopped");

@@ -28,6 +28,8 @@ pub struct AppState {
     pub inbox_limiter: Arc<RateLimiter>,
     /// Failed logins per address and account name per 15 minutes.
     pub login_limiter: Arc<RateLimiter>,
+    /// Rendered conversation changes for open story pages.
+    pub live: Arc<crate::http::live::Hub>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
                 settings.moderation.inbox_per_host_per_minute,
                 Duration::from_secs(60),
             )),
+            live: Arc::new(crate::http::live::Hub::default()),
             login_limiter: Arc::new(RateLimiter::new(
                 settings.moderation.login_attempts,
                 Duration::from_secs(15 * 60),

@@ -36,6 +36,19 @@ pub struct Federation {
     /// Notified when inbox work is queued for the inbox worker.
     pub jobs: Notify,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Conversation changes, for live story pages (in this process; see `http::live`).
+    pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
+}
+
+impl Federation {
+    /// Announces a change to a conversation. Nobody listening is fine.
+    pub fn announce(&self, story_id: i64, reply_id: i64, kind: crate::domain::reply::ThreadChange) {
+        let _ = self.events.send(crate::domain::reply::ThreadEvent {
+            story_id,
+            reply_id,
+            kind,
+        });
+    }
 }
 
 impl Federation {
@@ -62,6 +75,7 @@ impl Federation {
             wake: Notify::new(),
             jobs: Notify::new(),
             metrics: Arc::new(crate::metrics::Metrics::new()),
+            events: tokio::sync::broadcast::channel(1024).0,
         }))
     }
 

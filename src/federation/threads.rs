@@ -123,6 +123,9 @@ async fn store_chain(
         }
         let stored =
             reply::store(&fed.db, &draft, author.id, &parent, false, verdict.state()).await?;
+        if verdict == Verdict::Show {
+            fed.announce(stored.story_id, stored.id, reply::ThreadChange::Added);
+        }
         parent = Parent::Reply(stored);
     }
     Ok(Placed::Stored)

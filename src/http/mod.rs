@@ -1,5 +1,6 @@
 //! HTTP: every route the server answers, assembled from one router per area.
 
+pub mod actions;
 pub mod actors;
 pub mod admin;
 pub mod api;
@@ -8,6 +9,7 @@ pub mod feed;
 pub mod health;
 pub mod inbox;
 pub mod interact;
+pub mod live;
 pub mod negotiate;
 pub mod notes;
 pub mod pages;
@@ -35,6 +37,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(well_known::router())
         .merge(feed::router())
         .merge(notes::router())
+        .merge(live::router())
         .merge(health::router())
         .merge(interact::router())
         .merge(assets::router())

@@ -267,3 +267,40 @@ async fn an_editor_blocks_a_domain_and_its_replies_disappear() {
         403
     );
 }
+
+#[tokio::test]
+async fn a_reader_sees_a_new_reply_appear_without_reloading() {
+    if !browser_installed() {
+        return;
+    }
+    let app = app_with_editor().await;
+    let peer = Peer::start().await;
+    let ready = tempfile::tempdir().unwrap();
+    let ready_file = ready.path().join("ready");
+    let ready_path = ready_file.to_str().unwrap().to_string();
+    let text = "Arrived while you were reading";
+
+    let options = [
+        ("text", text),
+        ("story", STORY),
+        ("ready-file", ready_path.as_str()),
+    ];
+    let browser = scenario(&app, "live", &options);
+    let sender = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while !ready_file.exists() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the page never connected its live stream"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(reply(&app, &peer, "live", text).await, 202);
+    };
+    let (steps, ()) = tokio::join!(browser, sender);
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["step"] == "reply appears live" && s["ok"] == true)
+    );
+}

@@ -304,3 +304,62 @@ async fn reply_id(app: &TestApp, ap_id: &str) -> i64 {
         .unwrap()
         .id
 }
+
+#[tokio::test]
+async fn the_live_stream_carries_new_replies_edits_and_removals() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let mut stream = app
+        .client
+        .get(app.url("/stories/welcome/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(
+        stream.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+
+    let note = peer.note("reader", "live", &app.url(STORY), "<p>streamed words</p>");
+    assert_eq!(
+        peer.send("reader", &app.url("/inbox"), &peer.create(&note))
+            .await
+            .status(),
+        202
+    );
+    let delete = json!({"id": format!("{}/delete-live", peer.actor("reader")), "type": "Delete", "actor": peer.actor("reader"), "object": note["id"]});
+    assert_eq!(
+        peer.send("reader", &app.url("/inbox"), &delete)
+            .await
+            .status(),
+        202
+    );
+
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !(received.contains("event: reply") && received.contains("event: remove")) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("events arrive")
+            .unwrap()
+            .unwrap();
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(received.contains("streamed words"), "{received}");
+    assert!(
+        received.contains("class=\\\"reply\\\""),
+        "the event carries the rendered reply: {received}"
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/stories/nothing/live"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}

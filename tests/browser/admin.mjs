@@ -60,16 +60,22 @@ function options() {
         text: { type: 'string' },
         story: { type: 'string' },
         domain: { type: 'string' },
+        'ready-file': { type: 'string' },
       },
       strict: true,
     }).values;
   } catch (err) {
     usage(err.message);
   }
-  for (const name of ['url', 'user', 'password', 'scenario']) {
+  for (const name of parsed.scenario === 'live' ? ['url', 'scenario'] : ['url', 'user', 'password', 'scenario']) {
     if (!parsed[name]) usage(`--${name} is required`);
   }
-  const needs = { publish: [], approve: ['text', 'story'], block: ['text', 'story', 'domain'] };
+  const needs = {
+    publish: [],
+    approve: ['text', 'story'],
+    block: ['text', 'story', 'domain'],
+    live: ['text', 'story', 'ready-file'],
+  };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
     if (!parsed[name]) usage(`the ${parsed.scenario} scenario needs --${name}`);
@@ -292,7 +298,36 @@ function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const SCENARIOS = { publish, approve, block };
+/**
+ * A reader keeps a story open; a reply accepted meanwhile appears without a reload. The script
+ * writes `--ready-file` once the page's live stream is connected, so the test knows when to send.
+ */
+async function live(steps, page, opts) {
+  await steps.run('open story', async () => {
+    const stream = page.waitForResponse((r) => r.url().endsWith('/live'), { timeout: 15000 });
+    await open(page, opts.url, opts.story);
+    const response = await stream;
+    if (!response.ok()) throw new CheckFailed(`the live stream answered ${response.status()}`);
+    // A mark that a reload would erase.
+    await page.evaluate(() => { window.__stillTheSamePage = true; });
+    writeFileSync(opts['ready-file'], 'ready');
+    return { story: page.url() };
+  });
+
+  await steps.run('reply appears live', async () => {
+    const reply = page.locator('section.conversation .e-content', { hasText: opts.text });
+    try {
+      await reply.first().waitFor({ state: 'visible', timeout: 20000 });
+    } catch {
+      const thread = await textOf(page, 'section.conversation', 'the conversation');
+      throw new CheckFailed(`the reply never appeared; the conversation reads:\n${thread}`);
+    }
+    const same = await page.evaluate(() => window.__stillTheSamePage === true);
+    if (!same) throw new CheckFailed('the page was reloaded');
+  });
+}
+
+const SCENARIOS = { publish, approve, block, live };
 
 async function main() {
   const opts = options();

@@ -19,6 +19,21 @@ use crate::{
     },
 };
 
+/// A change to a story's conversation, announced to open story pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadEvent {
+    pub story_id: i64,
+    pub reply_id: i64,
+    pub kind: ThreadChange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadChange {
+    Added,
+    Changed,
+    Removed,
+}
+
 /// Deeper threads are refused: no conversation needs them and every level costs a fetch.
 pub const MAX_DEPTH: i32 = 64;
 const MAX_CONTENT: usize = 100_000;

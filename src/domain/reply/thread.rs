@@ -7,7 +7,10 @@ use url::Url;
 
 use crate::{
     error::AppError,
-    storage::replies::{self, VISIBLE},
+    storage::{
+        entities::{actor, reply},
+        replies::{self, VISIBLE},
+    },
 };
 
 /// Who wrote a reply, as the page shows them.
@@ -51,42 +54,12 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
         while stack.last().is_some_and(|(depth, _)| *depth >= reply.depth) {
             close(&mut stack, &mut roots);
         }
-        let profile = author
-            .url
-            .as_deref()
-            .and_then(|u| u.parse().ok())
-            .or_else(|| author.ap_id.parse().ok());
-        let Some(profile) = profile else { continue };
-        let card = AuthorCard {
-            name: author.name,
-            handle: format!("@{}@{}", author.username, author.domain),
-            profile,
-            icon: author.icon_url.and_then(|u| u.parse().ok()),
-            local: author.local,
-        };
         let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
-        let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
-        stack.push((
-            reply.depth,
-            ThreadReply {
-                id: reply.id,
-                url: reply.url.unwrap_or_else(|| reply.ap_id.clone()),
-                ap_id: reply.ap_id,
-                author: card,
-                content_html: if placeholder {
-                    String::new()
-                } else {
-                    reply.content_html
-                },
-                summary: reply.summary,
-                published_at: reply.published_at,
-                edited_at: reply.edited_at,
-                placeholder,
-                likes: reply.likes,
-                boosts: reply.boosts,
-                children: Vec::new(),
-            },
-        ));
+        let depth = reply.depth;
+        let Some(entry) = entry(reply, author, blocked) else {
+            continue;
+        };
+        stack.push((depth, entry));
     }
     while !stack.is_empty() {
         close(&mut stack, &mut roots);
@@ -113,4 +86,57 @@ pub fn count(replies: &[ThreadReply]) -> usize {
         .iter()
         .map(|r| usize::from(!r.placeholder) + count(&r.children))
         .sum()
+}
+
+/// One reply as the page shows it (without its answers), or `None` when its author has no
+/// usable profile address.
+fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<ThreadReply> {
+    let profile = author
+        .url
+        .as_deref()
+        .and_then(|u| u.parse().ok())
+        .or_else(|| author.ap_id.parse().ok())?;
+    let card = AuthorCard {
+        name: author.name,
+        handle: format!("@{}@{}", author.username, author.domain),
+        profile,
+        icon: author.icon_url.and_then(|u| u.parse().ok()),
+        local: author.local,
+    };
+    let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
+    Some(ThreadReply {
+        id: reply.id,
+        url: reply.url.unwrap_or_else(|| reply.ap_id.clone()),
+        ap_id: reply.ap_id,
+        author: card,
+        content_html: if placeholder {
+            String::new()
+        } else {
+            reply.content_html
+        },
+        summary: reply.summary,
+        published_at: reply.published_at,
+        edited_at: reply.edited_at,
+        placeholder,
+        likes: reply.likes,
+        boosts: reply.boosts,
+        children: Vec::new(),
+    })
+}
+
+/// One reply for a live update: the entry and its parent's row id (`None` under the story).
+pub async fn single(
+    db: &impl ConnectionTrait,
+    reply_id: i64,
+) -> Result<Option<(ThreadReply, Option<i64>)>, AppError> {
+    let Some(found) = replies::find_by_id(db, reply_id).await? else {
+        return Ok(None);
+    };
+    let Some(author) = crate::storage::actors::find_by_id(db, found.author_id).await? else {
+        return Ok(None);
+    };
+    let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
+    let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
+    let parent = found.parent_id;
+    Ok(entry(found, author, blocked).map(|e| (e, parent)))
 }

@@ -86,6 +86,7 @@ pub async fn update(
     let draft = threads::draft_of(&object)?;
     let at = object.updated.unwrap_or_else(chrono::Utc::now);
     reply::edit(&fed.db, &existing, &draft, at).await?;
+    fed.announce(existing.story_id, existing.id, reply::ThreadChange::Changed);
     Ok(Received::Processed)
 }
 

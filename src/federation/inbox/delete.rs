@@ -32,5 +32,6 @@ pub async fn delete(
         ));
     }
     reply::remove(&fed.db, &existing).await?;
+    fed.announce(existing.story_id, existing.id, reply::ThreadChange::Removed);
     Ok(Received::Processed)
 }

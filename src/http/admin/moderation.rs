@@ -23,7 +23,7 @@ use crate::{
         reply, story,
     },
     error::AppError,
-    federation::send::notes,
+    http::actions,
     http::views::layout::trusted,
     state::AppState,
     storage::{interactions, moderation as queries},
@@ -86,15 +86,6 @@ async fn set_mode(
     Ok(Redirect::to("/admin/moderation").into_response())
 }
 
-async fn held_reply(
-    data: &AppState,
-    id: i64,
-) -> Result<crate::storage::entities::reply::Model, AppError> {
-    reply::find_by_id(&data.db, id)
-        .await?
-        .ok_or(AppError::NotFound("reply"))
-}
-
 /// Back to where the editor acted (the queue or a thread view).
 fn back(headers: &HeaderMap) -> Redirect {
     let target = headers
@@ -113,7 +104,7 @@ async fn approve(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    rules::approve(&data.db, &held_reply(&data, id).await?).await?;
+    actions::approve(&data, id).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -123,7 +114,7 @@ async fn hide(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    rules::hide(&data.db, &held_reply(&data, id).await?).await?;
+    actions::hide(&data, id).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -133,8 +124,7 @@ async fn delete(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    notes::remove(&data.db, id).await?;
-    data.deliveries_queued();
+    actions::remove(&data, id).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -151,16 +141,7 @@ async fn answer(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<AnswerForm>,
 ) -> Result<Response, AppError> {
-    notes::answer(
-        &data.db,
-        &data.urls,
-        id,
-        form.as_actor.as_deref(),
-        &data.settings.publication.handle,
-        &form.content,
-    )
-    .await?;
-    data.deliveries_queued();
+    actions::answer(&data, id, form.as_actor.as_deref(), &form.content).await?;
     Ok(back(&headers).into_response())
 }
 

@@ -16,10 +16,10 @@ use crate::{
     domain::{
         actor, follow,
         moderation::{self as rules, blocks},
-        reply,
     },
     error::AppError,
-    federation::send::{follows, notes},
+    federation::send::follows,
+    http::actions,
     state::AppState,
     storage::{deliveries, interactions, moderation},
 };
@@ -70,21 +70,12 @@ async fn set_mode(
     Ok(Json(json!({ "mode": mode.as_str() })))
 }
 
-async fn held(
-    data: &AppState,
-    id: i64,
-) -> Result<crate::storage::entities::reply::Model, AppError> {
-    reply::find_by_id(&data.db, id)
-        .await?
-        .ok_or(AppError::NotFound("reply"))
-}
-
 async fn approve(
     _: ApiToken,
     data: Data<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    rules::approve(&data.db, &held(&data, id).await?).await?;
+    actions::approve(&data, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -93,7 +84,7 @@ async fn hide(
     data: Data<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    rules::hide(&data.db, &held(&data, id).await?).await?;
+    actions::hide(&data, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,8 +94,7 @@ async fn remove_reply(
     data: Data<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    notes::remove(&data.db, id).await?;
-    data.deliveries_queued();
+    actions::remove(&data, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -123,16 +113,7 @@ async fn answer(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AnswerBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let ours = notes::answer(
-        &data.db,
-        &data.urls,
-        id,
-        body.as_actor.as_deref(),
-        &data.settings.publication.handle,
-        &body.content,
-    )
-    .await?;
-    data.deliveries_queued();
+    let ours = actions::answer(&data, id, body.as_actor.as_deref(), &body.content).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html})),
@@ -150,8 +131,7 @@ async fn edit_reply(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<EditBody>,
 ) -> Result<Json<Value>, AppError> {
-    let ours = notes::edit(&data.db, &data.urls, id, &body.content).await?;
-    data.deliveries_queued();
+    let ours = actions::edit(&data, id, &body.content).await?;
     Ok(Json(
         json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html}),
     ))

@@ -17,7 +17,7 @@ pub fn conversation(
     open: bool,
 ) -> Markup {
     html! {
-        section class="conversation" aria-labelledby="replies" {
+        section class="conversation" aria-labelledby="replies" data-live=(format!("{}/live", target)) {
             h2 id="replies" {
                 "Conversation"
                 @if count > 0 { " " span class="count" { "(" (count) ")" } }
@@ -29,9 +29,9 @@ pub fn conversation(
             }
             @if replies.is_empty() {
                 p class="empty" { "No replies yet. Answer from your fediverse account to start the conversation." }
-            } @else {
-                (list(state, replies, 0))
             }
+            (list(state, replies, 0))
+            script src="/static/live.js" defer {}
         }
     }
 }
@@ -47,6 +47,11 @@ fn list(state: &AppState, replies: &[ThreadReply], level: usize) -> Markup {
             }
         }
     }
+}
+
+/// One reply's list item, as a live update inserts it.
+pub fn item(state: &AppState, reply: &ThreadReply) -> Markup {
+    html! { li id={ "reply-" (reply.id) } class="reply" { (card(state, reply)) } }
 }
 
 fn card(state: &AppState, reply: &ThreadReply) -> Markup {

@@ -1,0 +1,64 @@
+// Live story pages: new, edited and removed replies appear while the page is open. Without
+// JavaScript (or if the stream fails) the page is complete on every load.
+(function () {
+  "use strict";
+  var section = document.querySelector("section.conversation[data-live]");
+  if (!section || !window.EventSource) return;
+  var source = new EventSource(section.getAttribute("data-live"));
+
+  function parse(event) {
+    try { return JSON.parse(event.data); } catch (e) { return null; }
+  }
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.firstElementChild;
+  }
+  function rootList() {
+    return section.querySelector("ol.thread");
+  }
+
+  source.addEventListener("reply", function (event) {
+    var data = parse(event);
+    if (!data || document.getElementById("reply-" + data.id)) return;
+    var item = fragment(data.html);
+    if (!item) return;
+    var parent = data.parent && document.getElementById("reply-" + data.parent);
+    var list = parent ? parent.querySelector(":scope > ol.thread") : rootList();
+    if (parent && !list) {
+      list = document.createElement("ol");
+      list.className = "thread";
+      parent.appendChild(list);
+    }
+    if (!list) return;
+    list.appendChild(item);
+    var empty = section.querySelector("p.empty");
+    if (empty) empty.remove();
+  });
+
+  source.addEventListener("change", function (event) {
+    var data = parse(event);
+    var current = data && document.getElementById("reply-" + data.id);
+    var item = data && fragment(data.html);
+    if (!current || !item) return;
+    var body = current.querySelector(":scope > article");
+    var fresh = item.querySelector(":scope > article");
+    if (body && fresh) body.replaceWith(fresh);
+  });
+
+  source.addEventListener("remove", function (event) {
+    var data = parse(event);
+    var current = data && document.getElementById("reply-" + data.id);
+    if (!current) return;
+    var answers = current.querySelector(":scope > ol.thread");
+    if (answers && answers.children.length) {
+      var body = current.querySelector(":scope > article");
+      if (body) {
+        body.className = "reply-body removed";
+        body.innerHTML = "<p>This reply was removed.</p>";
+      }
+    } else {
+      current.remove();
+    }
+  });
+})();
