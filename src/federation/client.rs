@@ -149,7 +149,7 @@ impl HttpClient {
             &signer.key,
         )
         .map_err(|e| FetchError::Invalid(e.to_string()))?;
-        let mut response = self
+        let response = self
             .inner
             .get(url.clone())
             .header(header::ACCEPT, ACCEPT_ACTIVITY)
@@ -158,26 +158,7 @@ impl HttpClient {
             .send()
             .await
             .map_err(|e| FetchError::Network(describe(&e)))?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(FetchError::Status {
-                url: url.to_string(),
-                status,
-            });
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| FetchError::Network(describe(&e)))?
-        {
-            if body.len() + chunk.len() > MAX_DOCUMENT {
-                return Err(FetchError::Invalid(format!(
-                    "{url} is larger than {MAX_DOCUMENT} bytes"
-                )));
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_body(url, response, MAX_DOCUMENT).await?;
         serde_json::from_slice(&body)
             .map_err(|e| FetchError::Invalid(format!("{url} is not JSON: {e}")))
     }
@@ -186,57 +167,64 @@ impl HttpClient {
 impl HttpClient {
     /// An unsigned GET of a text document (a published blocklist).
     pub async fn get_text(&self, url: &Url) -> Result<String, FetchError> {
-        self.check(url)?;
-        let response = self
-            .inner
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(|e| FetchError::Network(describe(&e)))?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(FetchError::Status {
-                url: url.to_string(),
-                status,
-            });
-        }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| FetchError::Network(describe(&e)))?;
-        if body.len() > 4 * MAX_DOCUMENT {
-            return Err(FetchError::Invalid(format!("{url} is too large")));
-        }
+        let body = self.get_unsigned(url, None, 4 * MAX_DOCUMENT).await?;
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     /// An unsigned GET of a public JSON document (WebFinger).
     pub async fn get_public_json(&self, url: &Url) -> Result<Value, FetchError> {
-        self.check(url)?;
-        let response = self
-            .inner
-            .get(url.clone())
-            .header(header::ACCEPT, "application/jrd+json, application/json")
-            .send()
-            .await
-            .map_err(|e| FetchError::Network(describe(&e)))?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(FetchError::Status {
-                url: url.to_string(),
-                status,
-            });
-        }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| FetchError::Network(describe(&e)))?;
-        if body.len() > MAX_DOCUMENT {
-            return Err(FetchError::Invalid(format!("{url} is too large")));
-        }
+        let accept = "application/jrd+json, application/json";
+        let body = self.get_unsigned(url, Some(accept), MAX_DOCUMENT).await?;
         serde_json::from_slice(&body)
             .map_err(|e| FetchError::Invalid(format!("{url} is not JSON: {e}")))
     }
+
+    async fn get_unsigned(
+        &self,
+        url: &Url,
+        accept: Option<&str>,
+        max: usize,
+    ) -> Result<Vec<u8>, FetchError> {
+        self.check(url)?;
+        let mut request = self.inner.get(url.clone());
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT, accept);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        read_body(url, response, max).await
+    }
+}
+
+/// The body of a successful answer, refused past `max` bytes without reading the rest.
+async fn read_body(
+    url: &Url,
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<Vec<u8>, FetchError> {
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(FetchError::Status {
+            url: url.to_string(),
+            status,
+        });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| FetchError::Network(describe(&e)))?
+    {
+        if body.len() + chunk.len() > max {
+            return Err(FetchError::Invalid(format!(
+                "{url} is larger than {max} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn path_and_query(url: &Url) -> String {
