@@ -10,11 +10,17 @@
 //! (one request per host). Scenarios:
 //!
 //! - `healthy`: every host answers;
-//! - `dead`: `BENCH_DEAD_PERCENT` % of the hosts (default 10) refuse connections (their listener
-//!   was bound, then closed); the time is until every live host has the story.
+//! - `dead`: `BENCH_DEAD_PERCENT` % of the hosts (default 10) refuse connections (their port is
+//!   bound but not listening); the time is until every live host has the story;
+//! - `hung` (only when named in `BENCH_SCENARIOS`): as `dead`, but those hosts accept the TCP
+//!   connection and never answer, so each attempt lasts until `[delivery] timeout_secs`.
 //!
 //! Besides the time to the last delivery it prints the time until the queue has recorded every
 //! outcome, CPU time per thread group (tokio workers vs SQLite worker threads), and peak RSS.
+//! The inbox servers share the process and its cores with the server under test, and their
+//! connections count in its RSS; VmHWM is the peak so far, so a later scenario's figure includes
+//! the earlier ones (`BENCH_SCENARIOS=dead` alone gives that scenario's own peak). On SQLite the
+//! times follow the disk's fsync latency: run on a quiet machine.
 //!
 //! Run (release optimisations, through the bench profile; ~3 file descriptors per host):
 //!
@@ -24,7 +30,7 @@
 //!
 //! Knobs (environment):
 //! - `BENCH_HOSTS` (2000), `BENCH_FOLLOWERS_PER_HOST` (5), `BENCH_DEAD_PERCENT` (10),
-//!   `BENCH_SCENARIOS` (`healthy,dead`), `BENCH_TIMEOUT_SECS` (120);
+//!   `BENCH_SCENARIOS` (`healthy,dead`; add `hung` for the third), `BENCH_TIMEOUT_SECS` (120);
 //! - `BENCH_CONCURRENCY`, `BENCH_PER_HOST`, `BENCH_DB_CONNECTIONS`: override `[delivery]
 //!   concurrency`, `[delivery] per_host` and `[database] max_connections` (defaults otherwise);
 //! - `BENCH_DATABASE_URL=postgres://…`: run on PostgreSQL, one fresh database per scenario
@@ -55,8 +61,18 @@ use broadsheet::{
     startup::Application,
     storage::{self, deliveries, entities::delivery},
 };
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, TransactionTrait};
-use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionTrait,
+};
+use tokio::{
+    net::{TcpListener, TcpSocket},
+    sync::Notify,
+    task::JoinHandle,
+};
+
+/// How long to wait, after the last delivery, for the queue to record every outcome.
+const RECORD_WAIT: Duration = Duration::from_secs(60);
 
 /// What the inbox servers saw, shared by all of them.
 struct Tally {
@@ -100,33 +116,56 @@ async fn inbox(State((tally, host)): State<(Arc<Tally>, usize)>, body: Bytes) ->
     StatusCode::ACCEPTED
 }
 
-/// The remote side: one listener per host; dead hosts' listeners are closed before the run.
+/// How the hosts that are not live fail.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// The port is bound but nothing listens: connections are refused at once. The socket is
+    /// held for the whole run, so no other listener (in this process or another) can take it.
+    Refused,
+    /// The listener stays open but nobody accepts: the kernel completes the handshake, the
+    /// request is sent, and no answer ever comes (a hung server).
+    Hung,
+}
+
+/// The remote side: one port per host; a live host serves `POST /inbox`, a dead one refuses
+/// connections or hangs.
 struct Hosts {
     ports: Vec<u16>,
-    dead: Vec<bool>,
     servers: Vec<JoinHandle<()>>,
+    /// Dead hosts' sockets, held for the whole run.
+    _refusing: Vec<TcpSocket>,
+    _hanging: Vec<TcpListener>,
 }
 
 impl Hosts {
     async fn start(
         count: usize,
         dead_percent: usize,
+        failure: Failure,
         tally_for: impl FnOnce(usize) -> Arc<Tally>,
     ) -> (Self, Arc<Tally>) {
-        let dead: Vec<bool> = (0..count)
+        let is_dead: Vec<bool> = (0..count)
             .map(|i| (i * dead_percent) % 100 < dead_percent)
             .collect();
-        let live = dead.iter().filter(|d| !**d).count();
+        let live = is_dead.iter().filter(|d| !**d).count();
         let tally = tally_for(live);
         let mut ports = Vec::with_capacity(count);
-        let mut closed = Vec::new();
+        let mut refusing = Vec::new();
+        let mut hanging = Vec::new();
         let mut servers = Vec::with_capacity(count);
-        for (index, is_dead) in dead.iter().enumerate() {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let loopback: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        for (index, is_dead) in is_dead.iter().enumerate() {
+            if *is_dead && failure == Failure::Refused {
+                let socket = TcpSocket::new_v4().unwrap();
+                socket.bind(loopback).unwrap();
+                ports.push(socket.local_addr().unwrap().port());
+                refusing.push(socket);
+                continue;
+            }
+            let listener = TcpListener::bind(loopback).await.unwrap();
             ports.push(listener.local_addr().unwrap().port());
             if *is_dead {
-                // Held until every port is taken, so no live host gets a dead one's port.
-                closed.push(listener);
+                hanging.push(listener);
                 continue;
             }
             let app = Router::new()
@@ -136,12 +175,12 @@ impl Hosts {
                 axum::serve(listener, app).await.unwrap();
             }));
         }
-        drop(closed);
         (
             Hosts {
                 ports,
-                dead,
                 servers,
+                _refusing: refusing,
+                _hanging: hanging,
             },
             tally,
         )
@@ -358,7 +397,7 @@ fn cpu_delta(
         })
         .filter(|(_, t)| !t.is_zero())
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
     out
 }
 
@@ -386,11 +425,18 @@ fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn scenario(name: &str, hosts: usize, per_host: usize, dead_percent: usize) {
+async fn scenario(
+    name: &str,
+    hosts: usize,
+    per_host: usize,
+    dead_percent: usize,
+    failure: Failure,
+) {
     let timeout = Duration::from_secs(env_or("BENCH_TIMEOUT_SECS", 120));
     eprintln!("\n== scenario `{name}`: setting up");
     let server = Server::start().await;
-    let (remote, tally) = Hosts::start(hosts, dead_percent, |live| Tally::new(hosts, live)).await;
+    let (remote, tally) =
+        Hosts::start(hosts, dead_percent, failure, |live| Tally::new(hosts, live)).await;
     let live = tally.expected;
     let db = storage::connect(&server.database_url, 2).await.unwrap();
     let setup = Instant::now();
@@ -436,25 +482,28 @@ async fn scenario(name: &str, hosts: usize, per_host: usize, dead_percent: usize
     let cpu_at_delivery = cpu_by_thread_group();
 
     // Then until the queue has written down every outcome: delivered for live hosts, at least
-    // one failed attempt for dead ones.
+    // one failed attempt for dead ones. An outcome that could not be written stays leased for
+    // `[delivery] lease_secs`, so this gives up after a minute.
     let mut recorded_at = None;
     let mut last = (0, 0);
-    while start.elapsed() < wall + timeout {
-        let rows = delivery::Entity::find().all(&db).await.unwrap();
-        let delivered = rows
-            .iter()
-            .filter(|r| r.state == deliveries::DELIVERED)
-            .count();
-        let tried_dead = rows
-            .iter()
-            .filter(|r| r.state != deliveries::DELIVERED && r.attempts > 0)
-            .count();
+    while start.elapsed() < wall + RECORD_WAIT {
+        let delivered = delivery::Entity::find()
+            .filter(delivery::Column::State.eq(deliveries::DELIVERED))
+            .count(&db)
+            .await
+            .unwrap();
+        let tried_dead = delivery::Entity::find()
+            .filter(delivery::Column::State.ne(deliveries::DELIVERED))
+            .filter(delivery::Column::Attempts.gt(0))
+            .count(&db)
+            .await
+            .unwrap();
         last = (delivered, tried_dead);
-        if delivered >= live && tried_dead >= hosts - live {
+        if delivered >= live as u64 && tried_dead >= (hosts - live) as u64 {
             recorded_at = Some(start.elapsed());
             break;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let cpu_after = cpu_by_thread_group();
 
@@ -501,7 +550,7 @@ async fn scenario(name: &str, hosts: usize, per_host: usize, dead_percent: usize
     match recorded_at {
         Some(t) => println!("| every outcome recorded in the queue after | {} |", ms(t)),
         None => println!(
-            "| every outcome recorded in the queue after | NOT within the timeout (delivered {}, dead tried {}) |",
+            "| every outcome recorded in the queue after | NOT within 60 s of the last delivery (delivered {}, dead tried {}) |",
             last.0, last.1
         ),
     }
@@ -557,9 +606,10 @@ async fn main() {
     }
     for name in scenarios.split(',').map(str::trim) {
         match name {
-            "healthy" => scenario(name, hosts, per_host, 0).await,
-            "dead" => scenario(name, hosts, per_host, dead_percent).await,
-            other => eprintln!("unknown scenario `{other}` (healthy, dead)"),
+            "healthy" => scenario(name, hosts, per_host, 0, Failure::Refused).await,
+            "dead" => scenario(name, hosts, per_host, dead_percent, Failure::Refused).await,
+            "hung" => scenario(name, hosts, per_host, dead_percent, Failure::Hung).await,
+            other => eprintln!("unknown scenario `{other}` (healthy, dead, hung)"),
         }
     }
 }

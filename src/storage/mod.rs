@@ -22,6 +22,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
 /// Opens a pool for `url`, creating the folder of a SQLite file first (SQLite creates the file
@@ -36,6 +37,13 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
+    // SQLite: write-ahead logging lets readers proceed during a write, and `NORMAL` sync commits
+    // without an fsync each (still crash-safe; a power cut may lose the last commits). With the
+    // defaults, every delivery outcome cost several fsyncs and fan-out was three times slower.
+    options.map_sqlx_sqlite_opts(|o| {
+        o.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+    });
     Database::connect(options)
         .await
         .context("cannot connect to the database (check DATABASE_URL)")
