@@ -245,6 +245,15 @@ pub async fn host_failed(
 
 /// A host wrote to us: if it was dead, it lives again and its waiting deliveries are due now.
 pub async fn revive_host(db: &impl ConnectionTrait, host_name: &str) -> Result<bool, DbErr> {
+    // Nearly every request comes from a live host: a read answers that without taking a write
+    // lock (which SQLite would serialise across all inbox requests).
+    let dead = host::Entity::find_by_id(host_name.to_string())
+        .one(db)
+        .await?
+        .is_some_and(|h| h.dead_since.is_some());
+    if !dead {
+        return Ok(false);
+    }
     let revived = host::Entity::update_many()
         .col_expr(
             host::Column::DeadSince,

@@ -21,3 +21,11 @@ pub async fn first_seen(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, 
         .await?;
     Ok(inserted > 0)
 }
+
+/// Drops an activity id whose processing failed on our side, so a re-delivery is processed.
+pub async fn forget(db: &impl ConnectionTrait, ap_id: &str) -> Result<(), DbErr> {
+    received_activity::Entity::delete_by_id(ap_id.to_string())
+        .exec(db)
+        .await?;
+    Ok(())
+}

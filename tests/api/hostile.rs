@@ -196,3 +196,42 @@ async fn a_server_that_hangs_delays_nobody_and_stores_nothing() {
     assert!(page.contains("still flowing"));
     assert!(!page.contains("answering a hung server"));
 }
+
+#[tokio::test]
+async fn a_reply_that_failed_on_our_side_is_stored_when_it_is_sent_again() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let db = broadsheet::storage::connect(&app.database_url, 1)
+        .await
+        .unwrap();
+    use sea_orm::ConnectionTrait;
+    let note = peer.note("alice", "retry", &app.url(STORY), "<p>worth the retry</p>");
+    let create = peer.create(&note);
+
+    // Break storage: the reply cannot be stored, and the answer says it is our fault.
+    db.execute_unprepared("ALTER TABLE replies RENAME TO replies_away")
+        .await
+        .unwrap();
+    let failed = peer.send("alice", &app.url("/inbox"), &create).await;
+    assert_eq!(failed.status(), 500);
+    db.execute_unprepared("ALTER TABLE replies_away RENAME TO replies")
+        .await
+        .unwrap();
+
+    // The sender retries the same activity: it is processed, not taken for a duplicate.
+    assert_eq!(
+        peer.send("alice", &app.url("/inbox"), &create)
+            .await
+            .status(),
+        202
+    );
+    assert!(
+        app.get_html(STORY)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("worth the retry")
+    );
+    assert_eq!(stored_replies(&app).await, 1);
+}

@@ -76,7 +76,18 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
     if !received_activities::first_seen(&fed.db, envelope.id).await? {
         return Ok(Received::Duplicate);
     }
-    dispatch(fed, &activity, &envelope, &signer).await
+    let outcome = dispatch(fed, &activity, &envelope, &signer).await;
+    if outcome
+        .as_ref()
+        .is_err_and(|e| e.status().is_server_error())
+    {
+        // Our fault: forget the id, so the sender's retry is processed instead of being taken
+        // for a duplicate and lost.
+        if let Err(err) = received_activities::forget(&fed.db, envelope.id).await {
+            tracing::error!(error = %err, activity = envelope.id, "cannot forget a failed activity");
+        }
+    }
+    outcome
 }
 
 async fn dispatch(

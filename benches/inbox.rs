@@ -1,0 +1,995 @@
+//! The inbox and the story page against the design targets: ≥ 3,000 verified, deduplicated,
+//! stored replies/s on SQLite (a new remote actor costing one key fetch, not one per reply), and
+//! a story page with 1,000 threaded replies in ≤ 10 ms p50, uncached.
+//!
+//! One Broadsheet server runs in this process as the API tests start it (default settings, a
+//! loopback port, a fresh database, the sample story `welcome`), beside a small remote server
+//! that serves `BENCH_ACTORS` Person documents (`/users/a0`, `/users/a1`, …; all share one RSA
+//! key, each under its own key id) and counts how often each is fetched.
+//!
+//! 1. **Inbox.** Every request is built and signed before the clock starts (draft-cavage over
+//!    `(request-target) host date digest`, as Mastodon signs, with `Date` and `Digest`): a
+//!    `Create{Note}` from one of the actors, public, `inReplyTo` the sample story, with a unique
+//!    id. A warm-up sends one reply per actor (each actor's key is fetched and cached there), then
+//!    `BENCH_REPLIES` replies go to the shared inbox from `BENCH_CONCURRENCY` concurrent tasks
+//!    sharing one keep-alive client. Every answer should be 202; others are counted, with the
+//!    first one's body. Printed: replies/s, request latency percentiles, the rate per quarter of
+//!    the run, the server's inbox outcomes, actor fetches during warm-up and during the run, the
+//!    story's `replies` collection `totalItems` (every reply stored?), CPU time by thread group,
+//!    how busy the whole machine was (other work on it skews every figure) and the process's
+//!    memory (server, remote and client share it).
+//! 2. **Story page.** A new story gets `BENCH_THREAD` replies (200 top-level, the rest answering
+//!    earlier replies chosen at random, at most 5 levels below a top-level reply), sent as signed
+//!    `Create`s one level at a time so every parent is stored before its answers. The page is
+//!    fetched once to check it shows every reply (`class="reply"`), then `BENCH_PAGE_REQUESTS`
+//!    times one after another; printed: client-side latency percentiles, the server's own
+//!    load-and-render time (`broadsheet_story_page_seconds` from `/metrics`), and the thread's
+//!    load alone (`domain::reply::thread::load` through the library, on its own connection), so
+//!    the rest is rendering and HTTP.
+//!
+//! Run (release optimisations, through the bench profile):
+//!
+//! ```sh
+//! cargo bench --bench inbox
+//! BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench inbox
+//! ```
+//!
+//! Knobs (environment):
+//! - `BENCH_REPLIES` (20000), `BENCH_ACTORS` (50), `BENCH_CONCURRENCY` (32), `BENCH_THREAD`
+//!   (1000), `BENCH_PAGE_REQUESTS` (200);
+//! - `BENCH_DATABASE_URL=postgres://…`: run on PostgreSQL, in a fresh database `bench_<uuid>`
+//!   created from this URL and dropped at the end;
+//! - `BENCH_SQLITE_DIR` (system temp dir): where the SQLite file goes, e.g. `/dev/shm` to take
+//!   the disk's flushes out; `BENCH_SQLITE_WAL=1`: switch the new SQLite file to WAL before the
+//!   server opens it;
+//! - `BENCH_DB_CONNECTIONS`: override `[database] max_connections` (default otherwise);
+//! - `BENCH_INBOX_PER_HOST_PER_MINUTE` (no limit): `[moderation] inbox_per_host_per_minute`.
+//!   Every actor here is on one host, so the default limit (600) would measure the limiter;
+//!   set it to see the 429s it gives;
+//! - `BENCH_LOG` (`warn`): log filter for the server's own logging.
+//!
+//! The client, the remote server and Broadsheet share the machine's cores, so the figures are a
+//! floor for the server alone; the CPU table shows how the time divides.
+
+#![allow(clippy::unwrap_used)]
+
+use std::{
+    collections::BTreeMap,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode},
+    routing::{get, post},
+};
+use broadsheet::{
+    config::{LogFormat, LogSettings, Settings},
+    domain::token,
+    federation::signatures::{cavage, digest, keys::SigningKey},
+    startup::Application,
+    storage,
+};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+const AP: &str = "application/activity+json";
+const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+/// Top-level replies in the story-page thread; the rest answer earlier replies.
+const TOP_LEVEL: usize = 200;
+/// How far below a top-level reply the story-page thread goes.
+const MAX_DEPTH: usize = 5;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The Broadsheet server under test.
+struct Server {
+    address: String,
+    database_url: String,
+    backend: String,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<anyhow::Result<()>>,
+    _dir: tempfile::TempDir,
+    /// A PostgreSQL database to drop at the end: (admin URL, name).
+    postgres: Option<(String, String)>,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = match std::env::var("BENCH_SQLITE_DIR") {
+            Ok(base) if !base.is_empty() => tempfile::Builder::new()
+                .prefix("broadsheet-bench")
+                .tempdir_in(base)
+                .unwrap(),
+            _ => tempfile::Builder::new()
+                .prefix("broadsheet-bench")
+                .tempdir()
+                .unwrap(),
+        };
+        let wal = std::env::var("BENCH_SQLITE_WAL").is_ok_and(|v| v == "1");
+        let (database_url, postgres, backend) = match std::env::var("BENCH_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&base).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&base).unwrap();
+                url.set_path(&name);
+                let backend = format!("PostgreSQL (database {name})");
+                (url.to_string(), Some((base, name)), backend)
+            }
+            _ => {
+                let file = dir.path().join("broadsheet.db");
+                let url = format!("sqlite://{}?mode=rwc", file.display());
+                if wal {
+                    let db = Database::connect(&url).await.unwrap();
+                    db.execute_unprepared("PRAGMA journal_mode=WAL")
+                        .await
+                        .unwrap();
+                    db.close().await.ok();
+                }
+                let journal = if wal { "WAL" } else { "default journal" };
+                let backend = format!("SQLite ({}, {journal})", file.display());
+                (url, None, backend)
+            }
+        };
+
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut settings = Settings::load_from(&[]).unwrap();
+        settings.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
+        settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
+        settings.database.url = database_url.clone();
+        settings.database.max_connections =
+            env_or("BENCH_DB_CONNECTIONS", settings.database.max_connections);
+        settings.publication.sample_story = true;
+        // All the actors live on one host: the per-host flood limit would cap the run at its
+        // rate, not the server's.
+        settings.moderation.inbox_per_host_per_minute =
+            env_or("BENCH_INBOX_PER_HOST_PER_MINUTE", u32::MAX);
+        eprintln!(
+            "server: {} on {backend}, pool {}, inbox limit {} per host per minute",
+            settings.public_url,
+            settings.database.max_connections,
+            settings.moderation.inbox_per_host_per_minute
+        );
+        let address = settings
+            .public_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
+        let app = Application::build_with_listener(settings, listener)
+            .await
+            .unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async {
+            stopped.await.ok();
+        }));
+        Server {
+            address,
+            database_url,
+            backend,
+            stop,
+            task,
+            _dir: dir,
+            postgres,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    async fn shutdown(self) {
+        self.stop.send(()).ok();
+        self.task.await.unwrap().unwrap();
+        if let Some((base, name)) = self.postgres {
+            let admin = Database::connect(&base).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+                .await
+                .ok();
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// What the remote server knows: its actors' public key and how often each was fetched.
+struct RemoteState {
+    base: String,
+    public_pem: String,
+    fetches: Vec<AtomicUsize>,
+}
+
+/// The remote side: `actors` Person documents sharing one key pair.
+struct Remote {
+    state: Arc<RemoteState>,
+    key: SigningKey,
+    task: JoinHandle<()>,
+}
+
+impl Remote {
+    async fn start(actors: usize) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let pair = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+        let state = Arc::new(RemoteState {
+            base: format!("http://127.0.0.1:{port}"),
+            public_pem: pair.public_key,
+            fetches: (0..actors).map(|_| AtomicUsize::new(0)).collect(),
+        });
+        let app = Router::new()
+            .route("/users/{name}", get(remote_actor))
+            .route("/inbox", post(|| async { StatusCode::ACCEPTED }))
+            .with_state(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Remote {
+            state,
+            key: SigningKey::from_pem(&pair.private_key).unwrap(),
+            task,
+        }
+    }
+
+    fn actor(&self, index: usize) -> String {
+        format!("{}/users/a{index}", self.state.base)
+    }
+
+    fn actors(&self) -> usize {
+        self.state.fetches.len()
+    }
+
+    /// Actor document fetches so far, all actors together.
+    fn fetches(&self) -> usize {
+        self.state
+            .fetches
+            .iter()
+            .map(|f| f.load(Ordering::SeqCst))
+            .sum()
+    }
+}
+
+async fn remote_actor(
+    State(state): State<Arc<RemoteState>>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, StatusCode> {
+    let index: usize = name
+        .strip_prefix('a')
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n < state.fetches.len())
+        .ok_or(StatusCode::NOT_FOUND)?;
+    state.fetches[index].fetch_add(1, Ordering::SeqCst);
+    let id = format!("{}/users/{name}", state.base);
+    Ok(Json(json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": id, "type": "Person", "preferredUsername": name, "name": format!("Reader {index}"),
+        "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
+        "followers": format!("{id}/followers"),
+        "endpoints": { "sharedInbox": format!("{}/inbox", state.base) },
+        "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": state.public_pem },
+    })))
+}
+
+/// One reply to send: who writes it, its id, and what it answers.
+struct NoteSpec {
+    actor: String,
+    id: String,
+    in_reply_to: String,
+    content: String,
+}
+
+/// A request ready to go: signed headers and the exact body they cover.
+#[derive(Clone)]
+struct Signed {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Signed {
+    fn size(&self) -> usize {
+        self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| k.as_str().len() + v.len())
+                .sum::<usize>()
+    }
+}
+
+/// `Create{Note}` for `spec`, signed for `POST {inbox}` as Mastodon signs deliveries.
+fn sign_create(key: &SigningKey, inbox: &url::Url, spec: &NoteSpec) -> Signed {
+    let note = json!({
+        "id": spec.id, "type": "Note", "attributedTo": spec.actor,
+        "inReplyTo": spec.in_reply_to, "content": spec.content,
+        "published": chrono::Utc::now().to_rfc3339(),
+        "url": spec.id,
+        "to": [PUBLIC],
+        "cc": [format!("{}/followers", spec.actor)],
+    });
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activity", spec.id), "type": "Create",
+        "actor": spec.actor, "to": note["to"], "cc": note["cc"], "object": note,
+    });
+    let body = activity.to_string().into_bytes();
+    let host = format!(
+        "{}:{}",
+        inbox.host_str().unwrap(),
+        inbox.port_or_known_default().unwrap()
+    );
+    let date = cavage::http_date(chrono::Utc::now());
+    let digest = digest::digest_header(&body);
+    let key_id = format!("{}#main-key", spec.actor);
+    let signature = cavage::sign(
+        "POST",
+        inbox.path(),
+        &host,
+        &date,
+        Some(&digest),
+        &key_id,
+        key,
+    )
+    .unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static(AP));
+    headers.insert("date", date.parse().unwrap());
+    headers.insert("digest", digest.parse().unwrap());
+    headers.insert("signature", signature.parse().unwrap());
+    Signed {
+        headers,
+        body: Bytes::from(body),
+    }
+}
+
+/// Signs every spec, on every core.
+fn sign_all(key: &SigningKey, inbox: &url::Url, specs: &[NoteSpec]) -> Vec<Signed> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = specs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = specs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|spec| sign_create(key, inbox, spec))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().unwrap()).collect()
+    })
+}
+
+/// What happened to a batch of requests.
+struct Sent {
+    wall: Duration,
+    latencies: Vec<Duration>,
+    /// When each request finished, from the start of the batch, in order.
+    finished_at: Vec<Duration>,
+    failures: Vec<(u16, String)>,
+}
+
+/// Sends every request to `inbox` from `concurrency` tasks sharing `client`.
+async fn send_all(
+    client: &reqwest::Client,
+    inbox: &str,
+    requests: Arc<Vec<Signed>>,
+    concurrency: usize,
+) -> Sent {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..concurrency.max(1))
+        .map(|_| {
+            let client = client.clone();
+            let inbox = inbox.to_string();
+            let requests = requests.clone();
+            let next = next.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut finished_at = Vec::new();
+                let mut failures = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(request) = requests.get(index) else {
+                        break;
+                    };
+                    let sent = Instant::now();
+                    let outcome = client
+                        .post(&inbox)
+                        .headers(request.headers.clone())
+                        .body(request.body.clone())
+                        .send()
+                        .await;
+                    match outcome {
+                        Ok(response) => {
+                            let status = response.status().as_u16();
+                            let text = response.text().await.unwrap_or_default();
+                            if status != 202 {
+                                failures.push((status, text));
+                            }
+                        }
+                        Err(err) => failures.push((0, err.to_string())),
+                    }
+                    latencies.push(sent.elapsed());
+                    finished_at.push(start.elapsed());
+                }
+                (latencies, finished_at, failures)
+            })
+        })
+        .collect();
+    let mut sent = Sent {
+        wall: Duration::ZERO,
+        latencies: Vec::with_capacity(requests.len()),
+        finished_at: Vec::with_capacity(requests.len()),
+        failures: Vec::new(),
+    };
+    for task in tasks {
+        let (latencies, finished_at, failures) = task.await.unwrap();
+        sent.latencies.extend(latencies);
+        sent.finished_at.extend(finished_at);
+        sent.failures.extend(failures);
+    }
+    sent.wall = start.elapsed();
+    sent.latencies.sort();
+    sent.finished_at.sort();
+    sent
+}
+
+fn report_failures(what: &str, sent: &Sent) {
+    if sent.failures.is_empty() {
+        return;
+    }
+    let mut by_status: BTreeMap<u16, usize> = BTreeMap::new();
+    for (status, _) in &sent.failures {
+        *by_status.entry(*status).or_default() += 1;
+    }
+    eprintln!(
+        "{what}: {} requests were not answered 202 (by status, 0 = no answer: {by_status:?}); first: {} {}",
+        sent.failures.len(),
+        sent.failures[0].0,
+        sent.failures[0].1
+    );
+}
+
+/// The `p`th percentile of sorted `values`.
+fn percentile(values: &[Duration], p: f64) -> Duration {
+    if values.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p / 100.0 * (values.len() - 1) as f64).round() as usize;
+    values[rank.min(values.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    let millis = d.as_secs_f64() * 1000.0;
+    if millis < 10.0 {
+        format!("{millis:.2} ms")
+    } else {
+        format!("{millis:.0} ms")
+    }
+}
+
+/// `totalItems` of a story's `replies` collection.
+async fn replies_total(client: &reqwest::Client, server: &Server, slug: &str) -> u64 {
+    let collection: Value = client
+        .get(server.url(&format!("/stories/{slug}/replies")))
+        .header("Accept", AP)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    collection["totalItems"].as_u64().unwrap_or(0)
+}
+
+/// The sum of every sample of `series` (all label sets) in Prometheus text.
+fn metric(text: &str, series: &str) -> f64 {
+    text.lines()
+        .filter(|l| {
+            l.strip_prefix(series)
+                .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('{'))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// The inbox's request counts by outcome, in Prometheus text.
+fn inbox_outcomes(text: &str) -> BTreeMap<String, f64> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("broadsheet_inbox_requests_total{outcome=\""))
+        .filter_map(|rest| {
+            let (outcome, value) = rest.split_once("\"}")?;
+            Some((outcome.to_string(), value.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+async fn metrics(client: &reqwest::Client, server: &Server) -> String {
+    client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// CPU time (user + system) of this process's threads, by thread name without its number.
+fn cpu_by_thread_group() -> BTreeMap<String, Duration> {
+    let mut groups = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return groups;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close]
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .to_string();
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        // After the name: utime and stime are fields 14 and 15 (1-based, in clock ticks).
+        let ticks: u64 = fields
+            .get(11..13)
+            .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
+            .unwrap_or(0);
+        // Linux's USER_HZ is 100 on every mainstream configuration.
+        *groups.entry(name).or_insert(Duration::ZERO) += Duration::from_millis(ticks * 10);
+    }
+    groups
+}
+
+fn cpu_delta(
+    before: &BTreeMap<String, Duration>,
+    after: &BTreeMap<String, Duration>,
+) -> Vec<(String, Duration)> {
+    let mut out: Vec<(String, Duration)> = after
+        .iter()
+        .map(|(name, t)| {
+            (
+                name.clone(),
+                t.saturating_sub(before.get(name).copied().unwrap_or_default()),
+            )
+        })
+        .filter(|(_, t)| !t.is_zero())
+        .collect();
+    out.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+    out
+}
+
+/// Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat).
+fn machine_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = fields.iter().sum();
+    // idle and iowait are the 4th and 5th fields.
+    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
+/// A `kB` line of /proc/self/status, in MiB.
+fn status_mib(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A short HTML paragraph, as Mastodon renders a reply.
+fn content(actor: &str, n: usize) -> String {
+    format!(
+        "<p><span class=\"h-card\"><a href=\"{actor}\" class=\"u-url mention\">@<span>news</span></a></span> \
+         Reply {n}: the council should publish the full minutes, not only the vote. \
+         Where can I read the <a href=\"https://example.com/budget\">budget</a>?</p>"
+    )
+}
+
+/// Part 1: signed replies to the sample story under concurrent load.
+async fn inbox_throughput(
+    server: &Server,
+    remote: &Remote,
+    client: &reqwest::Client,
+    replies: usize,
+    concurrency: usize,
+) {
+    let inbox_url: url::Url = server.url("/inbox").parse().unwrap();
+    let inbox = inbox_url.to_string();
+    let story = server.url("/stories/welcome");
+    let actors = remote.actors();
+    let spec = |n: usize, kind: &str| {
+        let actor = remote.actor(n % actors);
+        NoteSpec {
+            id: format!("{actor}/statuses/{kind}{n}"),
+            in_reply_to: story.clone(),
+            content: content(&actor, n),
+            actor,
+        }
+    };
+    let rss_idle = status_mib("VmRSS:");
+
+    let signing = Instant::now();
+    let warm_specs: Vec<NoteSpec> = (0..actors).map(|n| spec(n, "w")).collect();
+    let specs: Vec<NoteSpec> = (0..replies).map(|n| spec(n, "r")).collect();
+    let warm = Arc::new(sign_all(&remote.key, &inbox_url, &warm_specs));
+    let load = Arc::new(sign_all(&remote.key, &inbox_url, &specs));
+    drop(specs);
+    let held: usize = load.iter().map(Signed::size).sum();
+    eprintln!(
+        "   {} requests signed in {} ({:.1} MiB held)",
+        warm.len() + load.len(),
+        ms(signing.elapsed()),
+        held as f64 / 1024.0 / 1024.0
+    );
+
+    let warm_sent = send_all(client, &inbox, warm, concurrency).await;
+    report_failures("warm-up", &warm_sent);
+    let fetches_warm = remote.fetches();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let metrics_before = metrics(client, server).await;
+
+    let rss_before = status_mib("VmRSS:");
+    let cpu_before = cpu_by_thread_group();
+    let machine_before = machine_ticks();
+    let sent = send_all(client, &inbox, load, concurrency).await;
+    let machine_after = machine_ticks();
+    let cpu_after = cpu_by_thread_group();
+    report_failures("load", &sent);
+    let fetches_load = remote.fetches() - fetches_warm;
+    let stored = replies_total(client, server, "welcome").await;
+    let metrics_after = metrics(client, server).await;
+    let before = inbox_outcomes(&metrics_before);
+    let outcomes: Vec<String> = inbox_outcomes(&metrics_after)
+        .into_iter()
+        .map(|(outcome, n)| (n - before.get(&outcome).copied().unwrap_or(0.0), outcome))
+        .filter(|(n, _)| *n > 0.0)
+        .map(|(n, outcome)| format!("{outcome} {n:.0}"))
+        .collect();
+
+    // Only what was accepted counts.
+    let accepted = replies - sent.failures.len();
+    let rate = accepted as f64 / sent.wall.as_secs_f64();
+    println!(
+        "\n### inbox: signed replies to one story ({})",
+        server.backend
+    );
+    println!("| figure | value |");
+    println!("|---|---:|");
+    println!(
+        "| replies (after {} warm-up, one per actor) / actors / concurrent clients | {replies} / {actors} / {concurrency} |",
+        warm_sent.latencies.len()
+    );
+    println!("| **verified replies stored per second** | **{rate:.0}** |");
+    println!("| time for all replies | {} |", ms(sent.wall));
+    println!(
+        "| request latency p50 / p90 / p99 / max | {} / {} / {} / {} |",
+        ms(percentile(&sent.latencies, 50.0)),
+        ms(percentile(&sent.latencies, 90.0)),
+        ms(percentile(&sent.latencies, 99.0)),
+        ms(percentile(&sent.latencies, 100.0)),
+    );
+    let quarters: Vec<String> = (0..4)
+        .map(|q| {
+            let from = sent.finished_at.len() * q / 4;
+            let to = sent.finished_at.len() * (q + 1) / 4;
+            let start = if from == 0 {
+                Duration::ZERO
+            } else {
+                sent.finished_at[from - 1]
+            };
+            let span = sent
+                .finished_at
+                .get(to.max(1) - 1)
+                .map_or(Duration::ZERO, |end| end.saturating_sub(start));
+            format!("{:.0}", (to - from) as f64 / span.as_secs_f64().max(1e-9))
+        })
+        .collect();
+    println!(
+        "| replies/s by quarter of the run | {} |",
+        quarters.join(" → ")
+    );
+    println!(
+        "| answered other than 202 | {} |",
+        sent.failures.len() + warm_sent.failures.len()
+    );
+    println!(
+        "| inbox outcomes counted by the server during the run | {} |",
+        outcomes.join(", ")
+    );
+    println!("| actor fetches during warm-up / during the run | {fetches_warm} / {fetches_load} |");
+    println!(
+        "| stored: `totalItems` of /stories/welcome/replies (expected {}) | {stored} |",
+        replies + actors
+    );
+    println!("| RSS idle (server started, before signing) | {rss_idle:.1} MiB |");
+    println!(
+        "| RSS before the run (incl. {:.1} MiB of signed requests) | {rss_before:.1} MiB |",
+        held as f64 / 1024.0 / 1024.0
+    );
+    println!(
+        "| peak RSS of the process (VmHWM: server + remote + client) | {:.1} MiB |",
+        status_mib("VmHWM:")
+    );
+    let cpu = cpu_delta(&cpu_before, &cpu_after);
+    let total: Duration = cpu.iter().map(|(_, t)| *t).sum();
+    println!(
+        "\nCPU time of this process during the run: {} over {} of wall time ({:.0} % of one core)",
+        ms(total),
+        ms(sent.wall),
+        total.as_secs_f64() / sent.wall.as_secs_f64() * 100.0
+    );
+    for (group, t) in cpu {
+        println!(
+            "- {group}: {} ({:.0} µs per reply)",
+            ms(t),
+            t.as_secs_f64() * 1e6 / replies as f64
+        );
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let busy = (machine_after.0 - machine_before.0) as f64
+        / (machine_after.1 - machine_before.1).max(1) as f64;
+    println!(
+        "The whole machine ({cores} cores; every process, a PostgreSQL server included) was {:.0} % busy",
+        busy * 100.0
+    );
+}
+
+/// Which earlier reply each reply of the story-page thread answers (`None`: the story), and
+/// its depth below the top level.
+fn thread_shape(total: usize) -> Vec<(Option<usize>, usize)> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut random = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut shape: Vec<(Option<usize>, usize)> = Vec::with_capacity(total);
+    for n in 0..total {
+        if n < TOP_LEVEL.min(total) {
+            shape.push((None, 0));
+            continue;
+        }
+        let parent = loop {
+            let candidate = (random() % n as u64) as usize;
+            if shape[candidate].1 < MAX_DEPTH {
+                break candidate;
+            }
+        };
+        shape.push((Some(parent), shape[parent].1 + 1));
+    }
+    shape
+}
+
+/// Part 2: a story with a threaded conversation, its page fetched over and over.
+async fn story_page(
+    server: &Server,
+    remote: &Remote,
+    client: &reqwest::Client,
+    total: usize,
+    requests: usize,
+    concurrency: usize,
+) {
+    let db = storage::connect(&server.database_url, 1).await.unwrap();
+    let secret = token::create(&db, "bench").await.unwrap();
+    db.close().await.ok();
+    let response = client
+        .post(server.url("/api/v1/stories"))
+        .bearer_auth(&secret)
+        .json(&json!({
+            "title": "Council approves the 2027 budget",
+            "slug": "council-budget-2027",
+            "summary": "The vote came after nine hours of debate.",
+            "body": "The council approved the budget on Tuesday.\n\nThe vote came after nine hours \
+                     of debate, with amendments on transport, housing and the libraries.\n\n"
+                .repeat(4),
+            "tags": ["CityHall", "Budget"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "publishing the thread's story");
+    let story: Value = response.json().await.unwrap();
+    let story_url = story["url"].as_str().unwrap().to_string();
+    let path = url::Url::parse(&story_url).unwrap().path().to_string();
+    let slug = path.trim_start_matches("/stories/").to_string();
+
+    let shape = thread_shape(total);
+    let actors = remote.actors();
+    let id = |n: usize| format!("{}/statuses/t{n}", remote.actor(n % actors));
+    let inbox_url: url::Url = server.url("/inbox").parse().unwrap();
+    let setup = Instant::now();
+    let mut sent_total = 0;
+    for depth in 0..=MAX_DEPTH {
+        let specs: Vec<NoteSpec> = shape
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, d))| *d == depth)
+            .map(|(n, (parent, _))| {
+                let actor = remote.actor(n % actors);
+                NoteSpec {
+                    id: id(n),
+                    in_reply_to: parent.map_or_else(|| story_url.clone(), &id),
+                    content: content(&actor, n),
+                    actor,
+                }
+            })
+            .collect();
+        if specs.is_empty() {
+            continue;
+        }
+        sent_total += specs.len();
+        let level = Arc::new(sign_all(&remote.key, &inbox_url, &specs));
+        let sent = send_all(client, inbox_url.as_str(), level, concurrency).await;
+        report_failures(&format!("thread level {depth}"), &sent);
+    }
+    let stored = replies_total(client, server, &slug).await;
+    let mut by_depth = [0usize; MAX_DEPTH + 1];
+    for (_, depth) in &shape {
+        by_depth[*depth] += 1;
+    }
+    eprintln!(
+        "   {sent_total} thread replies sent in {} ({stored} stored)",
+        ms(setup.elapsed())
+    );
+
+    let get_page = || async {
+        client
+            .get(server.url(&path))
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let page = get_page().await;
+    let shown = page.matches("class=\"reply\"").count();
+    let metrics_before = metrics(client, server).await;
+    let mut latencies = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let start = Instant::now();
+        let body = get_page().await;
+        latencies.push(start.elapsed());
+        std::hint::black_box(body);
+    }
+    latencies.sort();
+    let metrics_after = metrics(client, server).await;
+    let db = storage::connect(&server.database_url, 1).await.unwrap();
+    let story_id = broadsheet::domain::story::find_by_slug(&db, &slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut loads = Vec::with_capacity(requests);
+    let mut loaded = 0;
+    for _ in 0..requests {
+        let start = Instant::now();
+        loaded = broadsheet::domain::reply::thread::load(&db, story_id)
+            .await
+            .unwrap()
+            .len();
+        loads.push(start.elapsed());
+    }
+    db.close().await.ok();
+    loads.sort();
+    let server_seconds = metric(&metrics_after, "broadsheet_story_page_seconds_sum")
+        - metric(&metrics_before, "broadsheet_story_page_seconds_sum");
+    let server_count = metric(&metrics_after, "broadsheet_story_page_seconds_count")
+        - metric(&metrics_before, "broadsheet_story_page_seconds_count");
+
+    println!(
+        "\n### story page with {total} threaded replies ({})",
+        server.backend
+    );
+    println!("| figure | value |");
+    println!("|---|---:|");
+    println!(
+        "| replies by depth (0 = top level) | {} |",
+        by_depth
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    );
+    println!("| stored: `totalItems` of the story's replies (expected {total}) | {stored} |");
+    println!("| replies on the page (`class=\"reply\"`, expected {total}) | {shown} |");
+    println!("| page size | {:.0} KiB |", page.len() as f64 / 1024.0);
+    println!("| sequential GETs | {requests} |");
+    println!(
+        "| **latency p50** / p90 / p99 / max | **{}** / {} / {} / {} |",
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 90.0)),
+        ms(percentile(&latencies, 99.0)),
+        ms(percentile(&latencies, 100.0)),
+    );
+    if server_count > 0.0 {
+        println!(
+            "| server load + render, mean (`broadsheet_story_page_seconds`) | {} |",
+            ms(Duration::from_secs_f64(server_seconds / server_count))
+        );
+    }
+    println!(
+        "| thread load alone (library, {loaded} top-level), p50 / p90 | {} / {} |",
+        ms(percentile(&loads, 50.0)),
+        ms(percentile(&loads, 90.0)),
+    );
+    println!(
+        "| peak RSS of the process so far (VmHWM) | {:.1} MiB |",
+        status_mib("VmHWM:")
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let replies: usize = env_or("BENCH_REPLIES", 20_000);
+    let actors: usize = env_or::<usize>("BENCH_ACTORS", 50).max(1);
+    let concurrency: usize = env_or::<usize>("BENCH_CONCURRENCY", 32).max(1);
+    let thread: usize = env_or("BENCH_THREAD", 1000);
+    let page_requests: usize = env_or("BENCH_PAGE_REQUESTS", 200);
+    broadsheet::telemetry::init(&LogSettings {
+        format: LogFormat::Text,
+        filter: std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+    });
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    let started = Instant::now();
+    let server = Server::start().await;
+    eprintln!("   server up in {}", ms(started.elapsed()));
+    let remote = Remote::start(actors).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .unwrap();
+    // Let the workers finish their start-up polls.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    inbox_throughput(&server, &remote, &client, replies, concurrency).await;
+    if thread > 0 {
+        story_page(
+            &server,
+            &remote,
+            &client,
+            thread,
+            page_requests,
+            concurrency,
+        )
+        .await;
+    }
+
+    remote.task.abort();
+    server.shutdown().await;
+}
