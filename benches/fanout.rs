@@ -50,7 +50,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{Router, body::Bytes, extract::State, http::StatusCode, routing::post};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode, Uri},
+    routing::post,
+};
 use broadsheet::{
     config::{LogFormat, LogSettings, Settings},
     domain::{
@@ -58,6 +64,7 @@ use broadsheet::{
         remote::{self, RemoteActorData},
         token,
     },
+    federation::signatures::{cavage, digest, keys::VerifyingKey},
     startup::Application,
     storage::{self, deliveries, entities::delivery},
 };
@@ -82,6 +89,11 @@ struct Tally {
     requests: AtomicUsize,
     /// Live hosts that have received a `Create`.
     reached: AtomicUsize,
+    /// The publication's key: every request's signature is verified with it, as a real inbox
+    /// would, before it counts.
+    key: OnceLock<VerifyingKey>,
+    /// Requests whose signature or digest did not verify.
+    bad_signatures: AtomicUsize,
     expected: usize,
     first_at: OnceLock<Instant>,
     all_at: OnceLock<Instant>,
@@ -94,6 +106,8 @@ impl Tally {
             per_host: (0..hosts).map(|_| AtomicU32::new(0)).collect(),
             requests: AtomicUsize::new(0),
             reached: AtomicUsize::new(0),
+            key: OnceLock::new(),
+            bad_signatures: AtomicUsize::new(0),
             expected,
             first_at: OnceLock::new(),
             all_at: OnceLock::new(),
@@ -102,9 +116,44 @@ impl Tally {
     }
 }
 
-async fn inbox(State((tally, host)): State<(Arc<Tally>, usize)>, body: Bytes) -> StatusCode {
+/// Checks a delivery as a receiving server does: draft-cavage signature over
+/// `(request-target) host date digest`, and the digest of the exact body.
+fn verified(tally: &Tally, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> bool {
+    let Some(key) = tally.key.get() else {
+        return false;
+    };
+    let Ok(parsed) = cavage::parse(headers) else {
+        return false;
+    };
+    if parsed.require_coverage(true).is_err() {
+        return false;
+    }
+    let digest_ok = headers
+        .get("digest")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|d| digest::digest_matches(d, body));
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Ok(text) = parsed.signing_string("POST", uri.path(), host, headers) else {
+        return false;
+    };
+    digest_ok && key.verify(text.as_bytes(), &parsed.signature)
+}
+
+async fn inbox(
+    State((tally, host)): State<(Arc<Tally>, usize)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
     let now = Instant::now();
     tally.requests.fetch_add(1, Ordering::SeqCst);
+    if !verified(&tally, &uri, &headers, &body) {
+        tally.bad_signatures.fetch_add(1, Ordering::SeqCst);
+        return StatusCode::UNAUTHORIZED;
+    }
     let is_create = body.windows(15).any(|w| w == b"\"type\":\"Create\"");
     if is_create && tally.per_host[host].fetch_add(1, Ordering::SeqCst) == 0 {
         let _ = tally.first_at.set(now);
@@ -446,6 +495,10 @@ async fn scenario(
         hosts - live,
         ms(setup.elapsed())
     );
+    let publication = actor::publication(&db).await.unwrap();
+    let _ = tally
+        .key
+        .set(VerifyingKey::from_pem(&publication.public_key_pem).unwrap());
     let secret = token::create(&db, "bench").await.unwrap();
     let client = reqwest::Client::new();
     let story = serde_json::json!({
@@ -527,6 +580,11 @@ async fn scenario(
     );
     println!("| live hosts reached | {reached} |");
     println!("| requests received (duplicates on {duplicates} hosts) | {requests} |");
+    println!(
+        "| signatures verified by the receivers / refused | {} / {} |",
+        requests - tally.bad_signatures.load(Ordering::SeqCst),
+        tally.bad_signatures.load(Ordering::SeqCst)
+    );
     println!(
         "| POST /api/v1/stories answered after | {} |",
         ms(post_latency)
