@@ -53,6 +53,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{cpu_by_thread_group, cpu_delta, env_or, ms, status_mib};
+
 use std::{
     collections::BTreeMap,
     sync::{
@@ -86,13 +90,6 @@ const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 const TOP_LEVEL: usize = 200;
 /// How far below a top-level reply the story-page thread goes.
 const MAX_DEPTH: usize = 5;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The Broadsheet server under test.
 struct Server {
@@ -476,15 +473,6 @@ fn percentile(values: &[Duration], p: f64) -> Duration {
     values[rank.min(values.len() - 1)]
 }
 
-fn ms(d: Duration) -> String {
-    let millis = d.as_secs_f64() * 1000.0;
-    if millis < 10.0 {
-        format!("{millis:.2} ms")
-    } else {
-        format!("{millis:.0} ms")
-    }
-}
-
 /// `totalItems` of a story's `replies` collection.
 async fn replies_total(client: &reqwest::Client, server: &Server, slug: &str) -> u64 {
     let collection: Value = client
@@ -532,52 +520,6 @@ async fn metrics(client: &reqwest::Client, server: &Server) -> String {
         .unwrap()
 }
 
-/// CPU time (user + system) of this process's threads, by thread name without its number.
-fn cpu_by_thread_group() -> BTreeMap<String, Duration> {
-    let mut groups = BTreeMap::new();
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return groups;
-    };
-    for task in tasks.flatten() {
-        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
-            continue;
-        };
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-            continue;
-        };
-        let name = stat[open + 1..close]
-            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
-            .to_string();
-        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
-        // After the name: utime and stime are fields 14 and 15 (1-based, in clock ticks).
-        let ticks: u64 = fields
-            .get(11..13)
-            .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
-            .unwrap_or(0);
-        // Linux's USER_HZ is 100 on every mainstream configuration.
-        *groups.entry(name).or_insert(Duration::ZERO) += Duration::from_millis(ticks * 10);
-    }
-    groups
-}
-
-fn cpu_delta(
-    before: &BTreeMap<String, Duration>,
-    after: &BTreeMap<String, Duration>,
-) -> Vec<(String, Duration)> {
-    let mut out: Vec<(String, Duration)> = after
-        .iter()
-        .map(|(name, t)| {
-            (
-                name.clone(),
-                t.saturating_sub(before.get(name).copied().unwrap_or_default()),
-            )
-        })
-        .filter(|(_, t)| !t.is_zero())
-        .collect();
-    out.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
-    out
-}
-
 /// Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat).
 fn machine_ticks() -> (u64, u64) {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
@@ -593,19 +535,6 @@ fn machine_ticks() -> (u64, u64) {
     // idle and iowait are the 4th and 5th fields.
     let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
     (total - idle, total)
-}
-
-/// A `kB` line of /proc/self/status, in MiB.
-fn status_mib(key: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// A short HTML paragraph, as Mastodon renders a reply.
