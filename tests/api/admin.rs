@@ -277,11 +277,15 @@ async fn logins_are_checked_and_rate_limited() {
     let app = spawn_app_with(|s| s.moderation.login_attempts = 3).await;
     create_editor(&app, "editor").await;
     for _ in 0..3 {
-        assert_eq!(
-            try_login(&app, "editor", "wrong password!").await.status(),
-            StatusCode::UNAUTHORIZED
+        let refused = try_login(&app, "editor", "wrong password!").await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        let page = refused.text().await.unwrap();
+        assert!(
+            page.contains("Wrong name or password.") && page.contains("value=\"editor\""),
+            "the name typed is kept"
         );
     }
+
     assert_eq!(
         try_login(&app, "editor", PASSWORD).await.status(),
         StatusCode::TOO_MANY_REQUESTS,

@@ -26,10 +26,11 @@ pub fn router() -> Router {
 /// The login form carries a token that must match a cookie set with it (double submit), so a
 /// form on another site cannot log a browser in.
 async fn form(data: Data<AppState>) -> Response {
-    render(&data, None, StatusCode::OK)
+    render(&data, "", None, StatusCode::OK)
 }
 
-fn render(state: &AppState, error: Option<&str>, status: StatusCode) -> Response {
+/// The login form; after a failed attempt it keeps the name typed.
+fn render(state: &AppState, name: &str, error: Option<&str>, status: StatusCode) -> Response {
     let mut token = [0u8; 24];
     getrandom::fill(&mut token).ok();
     let token: String = token.iter().map(|b| format!("{b:02x}")).collect();
@@ -37,7 +38,7 @@ fn render(state: &AppState, error: Option<&str>, status: StatusCode) -> Response
         @if let Some(e) = error { p class="error" role="alert" { (e) } }
         form method="post" action="/admin/login" class="stack" {
             input type="hidden" name="csrf" value=(token);
-            label { "Name" input name="name" type="text" autocomplete="username" required; }
+            label { "Name" input name="name" type="text" value=(name) autocomplete="username" required; }
             label { "Password" input name="password" type="password" autocomplete="current-password" required; }
             button type="submit" { "Log in" }
         }
@@ -72,6 +73,7 @@ async fn login(
     {
         return Ok(render(
             &data,
+            &credentials.name,
             Some("The form expired. Please try again."),
             StatusCode::FORBIDDEN,
         ));
@@ -80,6 +82,7 @@ async fn login(
     if !data.login_limiter.allow(&key) {
         return Ok(render(
             &data,
+            &credentials.name,
             Some("Too many attempts. Wait a few minutes."),
             StatusCode::TOO_MANY_REQUESTS,
         ));
@@ -89,6 +92,7 @@ async fn login(
     else {
         return Ok(render(
             &data,
+            &credentials.name,
             Some("Wrong name or password."),
             StatusCode::UNAUTHORIZED,
         ));

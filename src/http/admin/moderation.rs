@@ -58,7 +58,7 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
         @if held.is_empty() { p { "Nothing waiting." } }
         ul class="queue" {
             @for (r, author, s) in &held {
-                li class="held" {
+                li class="held" id={ "held-" (r.id) } {
                     p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " on " a href=(s.ap_id) { (s.title) } }
                     div class="e-content" { (trusted(&r.content_html)) }
                     div class="actions" {
