@@ -39,7 +39,7 @@ impl Refresher {
             tokio::select! {
                 () = tokio::time::sleep(tick) => {},
                 // A new subscription is fetched at once.
-                () = self.fed.jobs.notified() => {},
+                () = self.fed.blocklists.notified() => {},
                 _ = stop.changed() => {},
             }
         }

@@ -35,6 +35,8 @@ pub struct Federation {
     pub wake: Notify,
     /// Notified when inbox work is queued for the inbox worker.
     pub jobs: Notify,
+    /// Notified when a blocklist subscription is added, so it is fetched at once.
+    pub blocklists: Notify,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Conversation changes, for live story pages (in this process; see `http::live`).
     pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
@@ -74,6 +76,7 @@ impl Federation {
             keys: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             jobs: Notify::new(),
+            blocklists: Notify::new(),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             events: tokio::sync::broadcast::channel(1024).0,
         }))

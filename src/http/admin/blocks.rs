@@ -137,6 +137,6 @@ async fn subscribe(
         AppError::Validation(errors)
     })?;
     moderation::add_subscription(&data.db, url.as_str()).await?;
-    data.federation.jobs.notify_one();
+    data.federation.blocklists.notify_one();
     Ok(Redirect::to("/admin/blocks").into_response())
 }

@@ -210,7 +210,7 @@ async fn subscribe(
     ApiJson(body): ApiJson<SubscribeBody>,
 ) -> Result<StatusCode, AppError> {
     moderation::add_subscription(&data.db, body.url.as_str()).await?;
-    data.federation.jobs.notify_one();
+    data.federation.blocklists.notify_one();
     Ok(StatusCode::CREATED)
 }
 
