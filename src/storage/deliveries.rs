@@ -330,25 +330,6 @@ pub async fn pending_for_host(db: &impl ConnectionTrait, host_name: &str) -> Res
         .await
 }
 
-/// Every delivery of one activity (tests and the status report use it).
-pub async fn for_activity(
-    db: &impl ConnectionTrait,
-    ap_id: &str,
-) -> Result<Vec<delivery::Model>, DbErr> {
-    let Some(activity) = outgoing_activity::Entity::find()
-        .filter(outgoing_activity::Column::ApId.eq(ap_id))
-        .one(db)
-        .await?
-    else {
-        return Ok(Vec::new());
-    };
-    delivery::Entity::find()
-        .filter(delivery::Column::ActivityId.eq(activity.id))
-        .order_by_asc(delivery::Column::Id)
-        .all(db)
-        .await
-}
-
 /// Pending deliveries, the oldest due one's due time, and the dead hosts, for metrics.
 pub async fn snapshot(
     db: &impl ConnectionTrait,

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, OnConflict},
 };
 
@@ -174,23 +173,4 @@ pub async fn replies_in_state(
         out.push((r, a, s));
     }
     Ok(out)
-}
-
-/// Every reply by actors of `domain` (and its subdomains) or by the actor `ap_id`.
-pub async fn replies_by_block(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    value: &str,
-) -> Result<Vec<reply::Model>, DbErr> {
-    let select = reply::Entity::find().join(JoinType::InnerJoin, reply::Relation::Author.def());
-    let select = match kind {
-        "actor" => select.filter(actor::Column::ApId.eq(value)),
-        _ => select.filter(
-            sea_orm::Condition::any()
-                .add(actor::Column::Domain.eq(value))
-                .add(actor::Column::Domain.like(format!("%.{value}")))
-                .add(actor::Column::Domain.like(format!("{value}:%"))),
-        ),
-    };
-    select.all(db).await
 }

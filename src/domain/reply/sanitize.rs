@@ -72,17 +72,6 @@ pub fn plain_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Plain text as HTML, for servers that send text without markup.
-pub fn text_to_html(text: &str) -> String {
-    let escaped = maud::html! { (text) }.into_string();
-    let paragraphs: Vec<String> = escaped
-        .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>")))
-        .collect();
-    paragraphs.join("")
-}
-
 #[cfg(test)]
 mod tests {
     use super::{clean, plain_text};
