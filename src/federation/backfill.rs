@@ -16,6 +16,7 @@ use super::{
 };
 use crate::{
     config::host_with_port,
+    domain::moderation::blocks::Blocklist,
     domain::reply,
     storage::{entities::reply as reply_entity, leases, replies},
 };
@@ -97,6 +98,9 @@ impl Crawler {
 
     async fn crawl(&self, holder: &reply_entity::Model, url: &Url) -> Result<usize, String> {
         let mut budget = Budget::new(&self.fed);
+        let blocks = Blocklist::load(&self.fed.db)
+            .await
+            .map_err(|e| e.to_string())?;
         let mut page = self.fetch(url).await?;
         if let Some(first) = page.get("first").cloned() {
             page = match first {
@@ -118,7 +122,10 @@ impl Crawler {
                 .unwrap_or_default();
             for item in items.iter().take(MAX_ITEMS.saturating_sub(seen)) {
                 seen += 1;
-                if self.take_in(holder, url, item, &mut budget).await? {
+                if self
+                    .take_in(holder, url, item, &mut budget, &blocks)
+                    .await?
+                {
                     found += 1;
                 }
             }
@@ -144,6 +151,7 @@ impl Crawler {
         origin: &Url,
         item: &Value,
         budget: &mut Budget,
+        blocks: &Blocklist,
     ) -> Result<bool, String> {
         let Some(id) = id_of(item) else {
             return Ok(false);
@@ -172,7 +180,7 @@ impl Crawler {
         if object.in_reply_to.as_ref().map(Url::as_str) != Some(holder.ap_id.as_str()) {
             return Ok(false);
         }
-        match threads::place(&self.fed, object, None, budget).await {
+        match threads::place(&self.fed, object, None, budget, blocks).await {
             Ok(placed) => Ok(placed == threads::Placed::Stored),
             Err(ThreadError::Retry(reason)) => Err(reason),
             Err(ThreadError::Final(err)) => {

@@ -9,7 +9,7 @@ use super::{client::FetchError, context::Federation, protocol::inbound::InboundO
 use crate::{
     config::host_with_port,
     domain::{
-        moderation::{self, Verdict},
+        moderation::{self, Verdict, blocks::Blocklist},
         remote::RemoteActor,
         reply::{self, Parent, ReplyDraft},
     },
@@ -63,6 +63,7 @@ pub async fn place(
     object: InboundObject,
     author: Option<RemoteActor>,
     budget: &mut Budget,
+    blocks: &Blocklist,
 ) -> Result<Placed, ThreadError> {
     let mut chain = vec![(object, author)];
     let parent = loop {
@@ -98,7 +99,7 @@ pub async fn place(
             None => return Ok(Placed::NotOurs),
         }
     };
-    store_chain(fed, chain, parent, budget).await
+    store_chain(fed, chain, parent, budget, blocks).await
 }
 
 /// Stores the chain from the top down, each under the one before.
@@ -107,6 +108,7 @@ async fn store_chain(
     chain: Vec<(InboundObject, Option<RemoteActor>)>,
     mut parent: Parent,
     budget: &mut Budget,
+    blocks: &Blocklist,
 ) -> Result<Placed, ThreadError> {
     for (object, author) in chain.into_iter().rev() {
         let author = match author {
@@ -116,7 +118,7 @@ async fn store_chain(
         let draft = draft_of(&object)?;
         let configured = fed.settings.moderation.default_mode();
         let verdict =
-            moderation::verdict(&fed.db, configured, &author, &draft.content_html).await?;
+            moderation::verdict(&fed.db, configured, blocks, &author, &draft.content_html).await?;
         if let Verdict::Refuse(reason) = verdict {
             tracing::info!(reply = %object.id, %reason, "reply refused");
             return Ok(Placed::Refused);

@@ -84,14 +84,15 @@ impl Verdict {
     }
 }
 
-/// Decides for a reply by `author` saying `content_html`.
+/// Decides for a reply by `author` saying `content_html`. The caller loads the blocklist once
+/// for everything it decides about one incoming activity.
 pub async fn verdict(
     db: &impl ConnectionTrait,
     configured: Mode,
+    list: &blocks::Blocklist,
     author: &RemoteActor,
     content_html: &str,
 ) -> Result<Verdict, AppError> {
-    let list = blocks::Blocklist::load(db).await?;
     if let Some(reason) = list.blocks_actor(author.ap_id.as_str(), &author.domain) {
         return Ok(Verdict::Refuse(reason));
     }

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::Received;
 use crate::{
     config::host_with_port,
+    domain::moderation::blocks::Blocklist,
     domain::{remote::RemoteActor, reply},
     error::AppError,
     federation::{
@@ -21,6 +22,7 @@ pub async fn create(
     fed: &Federation,
     activity: &Value,
     signer: &RemoteActor,
+    blocks: &Blocklist,
 ) -> Result<Received, AppError> {
     let Some(object) = authored_object(activity, signer)? else {
         return Ok(Received::Ignored);
@@ -44,7 +46,7 @@ pub async fn create(
         return Ok(Received::Queued);
     }
     let mut budget = Budget::new(fed);
-    match threads::place(fed, object, Some(signer.clone()), &mut budget).await {
+    match threads::place(fed, object, Some(signer.clone()), &mut budget, blocks).await {
         Ok(Placed::Stored) => Ok(Received::Processed),
         Ok(Placed::NotOurs) => Ok(Received::Ignored),
         Ok(Placed::Closed) => Err(AppError::Forbidden(
@@ -63,6 +65,7 @@ pub async fn update(
     fed: &Federation,
     activity: &Value,
     signer: &RemoteActor,
+    blocks: &Blocklist,
 ) -> Result<Received, AppError> {
     let object_type = activity["object"]["type"].as_str().unwrap_or_default();
     if crate::federation::protocol::inbound::id_of(&activity["object"])
@@ -76,7 +79,7 @@ pub async fn update(
         return Ok(Received::Ignored);
     };
     let Some(existing) = reply::find(&fed.db, object.id.as_str()).await? else {
-        return create(fed, activity, signer).await;
+        return create(fed, activity, signer, blocks).await;
     };
     if existing.author_id != signer.id {
         return Err(AppError::Unprocessable(

@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::{
+    domain::moderation::blocks::Blocklist,
     domain::remote,
     federation::{
         context::Federation,
@@ -101,6 +102,7 @@ impl InboxWorker {
         let object = InboundObject::parse(&activity.object).map_err(parsed)?;
         let author = remote::find_by_ap_id(&self.fed.db, activity.actor.as_str()).await?;
         let mut budget = Budget::new(&self.fed);
-        threads::place(&self.fed, object, author, &mut budget).await
+        let blocks = Blocklist::load(&self.fed.db).await?;
+        threads::place(&self.fed, object, author, &mut budget, &blocks).await
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::context::Federation;
 use crate::{
     config::host_with_port,
+    domain::moderation::blocks::Blocklist,
     domain::remote::RemoteActor,
     error::AppError,
     storage::{deliveries, received_activities},
@@ -64,7 +65,7 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
         )));
     }
     // A block refuses everything the actor or their server sends.
-    let blocks = crate::domain::moderation::blocks::Blocklist::load(&fed.db).await?;
+    let blocks = Blocklist::load(&fed.db).await?;
     if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
         return Err(AppError::Forbidden(reason));
     }
@@ -76,7 +77,7 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
     if !received_activities::first_seen(&fed.db, envelope.id).await? {
         return Ok(Received::Duplicate);
     }
-    let outcome = dispatch(fed, &activity, &envelope, &signer).await;
+    let outcome = dispatch(fed, &activity, &envelope, &signer, &blocks).await;
     if outcome
         .as_ref()
         .is_err_and(|e| e.status().is_server_error())
@@ -95,6 +96,7 @@ async fn dispatch(
     activity: &Value,
     envelope: &Envelope<'_>,
     signer: &RemoteActor,
+    blocks: &Blocklist,
 ) -> Result<Received, AppError> {
     match envelope.kind {
         "Follow" => follow::follow(fed, activity, signer).await,
@@ -108,8 +110,8 @@ async fn dispatch(
             }
             outcome => Ok(outcome),
         },
-        "Create" => create::create(fed, activity, signer).await,
-        "Update" => create::update(fed, activity, signer).await,
+        "Create" => create::create(fed, activity, signer, blocks).await,
+        "Update" => create::update(fed, activity, signer, blocks).await,
         "Delete" => delete::delete(fed, activity, signer).await,
         "Flag" => interact::flag(fed, activity, signer).await,
         kind => match interact::is_interaction(kind) {
