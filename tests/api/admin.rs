@@ -170,31 +170,8 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/logout"),
 ];
 
-const API_ROUTES: &[(&str, &str)] = &[
-    ("GET", "/api/v1/stories"),
-    ("POST", "/api/v1/stories"),
-    ("GET", "/api/v1/stories/welcome"),
-    ("PUT", "/api/v1/stories/welcome"),
-    ("DELETE", "/api/v1/stories/welcome"),
-    ("GET", "/api/v1/moderation/queue"),
-    ("GET", "/api/v1/moderation/mode"),
-    ("PUT", "/api/v1/moderation/mode"),
-    ("POST", "/api/v1/replies/1/approve"),
-    ("POST", "/api/v1/replies/1/hide"),
-    ("DELETE", "/api/v1/replies/1"),
-    ("GET", "/api/v1/reports"),
-    ("GET", "/api/v1/blocks"),
-    ("POST", "/api/v1/blocks"),
-    ("DELETE", "/api/v1/blocks/1"),
-    ("POST", "/api/v1/blocklists/import"),
-    ("POST", "/api/v1/blocklists/subscriptions"),
-    ("GET", "/api/v1/followers"),
-    ("PUT", "/api/v1/followers/remove"),
-    ("GET", "/api/v1/deliveries"),
-];
-
 #[tokio::test]
-async fn no_admin_page_or_api_route_is_open_and_forms_need_their_csrf_token() {
+async fn no_admin_page_is_open_and_forms_need_their_csrf_token() {
     let app = spawn_app().await;
     for (method, path) in ADMIN_ROUTES {
         let response = app
@@ -208,20 +185,6 @@ async fn no_admin_page_or_api_route_is_open_and_forms_need_their_csrf_token() {
         assert_eq!(
             response.headers()["location"],
             "/admin/login",
-            "{method} {path}"
-        );
-    }
-    for (method, path) in API_ROUTES {
-        let response = app
-            .client
-            .request(method.parse().unwrap(), app.url(path))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::UNAUTHORIZED,
             "{method} {path}"
         );
     }
