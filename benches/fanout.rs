@@ -370,6 +370,7 @@ async fn add_followers(db: &DatabaseConnection, ports: &[u16], per_host: usize) 
             let ap_id = format!("{base}/users/u{n}");
             let follower = remote::upsert(
                 &txn,
+                "bench.invalid",
                 RemoteActorData {
                     ap_id: ap_id.parse().unwrap(),
                     kind: "Person".into(),

@@ -159,6 +159,9 @@ impl Server {
         // rate, not the server's.
         settings.moderation.inbox_per_host_per_minute =
             env_or("BENCH_INBOX_PER_HOST_PER_MINUTE", u32::MAX);
+        // The load generator is one client address too.
+        settings.inbox.per_address_per_minute =
+            env_or("BENCH_INBOX_PER_ADDRESS_PER_MINUTE", u32::MAX);
         eprintln!(
             "server: {} on {backend}, pool {}, inbox limit {} per host per minute",
             settings.public_url,

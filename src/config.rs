@@ -5,8 +5,11 @@
 use std::{net::SocketAddr, path::Path};
 
 use anyhow::{Context, bail};
-use serde::Deserialize;
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer};
 use url::Url;
+
+use crate::secret::Secret;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
@@ -24,6 +27,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("BROADSHEET_LANGUAGE", "publication.language"),
     ("BROADSHEET_SAMPLE_STORY", "publication.sample_story"),
     ("BROADSHEET_PAGE_SIZE", "web.page_size"),
+    ("BROADSHEET_FRAME_ANCESTORS", "web.frame_ancestors"),
+    ("BROADSHEET_TRUSTED_PROXIES", "web.trusted_proxies"),
     ("BROADSHEET_MODERATION", "moderation.mode"),
     (
         "BROADSHEET_CLOSE_REPLIES_AFTER_DAYS",
@@ -60,7 +65,13 @@ pub struct ModerationSettings {
     pub mode: String,
     pub blocklist_refresh_secs: u64,
     pub inbox_per_host_per_minute: u32,
+    /// Login attempts one client address may make in 15 minutes, whatever names it tries.
     pub login_attempts: u32,
+    /// Failed logins for one account before each further attempt must wait.
+    pub login_free_failures: u32,
+    /// The first wait; it doubles with every further failure, up to `login_delay_max_secs`.
+    pub login_delay_base_ms: u64,
+    pub login_delay_max_secs: u64,
 }
 
 impl ModerationSettings {
@@ -103,13 +114,20 @@ pub struct DeliverySettings {
 pub struct InboxSettings {
     pub max_body_bytes: usize,
     pub signature_window_secs: i64,
+    /// A signer's key is fetched again at most this often (keys rotate, floods must not).
+    pub key_refresh_cooldown_secs: u64,
+    /// Inbox requests one client address may send per minute, before any verification.
+    pub per_address_per_minute: u32,
+    /// Inbox jobs (replies waiting for their parent) one remote actor may have pending.
+    pub max_pending_jobs_per_actor: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// `sqlite://…` or `postgres://…`; may hold a password, so it is never logged.
-    pub url: String,
+    /// `sqlite://…` or `postgres://…`; may hold a password, so it is never logged (its `Debug`
+    /// is redacted).
+    pub url: Secret<String>,
     pub max_connections: u32,
 }
 
@@ -128,6 +146,30 @@ pub struct PublicationSettings {
 #[serde(deny_unknown_fields)]
 pub struct WebSettings {
     pub page_size: u64,
+    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::http::client_addr`]).
+    #[serde(default, deserialize_with = "networks")]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Live-update streams one client address may hold open at once.
+    pub live_streams_per_client: usize,
+    /// Who may show the site's pages in a frame: the `frame-ancestors` sources of the
+    /// Content-Security-Policy (`'none'`, `'self'`, or origins separated by spaces).
+    pub frame_ancestors: String,
+}
+
+/// CIDR blocks (`10.0.0.0/8`, `::1/128`) or single addresses (`127.0.0.1`).
+fn networks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpNet>, D::Error> {
+    Vec::<String>::deserialize(deserializer)?
+        .iter()
+        .map(|text| parse_network(text).map_err(serde::de::Error::custom))
+        .collect()
+}
+
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| format!("`{text}` is not an address or CIDR block (like 10.0.0.0/8)"))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -207,6 +249,7 @@ impl Settings {
         if raw.web.page_size == 0 || raw.web.page_size > 100 {
             bail!("web.page_size must be between 1 and 100");
         }
+        check_frame_ancestors(&raw.web.frame_ancestors)?;
         Ok(Settings {
             dev: raw.dev.unwrap_or_else(|| is_loopback_host(&public_url)),
             public_url,
@@ -283,6 +326,14 @@ fn env_value(key: &str, value: &str) -> anyhow::Result<toml::Value> {
                     .with_context(|| format!("{key} must be a number, got `{value}`"))?,
             )
         }
+        "web.trusted_proxies" => toml::Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| toml::Value::String(item.to_string()))
+                .collect(),
+        ),
         _ => toml::Value::String(value.to_string()),
     })
 }
@@ -304,6 +355,26 @@ fn normalise_public_url(mut url: Url) -> anyhow::Result<Url> {
     }
     url.set_fragment(None);
     Ok(url)
+}
+
+/// `frame-ancestors` sources: `'none'` alone, or `'self'`, schemes and origins; nothing that could
+/// end the directive or the header.
+fn check_frame_ancestors(sources: &str) -> anyhow::Result<()> {
+    let words: Vec<&str> = sources.split_ascii_whitespace().collect();
+    let valid = |w: &str| {
+        matches!(w, "'self'" | "'none'")
+            || w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~:/*[]%".contains(c))
+    };
+    if words.is_empty()
+        || !words.iter().all(|w| valid(w))
+        || (words.contains(&"'none'") && words.len() > 1)
+    {
+        bail!(
+            "web.frame_ancestors must be 'none', 'self' or origins separated by spaces, not `{sources}`"
+        );
+    }
+    Ok(())
 }
 
 fn bind_from_url(url: &Url) -> anyhow::Result<SocketAddr> {
@@ -347,7 +418,8 @@ mod tests {
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.domain(), "127.0.0.1:8080");
         assert!(s.dev);
-        assert!(s.database.url.starts_with("sqlite://"));
+        assert!(s.database.url.expose().starts_with("sqlite://"));
+        assert!(s.web.trusted_proxies.is_empty());
         assert_eq!(s.publication.handle, "news");
     }
 
@@ -386,6 +458,39 @@ mod tests {
         assert_eq!(s.publication.name, "From file");
         assert_eq!(s.publication.handle, "gazette");
         assert_eq!(s.publication.language, "en");
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list() {
+        let s = Settings::load_from(&env(&[(
+            "BROADSHEET_TRUSTED_PROXIES",
+            " 127.0.0.1/32, 10.1.2.3/8,::1 ,",
+        )]))
+        .unwrap();
+        let listed: Vec<String> = s
+            .web
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(listed, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        let err = Settings::load_from(&env(&[("BROADSHEET_TRUSTED_PROXIES", "10.0.0.0/33")]))
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("10.0.0.0/33"), "{err:#}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_password() {
+        let s = Settings::load_from(&env(&[(
+            "DATABASE_URL",
+            "postgres://broadsheet:s3cr3t-pa55@db.internal/news",
+        )]))
+        .unwrap();
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("s3cr3t-pa55"), "{printed}");
+        assert!(printed.contains("redacted"));
+        let printed = format!("{s:#?}");
+        assert!(!printed.contains("s3cr3t-pa55"));
     }
 
     #[test]

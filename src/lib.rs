@@ -23,6 +23,7 @@ pub mod federation;
 pub mod http;
 pub mod metrics;
 pub mod ratelimit;
+pub mod secret;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -33,7 +33,11 @@ pub struct Application {
 /// Opens the database, applies migrations and creates the site's actors (and, on a first start,
 /// the sample story). Shared by `serve` and the CLI commands that write.
 pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    let db = storage::connect(&settings.database.url, settings.database.max_connections).await?;
+    let db = storage::connect(
+        settings.database.url.expose(),
+        settings.database.max_connections,
+    )
+    .await?;
     storage::migrate(&db).await?;
     let first_start = actor::ensure_site_actors(&db, settings)
         .await

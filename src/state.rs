@@ -9,7 +9,7 @@ use crate::{
     config::Settings,
     domain::ids::Urls,
     federation::{context::Federation, send::fanout::Fanout},
-    ratelimit::RateLimiter,
+    ratelimit::{Backoff, RateLimiter},
 };
 
 #[derive(Clone)]
@@ -24,10 +24,14 @@ pub struct AppState {
     pub federation: Arc<Federation>,
     /// Turns story changes into queued deliveries.
     pub fanout: Arc<Fanout>,
-    /// Inbox requests per remote host per minute.
+    /// Inbox requests per verified remote host per minute.
     pub inbox_limiter: Arc<RateLimiter>,
-    /// Failed logins per address and account name per 15 minutes.
+    /// Inbox requests per client address per minute, counted before verification.
+    pub inbox_address_limiter: Arc<RateLimiter>,
+    /// Login attempts per client address per 15 minutes.
     pub login_limiter: Arc<RateLimiter>,
+    /// The growing wait between failed logins per account.
+    pub login_backoff: Arc<Backoff>,
     /// Rendered conversation changes for open story pages.
     pub live: Arc<crate::http::live::Hub>,
 }
@@ -45,9 +49,19 @@ impl AppState {
                 settings.moderation.inbox_per_host_per_minute,
                 Duration::from_secs(60),
             )),
+            inbox_address_limiter: Arc::new(RateLimiter::new(
+                settings.inbox.per_address_per_minute,
+                Duration::from_secs(60),
+            )),
             live: Arc::new(crate::http::live::Hub::default()),
             login_limiter: Arc::new(RateLimiter::new(
                 settings.moderation.login_attempts,
+                Duration::from_secs(15 * 60),
+            )),
+            login_backoff: Arc::new(Backoff::new(
+                settings.moderation.login_free_failures,
+                Duration::from_millis(settings.moderation.login_delay_base_ms),
+                Duration::from_secs(settings.moderation.login_delay_max_secs),
                 Duration::from_secs(15 * 60),
             )),
             settings,

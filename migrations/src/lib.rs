@@ -19,6 +19,8 @@ mod m20261125_000013_create_job_leases;
 mod m20261125_000014_create_users;
 mod m20261125_000015_create_moderation;
 mod m20261125_000016_add_replies_closed;
+mod m20261201_000017_add_inbox_jobs_actor;
+mod m20261201_000018_index_received_activities_age;
 
 pub struct Migrator;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000014_create_users::Migration),
             Box::new(m20261125_000015_create_moderation::Migration),
             Box::new(m20261125_000016_add_replies_closed::Migration),
+            Box::new(m20261201_000017_add_inbox_jobs_actor::Migration),
+            Box::new(m20261201_000018_index_received_activities_age::Migration),
         ]
     }
 }

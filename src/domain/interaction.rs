@@ -94,7 +94,8 @@ async fn bump(
     Ok(())
 }
 
-/// Files a report from a `Flag`. Returns false for a repeated one.
+/// Files a report from a `Flag`. Returns false for a repeated one. Only http(s) objects are
+/// kept, as moderators open them; a report naming none is refused.
 pub async fn report(
     db: &impl ConnectionTrait,
     ap_id: &str,
@@ -102,6 +103,16 @@ pub async fn report(
     content: &str,
     objects: &[&str],
 ) -> Result<bool, AppError> {
-    let objects = serde_json::to_string(objects).map_err(anyhow::Error::from)?;
+    let objects: Vec<String> = objects
+        .iter()
+        .filter_map(|o| crate::domain::links::web(o))
+        .map(String::from)
+        .collect();
+    if objects.is_empty() {
+        return Err(AppError::Unprocessable(
+            "a report must name at least one http(s) URL".into(),
+        ));
+    }
+    let objects = serde_json::to_string(&objects).map_err(anyhow::Error::from)?;
     Ok(interactions::insert_report(db, ap_id, actor_id, content, &objects).await?)
 }

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod follow;
 pub mod ids;
 pub mod interaction;
+pub mod links;
 pub mod moderation;
 pub mod page;
 pub mod remote;

@@ -42,8 +42,9 @@ impl RemoteActor {
             name: m.name,
             inbox: m.inbox.parse().context("stored inbox is not a URL")?,
             shared_inbox: m.shared_inbox.and_then(|u| u.parse().ok()),
-            url: m.url.and_then(|u| u.parse().ok()),
-            icon_url: m.icon_url.and_then(|u| u.parse().ok()),
+            // Rows from older versions may hold any scheme: only web links are believed.
+            url: m.url.as_deref().and_then(crate::domain::links::web),
+            icon_url: m.icon_url.as_deref().and_then(crate::domain::links::web),
             public_key_id: m.public_key_id,
             public_key_pem: m.public_key,
             last_refreshed_at: m.last_refreshed_at,
@@ -78,11 +79,19 @@ pub struct RemoteActorData {
     pub public_key_pem: String,
 }
 
-/// Stores or refreshes a remote actor.
+/// Stores or refreshes a remote actor. An actor on `our_domain` is never taken from outside:
+/// ours are written only by us (and the storage layer refuses to overwrite a local row).
 pub async fn upsert(
     db: &impl ConnectionTrait,
+    our_domain: &str,
     data: RemoteActorData,
 ) -> Result<RemoteActor, AppError> {
+    if host_with_port(&data.ap_id).eq_ignore_ascii_case(our_domain) {
+        return Err(AppError::Unprocessable(format!(
+            "{} is on our own host and cannot be stored as remote",
+            data.ap_id
+        )));
+    }
     let now = Utc::now();
     let model = actor::ActiveModel {
         ap_id: Set(data.ap_id.to_string()),
@@ -94,8 +103,15 @@ pub async fn upsert(
         summary: Set(data.summary),
         inbox: Set(data.inbox.to_string()),
         shared_inbox: Set(data.shared_inbox.map(String::from)),
-        url: Set(data.url.map(String::from)),
-        icon_url: Set(data.icon_url.map(String::from)),
+        // Shown as links and images: http(s) only, whatever the caller read.
+        url: Set(data
+            .url
+            .filter(crate::domain::links::is_web)
+            .map(String::from)),
+        icon_url: Set(data
+            .icon_url
+            .filter(crate::domain::links::is_web)
+            .map(String::from)),
         public_key_id: Set(Some(data.public_key_id)),
         public_key: Set(data.public_key_pem),
         private_key: Set(None),

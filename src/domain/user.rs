@@ -1,5 +1,7 @@
 //! Editors: accounts with argon2-hashed passwords, and login sessions.
 
+use std::sync::{Arc, LazyLock};
+
 use anyhow::anyhow;
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
@@ -9,6 +11,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{Duration, Utc};
 use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::{
     error::{AppError, FieldErrors},
@@ -18,6 +21,35 @@ use crate::{
 /// How long a login lasts.
 const SESSION_DAYS: i64 = 14;
 const MIN_PASSWORD: usize = 10;
+/// Longer names and passwords are refused without hashing them (no account has one).
+const MAX_NAME: usize = 50;
+const MAX_PASSWORD: usize = 1024;
+
+/// Argon2 runs at once, process-wide: one per core. Each takes ~19 MiB and a core for a while,
+/// so a flood of logins queues here instead of filling the blocking pool.
+static ARGON2_PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Arc::new(Semaphore::new(cores))
+});
+
+/// Runs an Argon2 computation on the blocking pool once a permit is free. The permit goes with
+/// the work, so a request given up mid-way still holds it until the hash is done.
+async fn argon2<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = ARGON2_PERMITS
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(anyhow!("password hashing unavailable: {e}")))?;
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(permit);
+        result
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow!("password hashing failed: {e}")))
+}
 
 /// A logged-in editor and the CSRF token their forms must carry.
 #[derive(Debug, Clone)]
@@ -34,7 +66,7 @@ pub async fn create(
 ) -> Result<user::Model, AppError> {
     let mut errors = FieldErrors::default();
     let valid_name = !name.is_empty()
-        && name.len() <= 50
+        && name.len() <= MAX_NAME
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
@@ -44,20 +76,27 @@ pub async fn create(
     if password.chars().count() < MIN_PASSWORD {
         errors.add("password", format!("at least {MIN_PASSWORD} characters"));
     }
+    if password.len() > MAX_PASSWORD {
+        errors.add("password", format!("at most {MAX_PASSWORD} bytes"));
+    }
     if users::find_by_name(db, name).await?.is_some() {
         errors.add("name", "is taken");
     }
     errors.into_result(())?;
-    let hash = hash_password(password)?;
+    let hash = hash_password(password).await?;
     Ok(users::insert(db, name, &hash).await?)
 }
 
-fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(anyhow!("cannot hash password: {e}")))
+async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    argon2(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(anyhow!("cannot hash password: {e}")))
+    })
+    .await?
 }
 
 /// The user when `password` is theirs. Costs an argon2 verification even for unknown names, so
@@ -67,29 +106,32 @@ pub async fn authenticate(
     name: &str,
     password: &str,
 ) -> Result<Option<user::Model>, AppError> {
+    if name.len() > MAX_NAME || password.len() > MAX_PASSWORD {
+        return Ok(None);
+    }
     let found = users::find_by_name(db, name).await?;
     let stored = found
         .as_ref()
         .map(|u| u.password_hash.clone())
-        .unwrap_or_else(dummy_hash);
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow!("password check failed: {e}")))?;
+    let matches = argon2(move || verify(&stored, &password)).await?;
     Ok(found.filter(|_| matches))
 }
 
-fn dummy_hash() -> String {
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Oj/5D1fNC07FK4NuV6eg8oNOsCaK0PLtPQ/R7sHBMxE".to_string()
+fn verify(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
 }
+
+/// Checked against when the name is unknown: made with the same parameters as every stored
+/// hash (argon2's defaults), so it costs the same (a test holds it to that).
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Oj/5D1fNC07FK4NuV6eg8oNOsCaK0PLtPQ/R7sHBMxE";
 
 /// Opens a session; returns the cookie value (shown once) and the session.
 pub async fn start_session(
@@ -141,4 +183,41 @@ fn digest(secret: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use argon2::{Argon2, PasswordHash, password_hash::PasswordHasher};
+
+    use super::{DUMMY_HASH, hash_password, verify};
+
+    /// An unknown name must cost a full verification: the stand-in hash parses and has the
+    /// parameters new hashes get.
+    #[tokio::test]
+    async fn the_stand_in_hash_costs_what_a_real_one_does() {
+        let dummy = PasswordHash::new(DUMMY_HASH).unwrap();
+        let real = hash_password("correct horse battery").await.unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(
+            dummy.hash.map(|h| h.len()),
+            real.hash.map(|h| h.len()),
+            "same output length"
+        );
+        let fresh = Argon2::default()
+            .hash_password(b"x", dummy.salt.unwrap())
+            .unwrap();
+        assert_eq!(fresh.params, dummy.params);
+        assert!(!verify(DUMMY_HASH, "anything"));
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_only_their_password() {
+        let hash = hash_password("correct horse battery").await.unwrap();
+        assert!(verify(&hash, "correct horse battery"));
+        assert!(!verify(&hash, "correct horse battery!"));
+    }
 }

@@ -11,6 +11,7 @@ use url::Url;
 
 use super::{
     context::Federation,
+    origin::{self, same_origin},
     protocol::inbound::id_of,
     threads::{self, Budget, ThreadError},
 };
@@ -96,19 +97,26 @@ impl Crawler {
         Ok(found)
     }
 
+    /// Reads up to `crawl_pages` pages of `holder`'s replies collection. The collection and
+    /// every page must be on the reply's own origin (as finally served, after redirects), and
+    /// embedded items are trusted only from that origin.
     async fn crawl(&self, holder: &reply_entity::Model, url: &Url) -> Result<usize, String> {
+        let holder_id: Url = holder.ap_id.parse().map_err(|_| "bad reply id".to_string())?;
+        if !same_origin(url, &holder_id) {
+            return Err(format!("{url} is not on the host of {holder_id}"));
+        }
         let mut budget = Budget::new(&self.fed);
         let blocks = Blocklist::load(&self.fed.db)
             .await
             .map_err(|e| e.to_string())?;
-        let mut page = self.fetch(url).await?;
+        let (mut page_id, mut page) = self.fetch(url, &holder_id).await?;
         if let Some(first) = page.get("first").cloned() {
-            page = match first {
+            (page_id, page) = match first {
                 Value::String(next) => {
-                    self.fetch(&next.parse().map_err(|_| "bad first page".to_string())?)
-                        .await?
+                    let next = next.parse().map_err(|_| "bad first page".to_string())?;
+                    self.fetch(&next, &holder_id).await?
                 }
-                embedded => embedded,
+                embedded => (page_id, embedded),
             };
         }
         let mut found = 0;
@@ -123,7 +131,7 @@ impl Crawler {
             for item in items.iter().take(MAX_ITEMS.saturating_sub(seen)) {
                 seen += 1;
                 if self
-                    .take_in(holder, url, item, &mut budget, &blocks)
+                    .take_in(holder, &page_id, item, &mut budget, &blocks)
                     .await?
                 {
                     found += 1;
@@ -139,7 +147,7 @@ impl Crawler {
             if seen >= MAX_ITEMS {
                 break;
             }
-            page = self.fetch(&next).await?;
+            (page_id, page) = self.fetch(&next, &holder_id).await?;
         }
         Ok(found)
     }
@@ -148,7 +156,7 @@ impl Crawler {
     async fn take_in(
         &self,
         holder: &reply_entity::Model,
-        origin: &Url,
+        page: &Url,
         item: &Value,
         budget: &mut Budget,
         blocks: &Blocklist,
@@ -164,7 +172,7 @@ impl Crawler {
             return Ok(false);
         }
         // Embedded objects are trusted only from their own host; others are fetched.
-        let object = match threads::checked(origin, item) {
+        let object = match threads::checked(page, item) {
             Some(object) if item.is_object() => object,
             _ => {
                 let Ok(url) = id.parse::<Url>() else {
@@ -190,11 +198,17 @@ impl Crawler {
         }
     }
 
-    async fn fetch(&self, url: &Url) -> Result<Value, String> {
-        self.fed
-            .client
-            .get_json(url, &self.fed.instance)
+    /// A page of the collection, authoritative and on the reply's origin: its id and the page.
+    async fn fetch(&self, url: &Url, holder: &Url) -> Result<(Url, Value), String> {
+        if !same_origin(url, holder) {
+            return Err(format!("{url} is not on the host of {holder}"));
+        }
+        let fetched = origin::fetch(&self.fed, url)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        if !same_origin(&fetched.id, holder) {
+            return Err(format!("{} is not on the host of {holder}", fetched.id));
+        }
+        Ok((fetched.id, fetched.document))
     }
 }

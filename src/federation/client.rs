@@ -27,6 +27,14 @@ pub struct Signer {
     pub key: SigningKey,
 }
 
+/// A fetched ActivityPub document and the URL it was finally served from, after redirects:
+/// every same-origin rule compares against `url`, never against the URL asked for.
+#[derive(Debug)]
+pub struct Fetched {
+    pub url: Url,
+    pub document: Value,
+}
+
 #[derive(Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
@@ -46,6 +54,16 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// Worth trying again later: the network failed, or the server is overloaded or broken for
+    /// now (408, 429, 5xx), as opposed to an answer that will not change.
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            FetchError::Network(_) => true,
+            FetchError::Status { status, .. } => matches!(status, 408 | 425 | 429 | 500..=599),
+            FetchError::Refused(_) | FetchError::Invalid(_) => false,
+        }
+    }
+
     /// The object is gone for good (404/410), as opposed to unreachable for now.
     pub fn is_gone(&self) -> bool {
         matches!(
@@ -86,6 +104,8 @@ impl HttpClient {
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .pool_max_idle_per_host(8)
+            // A system proxy (`HTTPS_PROXY`) would resolve names itself, past the address guard.
+            .no_proxy()
             .build()
             .context("cannot build the HTTP client")?;
         Ok(HttpClient { inner, dev })
@@ -135,8 +155,9 @@ impl HttpClient {
     }
 
     /// GETs an ActivityPub document, signed by `signer` (servers with authorized fetch refuse
-    /// unsigned requests).
-    pub async fn get_json(&self, url: &Url, signer: &Signer) -> Result<Value, FetchError> {
+    /// unsigned requests). Use [`crate::federation::origin::fetch`] for anything that will be
+    /// trusted: it checks the document's id against where it was served from.
+    pub async fn get_json(&self, url: &Url, signer: &Signer) -> Result<Fetched, FetchError> {
         self.check(url)?;
         let date = cavage::http_date(Utc::now());
         let signature = cavage::sign(
@@ -158,9 +179,14 @@ impl HttpClient {
             .send()
             .await
             .map_err(|e| FetchError::Network(describe(&e)))?;
+        let final_url = response.url().clone();
         let body = read_body(url, response, MAX_DOCUMENT).await?;
-        serde_json::from_slice(&body)
-            .map_err(|e| FetchError::Invalid(format!("{url} is not JSON: {e}")))
+        let document = serde_json::from_slice(&body)
+            .map_err(|e| FetchError::Invalid(format!("{url} is not JSON: {e}")))?;
+        Ok(Fetched {
+            url: final_url,
+            document,
+        })
     }
 }
 

@@ -38,6 +38,8 @@ pub struct Federation {
     /// Notified when a blocklist subscription is added, so it is fetched at once.
     pub blocklists: Notify,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Key fetches remembered for the cool-down (see `remote::fetch_key_owner`).
+    pub key_fetches: super::remote::KeyFetches,
     /// Conversation changes, for live story pages (in this process; see `http::live`).
     pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
 }
@@ -67,6 +69,9 @@ impl Federation {
             key_id: urls.key_id(&instance.ap_id).to_string(),
             key: SigningKey::from_pem(&instance.private_key_pem).context("instance actor key")?,
         };
+        let key_fetches = super::remote::KeyFetches::new(Duration::from_secs(
+            settings.inbox.key_refresh_cooldown_secs,
+        ));
         Ok(Arc::new(Federation {
             client,
             settings,
@@ -78,6 +83,7 @@ impl Federation {
             jobs: Notify::new(),
             blocklists: Notify::new(),
             metrics: Arc::new(crate::metrics::Metrics::new()),
+            key_fetches,
             events: tokio::sync::broadcast::channel(1024).0,
         }))
     }

@@ -33,17 +33,46 @@ fn is_internal_v4(ip: Ipv4Addr) -> bool {
         || a == 0
         || (a == 100 && (64..128).contains(&b)) // shared address space (carrier NAT)
         || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || (a == 192 && b == 0 && ip.octets()[2] == 0) // IETF protocol assignments
+        || (a == 192 && b == 88 && ip.octets()[2] == 99) // 6to4 relay anycast
         || a >= 240
 }
 
 fn is_internal_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let segments = ip.segments();
+    let first = segments[0];
+    // Addresses that carry an IPv4 address are as internal as the address they carry.
+    if let Some(v4) = embedded_v4(ip) {
+        return is_internal_v4(v4);
+    }
     ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
         || (first & 0xfe00) == 0xfc00 // unique local
         || (first & 0xffc0) == 0xfe80 // link local
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
+        || (first & 0xffc0) == 0xfec0 // site local (deprecated, still routed inside some networks)
+        || (first == 0x2001 && segments[1] == 0x0db8) // documentation
+        || (first == 0x2001 && segments[1] == 0x0000) // Teredo: its IPv4 is obfuscated
+        || (first == 0x0064 && segments[1] == 0xff9b && segments[2] == 0x0001) // local NAT64
+        || (first == 0x0100 && segments[1..4] == [0, 0, 0]) // discard-only
+        || segments[..6] == [0, 0, 0, 0, 0, 0] // IPv4-compatible (::a.b.c.d), deprecated
+}
+
+/// The IPv4 address inside a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address.
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let v4 = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    };
+    if s[..6] == [0x0064, 0xff9b, 0, 0, 0, 0] {
+        return Some(v4(s[6], s[7]));
+    }
+    if s[0] == 0x2002 {
+        return Some(v4(s[1], s[2]));
+    }
+    None
 }
 
 /// Refuses a URL before any connection: wrong scheme, or an internal IP literal.
@@ -115,10 +144,27 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::1",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::1",
+            "::127.0.0.1",
+            "::8.8.8.8",
+            "fec0::1",
+            "192.0.0.8",
+            "2001:0:4136:e378::1",
+            "100::1",
         ] {
             assert!(is_internal(ip.parse().expect("ip")), "{ip}");
         }
-        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+        for ip in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+        ] {
             assert!(!is_internal(ip.parse().expect("ip")), "{ip}");
         }
     }

@@ -2,6 +2,7 @@
 //! server's WebFinger names an interaction template (OStatus `subscribe`); without one,
 //! Mastodon's `/authorize_interaction?uri=` is the convention most servers follow.
 
+use serde_json::Value;
 use url::Url;
 
 use super::context::Federation;
@@ -32,10 +33,22 @@ impl Handle {
 
 /// The page on the reader's server where they can answer `uri`.
 pub async fn destination(fed: &Federation, handle: &Handle, uri: &Url) -> Option<Url> {
-    let scheme = if fed.settings.dev { "http" } else { "https" };
-    let base: Url = format!("{scheme}://{}/", handle.server).parse().ok()?;
+    let base = server_base(handle, fed.settings.dev)?;
+    let template = template(fed, &base, handle).await;
+    interaction_url(&base, template.as_deref(), uri)
+}
+
+/// The root of the reader's server: `https://server/` (`http` in development mode).
+pub fn server_base(handle: &Handle, dev: bool) -> Option<Url> {
+    let scheme = if dev { "http" } else { "https" };
+    format!("{scheme}://{}/", handle.server).parse().ok()
+}
+
+/// Where to send the reader: their server's interaction template with `uri` filled in, or
+/// Mastodon's `/authorize_interaction?uri=` when there is no usable template.
+pub fn interaction_url(base: &Url, template: Option<&str>, uri: &Url) -> Option<Url> {
     let encoded: String = url::form_urlencoded::byte_serialize(uri.as_str().as_bytes()).collect();
-    if let Some(template) = template(fed, &base, handle).await
+    if let Some(template) = template
         && let Ok(url) = template.replace("{uri}", &encoded).parse()
     {
         return Some(url);
@@ -44,19 +57,30 @@ pub async fn destination(fed: &Federation, handle: &Handle, uri: &Url) -> Option
         .ok()
 }
 
-async fn template(fed: &Federation, base: &Url, handle: &Handle) -> Option<String> {
+/// The WebFinger query for a handle on its server.
+pub fn webfinger_url(base: &Url, handle: &Handle) -> Option<Url> {
     let mut url = base.join(".well-known/webfinger").ok()?;
     url.query_pairs_mut().append_pair(
         "resource",
         &format!("acct:{}@{}", handle.user, handle.server),
     );
-    let jrd = fed.client.get_public_json(&url).await.ok()?;
+    Some(url)
+}
+
+/// The interaction template a WebFinger (JRD) document names, if any.
+pub fn subscribe_template(jrd: &Value) -> Option<String> {
     jrd["links"]
         .as_array()?
         .iter()
         .find(|link| link["rel"] == SUBSCRIBE)
         .and_then(|link| link["template"].as_str())
         .map(str::to_string)
+}
+
+async fn template(fed: &Federation, base: &Url, handle: &Handle) -> Option<String> {
+    let url = webfinger_url(base, handle)?;
+    let jrd = fed.client.get_public_json(&url).await.ok()?;
+    subscribe_template(&jrd)
 }
 
 #[cfg(test)]

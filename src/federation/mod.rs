@@ -10,6 +10,7 @@ pub mod guard;
 pub mod inbox;
 pub mod interaction_link;
 pub mod objects;
+pub mod origin;
 pub mod protocol;
 pub mod remote;
 pub mod send;

@@ -5,9 +5,13 @@
 use serde_json::Value;
 use url::Url;
 
-use super::{client::FetchError, context::Federation, protocol::inbound::InboundObject, remote};
+use super::{
+    context::Federation,
+    origin::{self, same_origin},
+    protocol::inbound::InboundObject,
+    remote,
+};
 use crate::{
-    config::host_with_port,
     domain::{
         moderation::{self, Verdict, blocks::Blocklist},
         remote::RemoteActor,
@@ -31,10 +35,24 @@ pub enum Placed {
 /// Why placing failed for now: retry later, or never.
 #[derive(Debug, thiserror::Error)]
 pub enum ThreadError {
+    /// Nothing is wrong with the reply: our database, or another server answering 429, 5xx or
+    /// not at all. The inbox worker tries again later.
     #[error("temporarily unreachable: {0}")]
     Retry(String),
+    /// The reply will never be accepted (a 4xx answer, a proven non-reply).
     #[error(transparent)]
-    Final(#[from] AppError),
+    Final(AppError),
+}
+
+impl From<AppError> for ThreadError {
+    /// Our own failures (5xx: the database) are never the reply's fault: retry them.
+    fn from(err: AppError) -> Self {
+        if err.status().is_server_error() {
+            ThreadError::Retry(format!("{err:#}"))
+        } else {
+            ThreadError::Final(err)
+        }
+    }
 }
 
 /// Counts fetches for one activity.
@@ -138,6 +156,11 @@ pub fn draft_of(object: &InboundObject) -> Result<ReplyDraft, AppError> {
         .in_reply_to
         .clone()
         .ok_or_else(|| AppError::Unprocessable("not a reply".into()))?;
+    // Only the reply's own server can say which replies it has: a `replies` collection
+    // elsewhere is not crawled.
+    let replies_url = object
+        .replies_url()
+        .filter(|url| same_origin(url, &object.id));
     ReplyDraft::new(
         object.id.clone(),
         in_reply_to,
@@ -146,7 +169,7 @@ pub fn draft_of(object: &InboundObject) -> Result<ReplyDraft, AppError> {
         object.url.clone(),
         object.sensitive,
         object.published,
-        object.replies_url(),
+        replies_url,
     )
 }
 
@@ -164,39 +187,39 @@ pub async fn author_of(
     if !budget.spend() {
         return Err(ThreadError::Retry("fetch budget spent".into()));
     }
-    remote::fetch_actor(fed, &object.attributed_to)
-        .await
-        .map_err(|e| ThreadError::Retry(e.to_string()))
+    match remote::fetch_actor(fed, &object.attributed_to).await {
+        Ok(author) => Ok(author),
+        // Unreachable for now (the fetch failed on the way): try again later.
+        Err(AppError::Signature(reason)) => Err(ThreadError::Retry(reason)),
+        Err(err) => Err(err.into()),
+    }
 }
 
-/// Fetches an object by id and checks it speaks for its own host. `None` when it is gone or
-/// not something we can thread.
+/// Fetches an object by id through the origin rules and checks it speaks for its own host.
+/// `None` when it is gone or not something we can thread; `Retry` when its server is down,
+/// overloaded or broken for now.
 pub async fn fetch_object(
     fed: &Federation,
     url: &Url,
 ) -> Result<Option<InboundObject>, ThreadError> {
-    let fetched = fed.client.get_json(url, &fed.instance).await;
-    fed.metrics.fetch(fetched.is_ok());
-    let value = match fetched {
-        Ok(value) => value,
-        Err(err) if err.is_gone() => return Ok(None),
-        Err(FetchError::Refused(_) | FetchError::Invalid(_) | FetchError::Status { .. }) => {
-            return Ok(None);
+    match origin::fetch(fed, url).await {
+        Ok(fetched) => Ok(checked(&fetched.id, &fetched.document)),
+        Err(err) if err.is_temporary() => Err(ThreadError::Retry(err.to_string())),
+        Err(err) => {
+            tracing::debug!(%url, error = %err, "parent not usable");
+            Ok(None)
         }
-        Err(err) => return Err(ThreadError::Retry(err.to_string())),
-    };
-    Ok(checked(url, &value))
+    }
 }
 
-/// An object fetched from (or embedded by) `origin`, accepted only if its id and author are on
-/// that host.
+/// An object fetched from (or embedded by) `origin` (the final URL it was served from),
+/// accepted only if its id and author are on that host.
 pub fn checked(origin: &Url, value: &Value) -> Option<InboundObject> {
     let object = InboundObject::parse(value).ok()?;
-    let host = host_with_port(origin);
-    (host_with_port(&object.id) == host && host_with_port(&object.attributed_to) == host)
+    (same_origin(&object.id, origin) && same_origin(&object.attributed_to, origin))
         .then_some(object)
 }
 
 fn is_ours(fed: &Federation, url: &Url) -> bool {
-    host_with_port(url) == fed.settings.domain()
+    origin::is_ours(&fed.settings, url)
 }

@@ -1,5 +1,9 @@
 //! `POST /inbox` (shared) and `POST /@{name}/inbox`. Answers 202 once the request is proven and
 //! stored; 401 for signatures we do not accept; 4xx for what will never be accepted.
+//!
+//! Two rate limits: a cheap one per client address before anything is parsed or verified
+//! (signed or not), and one per *verified* signer's host after verification (in
+//! `federation::inbox`), so naming another server's key never spends its allowance.
 
 use activitypub_federation::config::Data;
 use axum::{
@@ -10,6 +14,7 @@ use axum::{
     routing::post,
 };
 
+use super::client_addr::ClientIp;
 use crate::{
     config::Settings,
     domain::actor,
@@ -27,15 +32,17 @@ pub fn router(settings: &Settings) -> Router {
 
 async fn shared(
     data: Data<AppState>,
+    client: ClientIp,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
-    receive(&data, &uri, &headers, &body).await
+    receive(&data, client, &uri, &headers, &body).await
 }
 
 async fn personal(
     data: Data<AppState>,
+    client: ClientIp,
     Path(username): Path<String>,
     uri: Uri,
     headers: HeaderMap,
@@ -47,22 +54,23 @@ async fn personal(
     {
         return Err(AppError::NotFound("actor"));
     }
-    receive(&data, &uri, &headers, &body).await
+    receive(&data, client, &uri, &headers, &body).await
 }
 
 async fn receive(
     data: &AppState,
+    client: ClientIp,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<StatusCode, AppError> {
-    // Counted by the host the signature names: cheap to read before any verification.
-    if let Some(host) = claimed_host(headers)
-        && !data.inbox_limiter.allow(&host)
+    if !data
+        .inbox_address_limiter
+        .allow(&client.limit_key().to_string())
     {
         data.federation.metrics.inbox("limited");
         return Err(AppError::TooManyRequests(format!(
-            "too many requests from {host}; retry later"
+            "too many requests from {client}; retry later"
         )));
     }
     let path_and_query = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
@@ -71,12 +79,13 @@ async fn receive(
         headers,
         body,
     };
-    let outcome = inbox::receive(&data.federation, request).await;
+    let outcome = inbox::receive(&data.federation, request, &data.inbox_limiter).await;
     data.federation.metrics.inbox(match &outcome {
         Ok(inbox::Received::Processed) => "processed",
         Ok(inbox::Received::Queued) => "queued",
         Ok(inbox::Received::Duplicate) => "duplicate",
         Ok(inbox::Received::Ignored) => "ignored",
+        Err(AppError::TooManyRequests(_)) => "limited",
         Err(AppError::Signature(_)) => "unauthorized",
         Err(err) if err.status().is_client_error() => "refused",
         Err(_) => "error",
@@ -88,22 +97,4 @@ async fn receive(
     }
     outcome?;
     Ok(StatusCode::ACCEPTED)
-}
-
-/// The host of the key a request says it is signed with (either signature scheme).
-fn claimed_host(headers: &HeaderMap) -> Option<String> {
-    let raw = headers
-        .get("signature-input")
-        .or_else(|| headers.get("signature"))?
-        .to_str()
-        .ok()?;
-    let start = raw
-        .find("keyId=\"")
-        .map(|i| i + 7)
-        .or_else(|| raw.find("keyid=\"").map(|i| i + 7))?;
-    let key = &raw[start..];
-    let key = &key[..key.find('"')?];
-    url::Url::parse(key)
-        .ok()
-        .map(|u| crate::config::host_with_port(&u))
 }

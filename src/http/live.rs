@@ -2,15 +2,26 @@
 //! every open page of that story receives it over Server-Sent Events. Many readers of one story
 //! cost one query and one render per change, not one each. Changes are announced within the
 //! process that accepted them; with several replicas, a reader sees those accepted by the
-//! replica serving their stream (a reload shows everything).
+//! replica serving their stream (a reload shows everything). One client address may hold only
+//! so many streams open at once (`web.live_streams_per_client`); past it, 429.
 
-use std::{convert::Infallible, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    convert::Infallible,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use activitypub_federation::config::Data;
 use axum::{
     Router,
     extract::Path,
-    response::sse::{Event, KeepAlive, Sse},
+    http::{HeaderValue, StatusCode, header},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, KeepAlive, Sse},
+    },
     routing::get,
 };
 use futures_util::{Stream, StreamExt};
@@ -25,6 +36,7 @@ use crate::{
         story,
     },
     error::AppError,
+    http::client_addr::ClientIp,
     state::AppState,
 };
 
@@ -42,6 +54,8 @@ pub struct Hub {
     /// Flipped at shutdown: open streams end, so the server's graceful stop need not wait for
     /// readers who keep a page open for hours.
     closing: watch::Sender<bool>,
+    /// Open streams per client (see [`ClientIp::limit_key`]); a client leaves when it has none.
+    streams: Arc<Mutex<HashMap<IpAddr, usize>>>,
 }
 
 impl Default for Hub {
@@ -49,6 +63,28 @@ impl Default for Hub {
         Hub {
             sender: broadcast::channel(256).0,
             closing: watch::channel(false).0,
+            streams: Arc::default(),
+        }
+    }
+}
+
+/// One client's open stream; dropped with the stream, it frees the slot.
+pub struct StreamSlot {
+    client: IpAddr,
+    streams: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut streams = self
+            .streams
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(open) = streams.get_mut(&self.client) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                streams.remove(&self.client);
+            }
         }
     }
 }
@@ -61,6 +97,35 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Rendered> {
         self.sender.subscribe()
+    }
+
+    /// A slot for one more stream of `client`, unless it already holds `cap`.
+    pub fn open_stream(&self, client: IpAddr, cap: usize) -> Option<StreamSlot> {
+        let mut streams = self
+            .streams
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let open = streams.entry(client).or_insert(0);
+        if *open >= cap {
+            if *open == 0 {
+                streams.remove(&client);
+            }
+            return None;
+        }
+        *open += 1;
+        Some(StreamSlot {
+            client,
+            streams: self.streams.clone(),
+        })
+    }
+
+    /// Streams open now, across clients.
+    pub fn open_streams(&self) -> usize {
+        self.streams
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .values()
+            .sum()
     }
 
     /// Renders announced changes until `stop`.
@@ -129,13 +194,35 @@ pub fn router() -> Router {
 
 async fn stream(
     data: Data<AppState>,
+    client: ClientIp,
     Path(slug): Path<String>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     let found = story::find_by_slug(&data.db, &slug)
         .await?
         .filter(|s| s.deleted_at.is_none())
         .ok_or(AppError::NotFound("story"))?;
-    let story_id = found.id;
+    let cap = data.settings.web.live_streams_per_client;
+    let Some(slot) = data.live.open_stream(client.limit_key(), cap) else {
+        tracing::debug!(client = %client, "too many live streams open");
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, HeaderValue::from_static("60"))],
+            "Too many live pages open.",
+        )
+            .into_response());
+    };
+    Ok(Sse::new(updates(&data, found.id, slot))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response())
+}
+
+/// The story's changes until the hub closes; the stream owns `slot`, so dropping the stream (the
+/// reader left, or the server stops) frees it.
+fn updates(
+    data: &AppState,
+    story_id: i64,
+    slot: StreamSlot,
+) -> impl Stream<Item = Result<Event, Infallible>> + use<> {
     let updates =
         BroadcastStream::new(data.live.subscribe()).filter_map(move |update| async move {
             match update {
@@ -146,8 +233,12 @@ async fn stream(
             }
         });
     let mut closing = data.live.closing.subscribe();
-    let updates = updates.take_until(async move {
-        let _ = closing.wait_for(|closed| *closed).await;
-    });
-    Ok(Sse::new(updates).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+    updates
+        .take_until(async move {
+            let _ = closing.wait_for(|closed| *closed).await;
+        })
+        .map(move |event| {
+            let _held = &slot;
+            event
+        })
 }

@@ -5,6 +5,7 @@ pub mod actors;
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod client_addr;
 pub mod feed;
 pub mod health;
 pub mod inbox;
@@ -13,6 +14,7 @@ pub mod live;
 pub mod negotiate;
 pub mod notes;
 pub mod pages;
+pub mod security_headers;
 pub mod stories;
 pub mod views;
 pub mod well_known;
@@ -29,7 +31,7 @@ use tower_http::{
 /// The whole application's routes. State arrives through the federation middleware the caller
 /// layers on top (`Data<AppState>`).
 pub fn router(settings: &crate::config::Settings) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(inbox::router(settings))
         .merge(pages::router())
         .merge(stories::router())
@@ -58,5 +60,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         }))
         // Every request gets an id (or keeps the proxy's), echoed in the response and the logs.
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    // Outermost, so every answer carries the browser policy (timeouts and 404s too).
+    security_headers::layer(routes, settings)
 }

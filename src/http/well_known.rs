@@ -1,6 +1,6 @@
 //! Discovery: WebFinger (how `@news@host` becomes an actor), NodeInfo and host-meta.
 
-use activitypub_federation::{config::Data, fetch::webfinger::extract_webfinger_name};
+use activitypub_federation::config::Data;
 use axum::{
     Router,
     extract::Query,
@@ -68,17 +68,40 @@ async fn find_resource(
     state: &Data<AppState>,
     resource: &str,
 ) -> Result<Option<LocalActor>, AppError> {
-    if resource.starts_with("acct:") {
-        let Ok(name) = extract_webfinger_name(resource, state) else {
+    match local_username(
+        resource,
+        &state.settings.domain(),
+        state.urls.root().as_str(),
+    )? {
+        Some(name) => actor::find_by_username(&state.db, name).await,
+        None => Ok(None),
+    }
+}
+
+/// The local username a WebFinger `resource` names: `acct:name@domain` with our `domain`, or
+/// our actor URL `{root}@name`. `Ok(None)` for anything that names no account of ours (another
+/// server's, or a malformed `acct:`); an error when it is neither an `acct:` URI nor a URL.
+pub fn local_username<'a>(
+    resource: &'a str,
+    domain: &str,
+    root: &str,
+) -> Result<Option<&'a str>, AppError> {
+    if let Some(acct) = resource.strip_prefix("acct:") {
+        // `name@domain`, the name in letters, digits, `_`, `.` and `-`.
+        let Some((name, host)) = acct.split_once('@') else {
             return Ok(None);
         };
-        return actor::find_by_username(&state.db, name).await;
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphabetic() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+        return Ok((valid_name && host == domain).then_some(name));
     }
-    let by_url = resource
-        .strip_prefix(state.urls.root().as_str())
-        .and_then(|rest| rest.strip_prefix('@'));
-    match by_url {
-        Some(name) => actor::find_by_username(&state.db, name).await,
+    match resource
+        .strip_prefix(root)
+        .and_then(|rest| rest.strip_prefix('@'))
+    {
+        Some(name) => Ok(Some(name)),
         None if resource.contains('@') || resource.starts_with("http") => Ok(None),
         None => Err(AppError::BadRequest(
             "resource must be acct:name@host or an actor URL".into(),
@@ -133,4 +156,31 @@ async fn host_meta(data: Data<AppState>) -> Response {
         xml.into_string(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_username;
+
+    #[test]
+    fn resources_name_local_accounts_only() {
+        let read = |r| local_username(r, "news.example", "https://news.example/");
+        assert_eq!(read("acct:news@news.example").ok().flatten(), Some("news"));
+        assert_eq!(
+            read("https://news.example/@ana").ok().flatten(),
+            Some("ana")
+        );
+        for elsewhere in [
+            "acct:news@other.example",
+            "acct:news",
+            "acct:@news.example",
+            "acct:a/b@news.example",
+            "acct:news@news.example\n",
+            "https://other.example/@ana",
+            "ana@other.example",
+        ] {
+            assert!(matches!(read(elsewhere), Ok(None)), "{elsewhere}");
+        }
+        assert!(read("news").is_err());
+    }
 }

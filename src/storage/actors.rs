@@ -82,6 +82,8 @@ pub async fn find_by_key_id(
 }
 
 /// Inserts a remote actor or refreshes the one with the same id; returns the stored row.
+/// A local actor is never overwritten, whoever calls: the update applies only to remote rows,
+/// and a conflict with a local row is an error.
 pub async fn upsert_remote(
     db: &impl ConnectionTrait,
     model: actor::ActiveModel,
@@ -92,6 +94,12 @@ pub async fn upsert_remote(
             return Err(DbErr::Custom("remote actor without id".into()));
         }
     };
+    if !matches!(model.local, sea_orm::ActiveValue::Set(false)) {
+        return Err(DbErr::Custom(format!("{ap_id}: only remote actors are upserted")));
+    }
+    if find_by_ap_id(db, &ap_id).await?.is_some_and(|m| m.local) {
+        return Err(DbErr::Custom(format!("{ap_id} is a local actor")));
+    }
     actor::Entity::insert(model)
         .on_conflict(
             sea_orm::sea_query::OnConflict::column(actor::Column::ApId)
@@ -108,13 +116,21 @@ pub async fn upsert_remote(
                     actor::Column::PublicKey,
                     actor::Column::LastRefreshedAt,
                 ])
+                .action_and_where(
+                    sea_orm::sea_query::ExprTrait::eq(
+                        sea_orm::sea_query::Expr::col((actor::Entity, actor::Column::Local)),
+                        false,
+                    ),
+                )
                 .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
-    find_by_ap_id(db, &ap_id)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("actor {ap_id} after upsert")))
+    match find_by_ap_id(db, &ap_id).await? {
+        Some(stored) if !stored.local => Ok(stored),
+        Some(_) => Err(DbErr::Custom(format!("{ap_id} is a local actor"))),
+        None => Err(DbErr::RecordNotFound(format!("actor {ap_id} after upsert"))),
+    }
 }
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<actor::Model>, DbErr> {

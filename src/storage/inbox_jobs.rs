@@ -10,10 +10,11 @@ use sea_orm::{
 
 use super::entities::inbox_job;
 
-pub async fn enqueue(db: &impl ConnectionTrait, activity: &str) -> Result<(), DbErr> {
+pub async fn enqueue(db: &impl ConnectionTrait, actor: &str, activity: &str) -> Result<(), DbErr> {
     let now = Utc::now();
     inbox_job::Entity::insert(inbox_job::ActiveModel {
         activity: Set(activity.to_string()),
+        actor: Set(Some(actor.to_string())),
         attempts: Set(0),
         next_attempt_at: Set(now),
         created_at: Set(now),
@@ -22,6 +23,15 @@ pub async fn enqueue(db: &impl ConnectionTrait, activity: &str) -> Result<(), Db
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// Jobs waiting for `actor`.
+pub async fn pending_for(db: &impl ConnectionTrait, actor: &str) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    inbox_job::Entity::find()
+        .filter(inbox_job::Column::Actor.eq(actor))
+        .count(db)
+        .await
 }
 
 /// Leases up to `limit` due jobs to `token`; returns the ones won.

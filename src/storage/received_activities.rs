@@ -1,7 +1,10 @@
 //! Queries on `received_activities`.
 
-use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
+};
 
 use super::entities::received_activity;
 
@@ -28,4 +31,21 @@ pub async fn forget(db: &impl ConnectionTrait, ap_id: &str) -> Result<(), DbErr>
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Whether an activity id was already recorded (a read: the record is written with the effect).
+pub async fn seen(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, DbErr> {
+    Ok(received_activity::Entity::find_by_id(ap_id.to_string())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Drops ids received before `before`; returns how many.
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let result = received_activity::Entity::delete_many()
+        .filter(received_activity::Column::ReceivedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }

@@ -16,7 +16,7 @@ const STORY: &str = "/stories/welcome";
 const PASSWORD: &str = "correct horse battery";
 
 /// An editor's browser: the session cookie and the CSRF token of its pages.
-struct Browser {
+pub(crate) struct Browser {
     cookie: String,
     csrf: String,
 }
@@ -94,7 +94,8 @@ async fn try_login(app: &TestApp, name: &str, password: &str) -> reqwest::Respon
         .unwrap()
 }
 
-async fn login(app: &TestApp) -> Browser {
+/// Makes the editor `editor` with the CLI and logs in through the form.
+pub(crate) async fn login(app: &TestApp) -> Browser {
     create_editor(app, "editor").await;
     let response = try_login(app, "editor", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -123,7 +124,7 @@ async fn login(app: &TestApp) -> Browser {
 }
 
 impl Browser {
-    async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
         app.client
             .get(app.url(path))
             .header("cookie", &self.cookie)

@@ -2,6 +2,9 @@
 //! (playwright-core), logs in through the form and publishes, approves and blocks as an editor
 //! would, with the CSRF tokens and cookies a browser really sends.
 //!
+//! Every scenario also watches for Content-Security-Policy violations on every page it opens, and
+//! fails on any (see `policy_held`).
+//!
 //! They need Debian's Chromium at `/usr/bin/chromium` and the script's packages
 //! (`npm ci --prefix tests/browser`). Without them the tests say they were skipped;
 //! `BROADSHEET_REQUIRE_BROWSER=1` (set by CI) makes that a failure instead.
@@ -129,10 +132,22 @@ async fn scenario(app: &TestApp, name: &str, extra: &[(&str, &str)]) -> Vec<Valu
         out.status
     );
     println!("{stdout}");
-    stdout
+    let steps: Vec<Value> = stdout
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
-        .collect()
+        .collect();
+    policy_held(&steps);
+    steps
+}
+
+/// The script's last check passed: no page broke the Content-Security-Policy.
+fn policy_held(steps: &[Value]) {
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["step"] == "content security policy" && s["ok"] == true),
+        "the Content-Security-Policy check did not pass: {steps:?}"
+    );
 }
 
 /// Polls the story page until `pred` holds.
@@ -279,6 +294,12 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
     let ready_file = ready.path().join("ready");
     let ready_path = ready_file.to_str().unwrap().to_string();
     let text = "Arrived while you were reading";
+    // Its author's profile and its own link are scripts: the live item must not link to them.
+    let hostile = "javascript:alert(document.cookie)//";
+    peer.set_profile(
+        "reader",
+        json!({ "url": hostile, "icon": { "type": "Image", "url": hostile } }),
+    );
 
     let options = [
         ("text", text),
@@ -295,12 +316,40 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert_eq!(reply(&app, &peer, "live", text).await, 202);
+        let mut note = peer.note("reader", "live", &app.url(STORY), &format!("<p>{text}</p>"));
+        note["url"] = json!(hostile);
+        let status = peer
+            .send("reader", &app.url("/inbox"), &peer.create(&note))
+            .await
+            .status();
+        assert_eq!(status, 202);
     };
     let (steps, ()) = tokio::join!(browser, sender);
+    let appeared = steps
+        .iter()
+        .find(|s| s["step"] == "reply appears live" && s["ok"] == true)
+        .expect("the reply appeared live");
+    let links: Vec<&str> = appeared["links"]
+        .as_array()
+        .expect("the links of the live reply")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        links.contains(&peer.actor("reader").as_str())
+            && links.contains(&format!("{}/notes/live", peer.base).as_str()),
+        "the live reply links to its author and itself: {links:?}"
+    );
+    assert!(
+        !links
+            .iter()
+            .any(|l| l.to_ascii_lowercase().starts_with("javascript:")),
+        "{links:?}"
+    );
     assert!(
         steps
             .iter()
-            .any(|s| s["step"] == "reply appears live" && s["ok"] == true)
+            .any(|s| s["step"] == "inline script refused" && s["ok"] == true),
+        "{steps:?}"
     );
 }

@@ -195,7 +195,7 @@ async fn every_fixture_parses_or_is_refused_for_a_stated_reason_and_replies_thre
         .unwrap()
         .unwrap();
     for (path, object) in &replies {
-        let author = remote::upsert(&db, actor_data(&object.attributed_to))
+        let author = remote::upsert(&db, &app.domain, actor_data(&object.attributed_to))
             .await
             .unwrap();
         let parent_url = object.in_reply_to.clone().unwrap();

@@ -56,7 +56,7 @@ pub fn test_settings(port: u16, database_url: &str) -> Settings {
     let address = format!("http://127.0.0.1:{port}");
     settings.public_url = address.parse().expect("url");
     settings.bind = format!("127.0.0.1:{port}").parse().expect("addr");
-    settings.database.url = database_url.to_string();
+    settings.database.url = database_url.into();
     settings.database.max_connections = 5;
     // Quick retries and polls, so tests that take a host down do not wait for minutes.
     settings.delivery.retry_base_ms = 250;

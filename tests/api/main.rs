@@ -25,3 +25,4 @@ mod peer;
 mod process;
 mod replies;
 mod stories;
+mod xss;

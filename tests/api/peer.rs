@@ -43,6 +43,8 @@ struct Shared {
     shared_inbox: std::sync::atomic::AtomicBool,
     /// Display names other than the default, by username.
     names: Mutex<std::collections::HashMap<String, String>>,
+    /// Fields added to (or replacing those of) an actor's document, by username.
+    profiles: Mutex<std::collections::HashMap<String, Value>>,
     /// GET requests for hosted documents, counted to show fetching stays bounded.
     document_gets: std::sync::atomic::AtomicUsize,
 }
@@ -70,6 +72,7 @@ impl Peer {
             delay_ms: std::sync::atomic::AtomicU64::new(0),
             shared_inbox: std::sync::atomic::AtomicBool::new(true),
             names: Mutex::new(std::collections::HashMap::new()),
+            profiles: Mutex::new(std::collections::HashMap::new()),
             document_gets: std::sync::atomic::AtomicUsize::new(0),
         });
         let mut peer = Peer {
@@ -182,6 +185,15 @@ impl Peer {
             .lock()
             .unwrap()
             .insert(name.to_string(), display.to_string());
+    }
+
+    /// Sets fields of actor `name`'s document (its `url`, `icon`, …), over the defaults.
+    pub fn set_profile(&self, name: &str, fields: Value) {
+        self.shared
+            .profiles
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), fields);
     }
 
     /// How many documents (actors, notes, collections) were fetched.
@@ -440,6 +452,12 @@ async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> J
     });
     if !shared.shared_inbox.load(Ordering::SeqCst) {
         actor.as_object_mut().unwrap().remove("endpoints");
+    }
+    if let Some(Value::Object(fields)) = shared.profiles.lock().unwrap().get(&name) {
+        let document = actor.as_object_mut().unwrap();
+        for (key, value) in fields {
+            document.insert(key.clone(), value.clone());
+        }
     }
     Json(actor)
 }

@@ -5,6 +5,10 @@
 //   node admin.mjs … --scenario approve --text 'A held reply' --story /stories/welcome
 //   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
 //
+// Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
+// event and Chromium's "Refused to …" console messages); every scenario ends with a step that
+// fails if there was any, or if a page opened without the policy.
+//
 // Each step prints one JSON line to stdout: {"step", "ok", "ms", "url", …}. The exit code is 0
 // when every step passed. On a failure the last line has "ok": false with the reason, a
 // screenshot and the page's HTML are saved to a fresh temporary folder whose path is printed, and
@@ -118,14 +122,67 @@ async function submit(page, button) {
   return response;
 }
 
-/** Opens `path` (or a full URL) and fails unless it answers 200. */
+/** Opens `path` (or a full URL) and fails unless it answers 200 with a Content-Security-Policy. */
 async function open(page, base, path) {
   const target = new URL(path, `${base}/`).toString();
   const response = await page.goto(target, { waitUntil: 'load' });
   if (!response || !response.ok()) {
     throw new CheckFailed(`GET ${target} answered ${response ? response.status() : 'nothing'}`);
   }
+  const policy = response.headers()['content-security-policy'] || '';
+  for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'"]) {
+    if (!policy.split(';').map((d) => d.trim()).includes(directive)) {
+      throw new CheckFailed(`${target} has no "${directive}" in its Content-Security-Policy: ${JSON.stringify(policy)}`);
+    }
+  }
   return response;
+}
+
+/** Content-Security-Policy violations seen on any page of the scenario. */
+const violations = [];
+/** While a step provokes violations on purpose, they are collected here instead. */
+let provoked = null;
+
+function record(violation) {
+  (provoked ?? violations).push(violation);
+}
+
+/** Reports every violation the browser sees: the page's event, and the console's messages. */
+async function watchPolicy(context, page) {
+  await context.exposeBinding('__broadsheetViolation', ({ page: from }, v) => {
+    record({ ...v, page: from ? from.url() : null });
+  });
+  // Injected by the browser's debugging protocol, so the page's policy does not apply to it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__broadsheetViolation({
+        directive: e.effectiveDirective || e.violatedDirective,
+        blocked: e.blockedURI,
+        sample: e.sample,
+        source: e.sourceFile ? `${e.sourceFile}:${e.lineNumber}` : null,
+      });
+    });
+  });
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Refused to|Content Security Policy/i.test(text)) {
+      record({ console: text, page: page.url() });
+    }
+  });
+}
+
+/** The last step of every scenario: no violation anywhere, and no script link on the page. */
+async function policyHeld(steps, page) {
+  await steps.run('content security policy', async () => {
+    // Console messages and events arrive asynchronously; give the last ones a moment.
+    await page.waitForTimeout(200);
+    if (violations.length) {
+      throw new CheckFailed(`the Content-Security-Policy was violated: ${JSON.stringify(violations)}`);
+    }
+    const scripted = await page.locator('a[href^="javascript:" i], img[src^="javascript:" i]').count();
+    if (scripted) throw new CheckFailed(`${scripted} javascript: links on ${page.url()}`);
+    return { violations: 0 };
+  });
 }
 
 /** The visible text of the first element matching `selector`, or fails naming what was missing. */
@@ -324,6 +381,37 @@ async function live(steps, page, opts) {
     }
     const same = await page.evaluate(() => window.__stillTheSamePage === true);
     if (!same) throw new CheckFailed('the page was reloaded');
+    const links = await reply.first().locator('xpath=ancestor::li[1]').locator('a').evaluateAll(
+      (anchors) => anchors.map((a) => a.getAttribute('href')),
+    );
+    return { links };
+  });
+
+  // The policy is really enforced: an inline script put into the page does not run, and is
+  // reported (so a violation elsewhere would have been seen too).
+  await steps.run('inline script refused', async () => {
+    const seen = [];
+    provoked = seen;
+    try {
+      await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__inlineRan = true;';
+        document.body.appendChild(script);
+      });
+      const deadline = Date.now() + 5000;
+      while (seen.length === 0 && Date.now() < deadline) await page.waitForTimeout(50);
+      // The event and the console message come separately; let both arrive.
+      await page.waitForTimeout(500);
+    } finally {
+      provoked = null;
+    }
+    if (await page.evaluate(() => window.__inlineRan === true)) {
+      throw new CheckFailed('an inline script ran despite the policy');
+    }
+    if (!seen.some((v) => /script-src/.test(String(v.directive || v.console || '')))) {
+      throw new CheckFailed(`the refused script was not reported: ${JSON.stringify(seen)}`);
+    }
+    return { reported: seen.length };
   });
 }
 
@@ -356,9 +444,11 @@ async function main() {
       ms: Date.now() - started,
       version: context.browser()?.version() ?? null,
     });
+    await watchPolicy(context, page);
     steps = new Steps(page);
     try {
       await SCENARIOS[opts.scenario](steps, page, opts);
+      await policyHeld(steps, page);
     } catch (err) {
       await fail(steps.current, err, page);
       return 1;

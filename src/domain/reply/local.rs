@@ -31,8 +31,13 @@ pub fn render(markdown_text: &str, reader: Option<&RemoteActor>) -> Result<Strin
     let body = markdown::render(text);
     Ok(match reader {
         Some(reader) => {
+            let profile = reader
+                .url
+                .as_ref()
+                .filter(|u| crate::domain::links::is_web(u))
+                .unwrap_or(&reader.ap_id);
             let mention = maud::html! {
-                span class="h-card" { a href=(reader.url.as_ref().unwrap_or(&reader.ap_id)) class="u-url mention" { "@" span { (reader.username) } } }
+                span class="h-card" { a href=(profile) class="u-url mention" { "@" span { (reader.username) } } }
             };
             // The mention opens the first paragraph, as Mastodon writes replies.
             match body.strip_prefix("<p>") {

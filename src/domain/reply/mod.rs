@@ -11,6 +11,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait};
 use url::Url;
 
 use crate::{
+    domain::links::is_web,
     error::AppError,
     storage::{
         entities::{reply, story},
@@ -52,7 +53,8 @@ pub struct ReplyDraft {
 }
 
 impl ReplyDraft {
-    /// Cleans `content_html` (remote HTML) and bounds what is kept.
+    /// Cleans `content_html` (remote HTML) and bounds what is kept. The ids must be http(s);
+    /// a `url` or `replies_url` that is not is dropped (the reply links to its id instead).
     #[allow(
         clippy::too_many_arguments,
         reason = "one argument per field of the wire object"
@@ -67,6 +69,11 @@ impl ReplyDraft {
         published: Option<DateTime<Utc>>,
         replies_url: Option<Url>,
     ) -> Result<Self, AppError> {
+        if !is_web(&ap_id) || !is_web(&in_reply_to) {
+            return Err(AppError::Unprocessable(
+                "a reply's id and inReplyTo must be http(s) URLs".into(),
+            ));
+        }
         if content_html.len() > MAX_CONTENT {
             return Err(AppError::Unprocessable(format!(
                 "the reply is longer than {MAX_CONTENT} bytes"
@@ -85,11 +92,11 @@ impl ReplyDraft {
                         .collect::<String>()
                 })
                 .filter(|s| !s.trim().is_empty()),
-            url,
+            url: url.filter(is_web),
             sensitive,
             // A date in the future would sort a reply below everything said after it.
             published: published.map_or(now, |p| p.min(now)),
-            replies_url,
+            replies_url: replies_url.filter(is_web),
         })
     }
 }
@@ -163,6 +170,12 @@ pub async fn store(
     if let Some(existing) = replies::find_by_ap_id(db, draft.ap_id.as_str()).await? {
         return Ok(existing);
     }
+    // The fields are public, so the rule is checked here too, whoever built the draft.
+    if !is_web(&draft.ap_id) {
+        return Err(AppError::Unprocessable(
+            "a reply's id must be an http(s) URL".into(),
+        ));
+    }
     let (story_id, parent_id, parent_path, depth) = match parent {
         Parent::Story(s) => (s.id, None, None, 0),
         Parent::Reply(r) => (r.story_id, Some(r.id), Some(r.path.as_str()), r.depth + 1),
@@ -188,13 +201,17 @@ pub async fn store(
             author_id: Set(author_id),
             content_html: Set(draft.content_html.clone()),
             summary: Set(draft.summary.clone()),
-            url: Set(draft.url.as_ref().map(Url::to_string)),
+            url: Set(draft.url.as_ref().filter(|u| is_web(u)).map(Url::to_string)),
             sensitive: Set(draft.sensitive),
             state: Set(state.to_string()),
             local: Set(local),
             likes: Set(0),
             boosts: Set(0),
-            replies_url: Set(draft.replies_url.as_ref().map(Url::to_string)),
+            replies_url: Set(draft
+                .replies_url
+                .as_ref()
+                .filter(|u| is_web(u))
+                .map(Url::to_string)),
             crawled_at: Set(None),
             published_at: Set(draft.published),
             edited_at: Set(None),

@@ -6,6 +6,7 @@ use sea_orm::ConnectionTrait;
 use url::Url;
 
 use crate::{
+    domain::links::web,
     error::AppError,
     storage::{
         entities::{actor, reply},
@@ -89,24 +90,32 @@ pub fn count(replies: &[ThreadReply]) -> usize {
 }
 
 /// One reply as the page shows it (without its answers), or `None` when its author has no
-/// usable profile address.
+/// usable profile address. Links are http(s) only, whatever an older version stored: a profile
+/// or page that is not falls back to the id, an avatar that is not is left out.
 fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<ThreadReply> {
     let profile = author
         .url
         .as_deref()
-        .and_then(|u| u.parse().ok())
-        .or_else(|| author.ap_id.parse().ok())?;
+        .and_then(web)
+        .or_else(|| web(&author.ap_id))?;
     let card = AuthorCard {
         name: author.name,
         handle: format!("@{}@{}", author.username, author.domain),
         profile,
-        icon: author.icon_url.and_then(|u| u.parse().ok()),
+        icon: author.icon_url.as_deref().and_then(web),
         local: author.local,
     };
+    let url = reply
+        .url
+        .as_deref()
+        .and_then(web)
+        .or_else(|| web(&reply.ap_id))
+        .map(String::from)
+        .unwrap_or_default();
     let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
     Some(ThreadReply {
         id: reply.id,
-        url: reply.url.unwrap_or_else(|| reply.ap_id.clone()),
+        url,
         ap_id: reply.ap_id,
         author: card,
         content_html: if placeholder {

@@ -13,14 +13,17 @@ use crate::{
         protocol::inbound::InboundObject,
         threads::{self, Budget, Placed, ThreadError},
     },
-    storage::inbox_jobs,
+    storage::{inbox_jobs, received_activities},
 };
+use sea_orm::TransactionTrait;
 
 /// A reply whose parent we hold is stored now; one whose parent must be fetched is queued, so
-/// the request path never waits on another server.
+/// the request path never waits on another server. `id` (the activity's) is recorded as seen
+/// here, with the effect: in the same transaction as the queued job.
 pub async fn create(
     fed: &Federation,
     activity: &Value,
+    id: &str,
     signer: &RemoteActor,
     blocks: &Blocklist,
 ) -> Result<Received, AppError> {
@@ -41,9 +44,10 @@ pub async fn create(
         if host_with_port(&in_reply_to) == fed.settings.domain() {
             return Ok(Received::Ignored);
         }
-        inbox_jobs::enqueue(&fed.db, &activity.to_string()).await?;
-        fed.jobs.notify_one();
-        return Ok(Received::Queued);
+        return queue(fed, activity, id, signer).await;
+    }
+    if !received_activities::first_seen(&fed.db, id).await? {
+        return Ok(Received::Duplicate);
     }
     let mut budget = Budget::new(fed);
     match threads::place(fed, object, Some(signer.clone()), &mut budget, blocks).await {
@@ -60,10 +64,35 @@ pub async fn create(
     }
 }
 
+/// Queues a reply for the inbox worker, recording its id in the same transaction.
+async fn queue(
+    fed: &Federation,
+    activity: &Value,
+    id: &str,
+    signer: &RemoteActor,
+) -> Result<Received, AppError> {
+    let actor = signer.ap_id.as_str();
+    if inbox_jobs::pending_for(&fed.db, actor).await? >= fed.settings.inbox.max_pending_jobs_per_actor
+    {
+        return Err(AppError::TooManyRequests(format!(
+            "too many replies from {actor} are waiting; retry later"
+        )));
+    }
+    let txn = fed.db.begin().await?;
+    if !received_activities::first_seen(&txn, id).await? {
+        return Ok(Received::Duplicate);
+    }
+    inbox_jobs::enqueue(&txn, actor, &activity.to_string()).await?;
+    txn.commit().await?;
+    fed.jobs.notify_one();
+    Ok(Received::Queued)
+}
+
 /// An edit by the reply's author. An edit of a reply we never saw is taken as its creation.
 pub async fn update(
     fed: &Federation,
     activity: &Value,
+    id: &str,
     signer: &RemoteActor,
     blocks: &Blocklist,
 ) -> Result<Received, AppError> {
@@ -79,7 +108,7 @@ pub async fn update(
         return Ok(Received::Ignored);
     };
     let Some(existing) = reply::find(&fed.db, object.id.as_str()).await? else {
-        return create(fed, activity, signer, blocks).await;
+        return create(fed, activity, id, signer, blocks).await;
     };
     if existing.author_id != signer.id {
         return Err(AppError::Unprocessable(
@@ -87,6 +116,9 @@ pub async fn update(
         ));
     }
     let draft = threads::draft_of(&object)?;
+    if !received_activities::first_seen(&fed.db, id).await? {
+        return Ok(Received::Duplicate);
+    }
     let at = object.updated.unwrap_or_else(chrono::Utc::now);
     reply::edit(&fed.db, &existing, &draft, at).await?;
     fed.announce(existing.story_id, existing.id, reply::ThreadChange::Changed);

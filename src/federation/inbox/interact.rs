@@ -11,7 +11,7 @@ use crate::{
     error::AppError,
     federation::{
         context::Federation,
-        protocol::inbound::{id_of, ids_of},
+        protocol::{inbound::id_of, urls::web_urls},
     },
 };
 
@@ -60,6 +60,8 @@ pub async fn undo(
     Ok(Received::Ignored)
 }
 
+/// A report. Only its http(s) objects are kept (moderators follow them as links); one that names
+/// none is refused, so nothing else reaches the reports page.
 pub async fn flag(
     fed: &Federation,
     activity: &Value,
@@ -67,7 +69,13 @@ pub async fn flag(
 ) -> Result<Received, AppError> {
     let id = activity["id"].as_str().unwrap_or_default();
     let content = activity["content"].as_str().unwrap_or_default();
-    let objects = ids_of(&activity["object"]);
+    let urls = web_urls(&activity["object"]);
+    if urls.is_empty() {
+        return Err(AppError::Unprocessable(
+            "the Flag names no object with an http(s) URL".into(),
+        ));
+    }
+    let objects: Vec<&str> = urls.iter().map(url::Url::as_str).collect();
     interaction::report(
         &fed.db,
         id,

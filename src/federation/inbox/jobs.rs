@@ -16,12 +16,14 @@ use crate::{
         protocol::inbound::{InboundActivity, InboundObject},
         threads::{self, Budget, Placed, ThreadError},
     },
-    storage::{entities::inbox_job, inbox_jobs},
+    storage::{entities::inbox_job, inbox_jobs, received_activities},
 };
 
 /// Jobs that keep failing are dropped after this many attempts.
 const MAX_ATTEMPTS: i32 = 8;
 const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+/// How often the record of received activity ids is pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
 pub struct InboxWorker {
     fed: Arc<Federation>,
@@ -38,7 +40,12 @@ impl InboxWorker {
 
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let poll = Duration::from_millis(self.fed.settings.delivery.poll_ms);
+        let mut pruned_at: Option<std::time::Instant> = None;
         while !*stop.borrow() {
+            if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                self.prune_received().await;
+                pruned_at = Some(std::time::Instant::now());
+            }
             let now = Utc::now();
             let jobs =
                 match inbox_jobs::claim(&self.fed.db, &self.token, now, now + LEASE, 16).await {
@@ -65,6 +72,18 @@ impl InboxWorker {
         }
         if let Err(err) = inbox_jobs::release(&self.fed.db, &self.token).await {
             tracing::error!(error = %err, "cannot release inbox jobs; they return when the lease expires");
+        }
+    }
+
+    /// Forgets received activity ids older than twice the signature window: a replay of one is
+    /// refused as stale before its id is looked at, so keeping it protects nothing.
+    async fn prune_received(&self) {
+        let window = self.fed.settings.inbox.signature_window_secs.max(60);
+        let before = Utc::now() - chrono::Duration::seconds(window.saturating_mul(2));
+        match received_activities::prune(&self.fed.db, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(pruned = n, "received activity ids pruned"),
+            Err(err) => tracing::error!(error = %err, "cannot prune received activity ids"),
         }
     }
 

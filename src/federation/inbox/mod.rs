@@ -1,6 +1,10 @@
 //! The inbox: accepts only what is proven. Every request is verified (signature, digest, date,
-//! signer = actor, one host for actor and activity), deduplicated by activity id, then handed
-//! to the handler for its type.
+//! signer = actor, one host for actor and activity), counted against its verified host's rate
+//! limit, deduplicated by activity id, then handed to the handler for its type.
+//!
+//! The id is recorded as seen together with the work it causes: a reply that waits for its
+//! parent is queued in the same transaction, so a crash never turns the sender's retry into a
+//! "duplicate" of something we lost.
 
 mod create;
 mod delete;
@@ -18,6 +22,7 @@ use crate::{
     domain::moderation::blocks::Blocklist,
     domain::remote::RemoteActor,
     error::AppError,
+    ratelimit::RateLimiter,
     storage::{deliveries, received_activities},
 };
 
@@ -40,11 +45,19 @@ pub struct InboxRequest<'a> {
     pub body: &'a [u8],
 }
 
-pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Received, AppError> {
+/// Verifies and acts on one request. `per_host` counts requests by the *verified* signer's
+/// host, so nobody can spend another server's allowance by naming its key.
+pub async fn receive(
+    fed: &Federation,
+    request: InboxRequest<'_>,
+    per_host: &RateLimiter,
+) -> Result<Received, AppError> {
     let activity: Value = serde_json::from_slice(request.body)
         .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
     let envelope = Envelope::read(&activity)?;
-    let signer = match verify::verify(fed, &request).await {
+    // Loaded before verification: a blocked server's keys are never even fetched.
+    let blocks = Blocklist::load(&fed.db).await?;
+    let signer = match verify::verify(fed, &request, &blocks).await {
         Ok(signer) => signer,
         // A deleted account's own Delete cannot be verified (its key is gone with it) and we
         // hold nothing of an account we cannot fetch: acknowledge it so the sender stops.
@@ -64,8 +77,13 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
             signer.ap_id, envelope.actor
         )));
     }
+    if !per_host.allow(&signer.domain) {
+        return Err(AppError::TooManyRequests(format!(
+            "too many requests from {}; retry later",
+            signer.domain
+        )));
+    }
     // A block refuses everything the actor or their server sends.
-    let blocks = Blocklist::load(&fed.db).await?;
     if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
         return Err(AppError::Forbidden(reason));
     }
@@ -74,7 +92,14 @@ pub async fn receive(fed: &Federation, request: InboxRequest<'_>) -> Result<Rece
         tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");
         fed.wake.notify_one();
     }
-    if !received_activities::first_seen(&fed.db, envelope.id).await? {
+    // Replies record their id with their effect (see `create`); everything else here.
+    let records_itself = matches!(envelope.kind, "Create" | "Update");
+    let first = if records_itself {
+        !received_activities::seen(&fed.db, envelope.id).await?
+    } else {
+        received_activities::first_seen(&fed.db, envelope.id).await?
+    };
+    if !first {
         return Ok(Received::Duplicate);
     }
     let outcome = dispatch(fed, &activity, &envelope, &signer, &blocks).await;
@@ -110,8 +135,8 @@ async fn dispatch(
             }
             outcome => Ok(outcome),
         },
-        "Create" => create::create(fed, activity, signer, blocks).await,
-        "Update" => create::update(fed, activity, signer, blocks).await,
+        "Create" => create::create(fed, activity, envelope.id, signer, blocks).await,
+        "Update" => create::update(fed, activity, envelope.id, signer, blocks).await,
         "Delete" => delete::delete(fed, activity, signer).await,
         "Flag" => interact::flag(fed, activity, signer).await,
         kind => match interact::is_interaction(kind) {

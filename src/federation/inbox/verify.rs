@@ -1,18 +1,23 @@
 //! Proving who sent a request. Both schemes are accepted: RFC 9421 (`Signature-Input` with
 //! `Content-Digest`) and draft-cavage (`Signature` with `Digest`). Either way the digest matches
 //! the exact body, the signature covers the target and the digest, its date is within the
-//! window, and the key verifies. A failure with a stored key fetches the key once more, since
-//! actors rotate keys.
+//! window, and the key verifies.
+//!
+//! Keys are looked up before anything is fetched: a key on our own host is refused outright
+//! (we never fetch ourselves), a blocked host's key is never fetched, and a stored key that
+//! fails is fetched again only once per cool-down (actors rotate keys; floods must not make us
+//! fetch).
 
 use chrono::{DateTime, Utc};
 
 use super::InboxRequest;
 use crate::{
-    domain::remote::RemoteActor,
+    config::host_with_port,
+    domain::{moderation::blocks::Blocklist, remote::RemoteActor},
     error::AppError,
     federation::{
         context::Federation,
-        remote,
+        origin, remote,
         signatures::{SignatureError, cavage, digest, rfc9421},
     },
 };
@@ -25,7 +30,11 @@ struct Claim {
     signature: Vec<u8>,
 }
 
-pub async fn verify(fed: &Federation, request: &InboxRequest<'_>) -> Result<RemoteActor, AppError> {
+pub async fn verify(
+    fed: &Federation,
+    request: &InboxRequest<'_>,
+    blocks: &Blocklist,
+) -> Result<RemoteActor, AppError> {
     let claim = if rfc9421::is_present(request.headers) {
         rfc9421_claim(fed, request)
     } else {
@@ -36,15 +45,29 @@ pub async fn verify(fed: &Federation, request: &InboxRequest<'_>) -> Result<Remo
     if (Utc::now() - claim.signed_at).num_seconds().abs() > window {
         return Err(reject(SignatureError::Stale));
     }
-    let stored = remote::actor_for_key(fed, &claim.key_id, false).await?;
-    if verifies(fed, &claim, &stored)? {
-        return Ok(stored);
+    let key_url = remote::key_url(&claim.key_id)?;
+    if origin::is_ours(&fed.settings, &key_url) {
+        return Err(AppError::Signature(
+            "the keyId is on our own host: nobody else signs for it".into(),
+        ));
     }
-    let refreshed = remote::actor_for_key(fed, &claim.key_id, true).await?;
-    if verifies(fed, &claim, &refreshed)? {
-        return Ok(refreshed);
+    if let Some(reason) = blocks.blocks_actor(key_url.as_str(), &host_with_port(&key_url)) {
+        return Err(AppError::Forbidden(reason));
     }
-    Err(reject(SignatureError::Invalid))
+    let stored = crate::domain::remote::find_by_key_id(&fed.db, &claim.key_id).await?;
+    let actor = match stored {
+        Some(stored) if verifies(fed, &claim, &stored) => return Ok(stored),
+        Some(stored) if !remote::may_refresh(fed, &stored) => {
+            return Err(reject(SignatureError::Invalid));
+        }
+        // Unknown, or known but failing after the cool-down: the key may have rotated.
+        _ => remote::fetch_key_owner(fed, &claim.key_id).await?,
+    };
+    if verifies(fed, &claim, &actor) {
+        Ok(actor)
+    } else {
+        Err(reject(SignatureError::Invalid))
+    }
 }
 
 fn cavage_claim(fed: &Federation, request: &InboxRequest<'_>) -> Result<Claim, SignatureError> {
@@ -99,14 +122,19 @@ fn header<'a>(request: &'a InboxRequest<'_>, name: &str) -> Result<&'a str, Sign
         .ok_or_else(|| SignatureError::MissingHeader(name.into()))
 }
 
-fn verifies(fed: &Federation, claim: &Claim, actor: &RemoteActor) -> Result<bool, AppError> {
+/// Whether `actor`'s stored key made this signature. A key that no longer parses is treated as
+/// not verifying, so the caller may fetch a fresh one.
+fn verifies(fed: &Federation, claim: &Claim, actor: &RemoteActor) -> bool {
     if actor.public_key_id.as_deref() != Some(claim.key_id.as_str()) {
-        return Ok(false);
+        return false;
     }
-    let key = fed
-        .verifying_key(&claim.key_id, &actor.public_key_pem)
-        .map_err(|e| AppError::Signature(format!("the signer's key is unusable: {e}")))?;
-    Ok(key.verify(claim.text.as_bytes(), &claim.signature))
+    match fed.verifying_key(&claim.key_id, &actor.public_key_pem) {
+        Ok(key) => key.verify(claim.text.as_bytes(), &claim.signature),
+        Err(err) => {
+            tracing::info!(key = %claim.key_id, error = %err, "stored key is unusable");
+            false
+        }
+    }
 }
 
 fn reject(err: SignatureError) -> AppError {

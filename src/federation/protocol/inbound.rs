@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use url::Url;
 
-use super::PUBLIC;
+use super::{
+    PUBLIC,
+    urls::{is_web, web_url},
+};
 
 /// Object types whose `inReplyTo` makes them a reply we can show.
 pub const REPLY_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
@@ -17,6 +20,8 @@ pub enum Rejection {
     Missing(&'static str),
     #[error("`{0}` is not a URL")]
     NotUrl(&'static str),
+    #[error("`{0}` is not an http(s) URL")]
+    NotWebUrl(&'static str),
     #[error("not an object (a JSON object is expected)")]
     NotObject,
 }
@@ -34,6 +39,7 @@ pub struct InboundObject {
     pub sensitive: bool,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// Its page on its server: http(s) only (anything else is dropped).
     pub url: Option<Url>,
     /// Addressed to the public (or unlisted): only those are shown on a public page.
     pub public: bool,
@@ -75,6 +81,16 @@ pub fn ids_of(value: &Value) -> Vec<&str> {
 fn url_field(value: &Value, name: &'static str) -> Result<Url, Rejection> {
     let id = id_of(&value[name]).ok_or(Rejection::Missing(name))?;
     id.parse().map_err(|_| Rejection::NotUrl(name))
+}
+
+/// An id that will be fetched, stored and linked to: it must be http(s).
+fn web_field(value: &Value, name: &'static str) -> Result<Url, Rejection> {
+    let url = url_field(value, name)?;
+    if is_web(&url) {
+        Ok(url)
+    } else {
+        Err(Rejection::NotWebUrl(name))
+    }
 }
 
 fn date(value: &Value) -> Option<DateTime<Utc>> {
@@ -124,10 +140,10 @@ impl InboundObject {
             .chain(ids_of(&value["cc"]))
             .collect();
         Ok(InboundObject {
-            id: url_field(value, "id")?,
-            attributed_to: url_field(value, "attributedTo")?,
+            id: web_field(value, "id")?,
+            attributed_to: web_field(value, "attributedTo")?,
             in_reply_to: match id_of(&value["inReplyTo"]) {
-                Some(id) => Some(id.parse().map_err(|_| Rejection::NotUrl("inReplyTo"))?),
+                Some(_) => Some(web_field(value, "inReplyTo")?),
                 None => None,
             },
             content: content_of(value),
@@ -138,7 +154,7 @@ impl InboundObject {
             sensitive: value["sensitive"].as_bool().unwrap_or(false),
             published: date(&value["published"]),
             updated: date(&value["updated"]),
-            url: id_of(&value["url"]).and_then(|u| u.parse().ok()),
+            url: web_url(&value["url"]),
             public: audience.iter().any(|a| is_public(a)),
             replies: value.get("replies").filter(|r| !r.is_null()).cloned(),
             kind,
@@ -149,12 +165,12 @@ impl InboundObject {
         REPLY_TYPES.contains(&self.kind.as_str())
     }
 
-    /// The id of its replies collection, when it has one.
+    /// The id of its replies collection, when it has one (and it is http(s)).
     pub fn replies_url(&self) -> Option<Url> {
         self.replies
             .as_ref()
             .and_then(id_of)
-            .and_then(|u| u.parse().ok())
+            .and_then(crate::domain::links::web)
     }
 }
 

@@ -54,7 +54,11 @@ pub struct Parsed {
     pub key_id: String,
     pub headers: Vec<String>,
     pub signature: Vec<u8>,
+    /// The `created` parameter; it counts only when `(created)` is covered (see
+    /// [`Parsed::signed_at`]), since anyone can append parameters to an unsigned header.
     pub created: Option<i64>,
+    /// The `expires` parameter; it counts only when `(expires)` is covered.
+    pub expires: Option<i64>,
 }
 
 /// Reads `Signature` (or `Authorization: Signature …`).
@@ -76,6 +80,7 @@ pub fn parse(headers: &HeaderMap) -> Result<Parsed, SignatureError> {
     let mut covered = None;
     let mut signature = None;
     let mut created = None;
+    let mut expires = None;
     for (name, value) in params(&value)? {
         match name.as_str() {
             "keyId" => key_id = Some(value),
@@ -83,6 +88,7 @@ pub fn parse(headers: &HeaderMap) -> Result<Parsed, SignatureError> {
             "headers" => covered = Some(value),
             "signature" => signature = Some(value),
             "created" => created = value.parse().ok(),
+            "expires" => expires = value.parse().ok(),
             _ => {}
         }
     }
@@ -107,6 +113,7 @@ pub fn parse(headers: &HeaderMap) -> Result<Parsed, SignatureError> {
             .collect(),
         signature,
         created,
+        expires,
     })
 }
 
@@ -144,6 +151,8 @@ impl Parsed {
         if !covers("host") {
             return Err(SignatureError::NotCovered("host"));
         }
+        // The freshness of a request must itself be signed: a covered `(created)`, or else a
+        // covered `Date` header.
         if !covers("date") && !covers("(created)") {
             return Err(SignatureError::NotCovered("date"));
         }
@@ -153,10 +162,27 @@ impl Parsed {
         Ok(())
     }
 
-    /// When the request was signed: `created` when given, else the signed `Date` header.
+    /// When the request was signed: the `created` parameter when `(created)` is covered, else
+    /// the signed `Date` header. A covered `(expires)` in the past makes the request stale.
+    /// Uncovered parameters are ignored: they could have been added by anyone on the way.
     pub fn signed_at(&self, headers: &HeaderMap) -> Result<DateTime<Utc>, SignatureError> {
-        if let Some(created) = self.created {
+        let covers = |h: &str| self.headers.iter().any(|c| c == h);
+        if covers("(expires)") {
+            let expires = self
+                .expires
+                .ok_or_else(|| SignatureError::MissingHeader("(expires)".into()))?;
+            if expires < Utc::now().timestamp() {
+                return Err(SignatureError::Stale);
+            }
+        }
+        if covers("(created)") {
+            let created = self
+                .created
+                .ok_or_else(|| SignatureError::MissingHeader("(created)".into()))?;
             return DateTime::from_timestamp(created, 0).ok_or(SignatureError::Stale);
+        }
+        if !covers("date") {
+            return Err(SignatureError::NotCovered("date"));
         }
         let date = header(headers, "date")?;
         DateTime::parse_from_rfc2822(&date)
@@ -180,6 +206,10 @@ impl Parsed {
                 "(created)" => self
                     .created
                     .ok_or_else(|| SignatureError::MissingHeader("(created)".into()))?
+                    .to_string(),
+                "(expires)" => self
+                    .expires
+                    .ok_or_else(|| SignatureError::MissingHeader("(expires)".into()))?
                     .to_string(),
                 "host" => host.to_string(),
                 other => header(headers, other)?,
@@ -286,5 +316,39 @@ mod tests {
             Err(SignatureError::NotCovered("digest"))
         );
         assert!(no_digest.require_coverage(false).is_ok());
+    }
+
+    #[test]
+    fn an_unsigned_created_or_expires_parameter_changes_nothing() {
+        let two_hours_ago = chrono::Utc::now() - chrono::Duration::hours(2);
+        let mut headers = HeaderMap::new();
+        let now = chrono::Utc::now().timestamp();
+        let value = format!(
+            "keyId=\"k\",headers=\"(request-target) host date digest\",signature=\"AA==\",created={now}"
+        );
+        headers.insert("signature", HeaderValue::from_str(&value).unwrap());
+        headers.insert(
+            "date",
+            HeaderValue::from_str(&super::http_date(two_hours_ago)).unwrap(),
+        );
+        let parsed = parse(&headers).unwrap();
+        let at = parsed.signed_at(&headers).unwrap();
+        assert_eq!(at.timestamp(), two_hours_ago.timestamp(), "the signed Date counts");
+
+        // Covered, `(created)` is what counts, and a covered `(expires)` in the past is stale.
+        let past = now - 10;
+        let value = format!(
+            "keyId=\"k\",headers=\"(request-target) host (created) (expires) digest\",signature=\"AA==\",created={now},expires={past}"
+        );
+        headers.insert("signature", HeaderValue::from_str(&value).unwrap());
+        let parsed = parse(&headers).unwrap();
+        assert_eq!(parsed.signed_at(&headers), Err(SignatureError::Stale));
+        let value = format!(
+            "keyId=\"k\",headers=\"(request-target) host (created) digest\",signature=\"AA==\",created={now}"
+        );
+        headers.insert("signature", HeaderValue::from_str(&value).unwrap());
+        headers.remove("date");
+        let parsed = parse(&headers).unwrap();
+        assert_eq!(parsed.signed_at(&headers).unwrap().timestamp(), now);
     }
 }

@@ -1,10 +1,12 @@
-//! Logging in and out. Failed attempts are limited per address and account name.
+//! Logging in and out. Guessing is limited twice: each client address (as the trusted proxies
+//! name it) may try so many times per 15 minutes whatever names it tries, and each account,
+//! after a few failures, makes every further attempt wait longer (up to a small cap), from
+//! wherever it comes. The editor behind another address is never locked out for long.
 
 use activitypub_federation::config::Data;
 use axum::{
     Form, Router,
-    extract::ConnectInfo,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -15,7 +17,7 @@ use super::{
     session::{CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie},
     views,
 };
-use crate::{domain::user, error::AppError, state::AppState};
+use crate::{domain::user, error::AppError, http::client_addr::ClientIp, state::AppState};
 
 pub fn router() -> Router {
     Router::new()
@@ -64,7 +66,7 @@ struct Credentials {
 
 async fn login(
     data: Data<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    client: ClientIp,
     headers: HeaderMap,
     Form(credentials): Form<Credentials>,
 ) -> Result<Response, AppError> {
@@ -78,14 +80,30 @@ async fn login(
             StatusCode::FORBIDDEN,
         ));
     }
-    let key = format!("{}|{}", peer.ip(), credentials.name.to_lowercase());
-    if !data.login_limiter.allow(&key) {
-        return Ok(render(
+    let address = client.limit_key().to_string();
+    if !data.login_limiter.allow(&address) {
+        tracing::warn!(client = %client, "login attempts limited for this address");
+        let page = render(
             &data,
             &credentials.name,
             Some("Too many attempts. Wait a few minutes."),
             StatusCode::TOO_MANY_REQUESTS,
-        ));
+        );
+        return Ok(retry_after(page, 15 * 60));
+    }
+    // Every attempt counts as a failure until it succeeds, so a burst cannot slip through.
+    let account = credentials.name.trim().to_lowercase();
+    if let Err(wait) = data.login_backoff.attempt(&account) {
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let page = render(
+            &data,
+            &credentials.name,
+            Some(&format!(
+                "Too many failed attempts for this name. Try again in {seconds} seconds."
+            )),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+        return Ok(retry_after(page, seconds));
     }
     let Some(found) =
         user::authenticate(&data.db, &credentials.name, &credentials.password).await?
@@ -97,11 +115,19 @@ async fn login(
             StatusCode::UNAUTHORIZED,
         ));
     };
-    data.login_limiter.reset(&key);
+    data.login_backoff.succeeded(&account);
+    data.login_limiter.reset(&address);
     let (value, _) = user::start_session(&data.db, &found).await?;
     tracing::info!(user = %found.name, "editor logged in");
     let cookie = set_cookie(&data, SESSION_COOKIE, &value, 14 * 24 * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin")).into_response())
+}
+
+fn retry_after(mut response: Response, seconds: u64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 #[derive(Deserialize)]

@@ -24,7 +24,7 @@ use crate::{
     },
     error::AppError,
     http::actions,
-    http::views::layout::trusted,
+    http::views::{layout::trusted, safe_href},
     state::AppState,
     storage::{interactions, moderation as queries},
 };
@@ -165,7 +165,7 @@ async fn story_thread(
         p { a href=(found.ap_id) { "View the public page" } }
         ol class="admin-thread" {
             @for (r, author) in &rows {
-                li style={ "margin-left:" (r.depth.min(8)) "rem" } class=(r.state) {
+                li class={ (r.state) " depth-" (r.depth.clamp(0, 8)) } {
                     p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " · " (r.state)
                         @if r.deleted_at.is_some() { " · deleted" } }
                     div class="e-content" { (trusted(&r.content_html)) }
@@ -228,7 +228,11 @@ async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<St
                     @if !report.content.is_empty() { blockquote { (report.content) } }
                     @for (object, found) in reported {
                         div class="reported" {
-                            a href=(object) rel="nofollow noopener ugc" { (object) }
+                            @if let Some(href) = safe_href(object) {
+                                a href=(href) rel="nofollow noopener ugc" { (object) }
+                            } @else {
+                                code { (object) }
+                            }
                             @if let Some(r) = found {
                                 div class="e-content" { (trusted(&r.content_html)) }
                                 div class="actions" {

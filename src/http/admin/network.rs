@@ -19,6 +19,7 @@ use crate::{
     domain::{actor, follow},
     error::AppError,
     federation::send::follows,
+    http::views::safe_href,
     state::AppState,
     storage::deliveries,
 };
@@ -44,7 +45,11 @@ async fn followers(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<
             ul {
                 @for f in list {
                     li {
-                        a href=(f.ap_id) rel="nofollow noopener ugc" { (f.handle()) }
+                        @if let Some(href) = safe_href(f.ap_id.as_str()) {
+                            a href=(href) rel="nofollow noopener ugc" { (f.handle()) }
+                        } @else {
+                            (f.handle())
+                        }
                         form method="post" action="/admin/followers/remove" class="inline" {
                             (csrf(&editor))
                             input type="hidden" name="actor" value=(local.username);

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{layout::trusted, time};
+use super::{layout::trusted, safe_href, time};
 use crate::{domain::reply::thread::ThreadReply, state::AppState};
 
 /// Nesting deeper than this is drawn flat, so threads stay readable on a phone.
@@ -61,14 +61,21 @@ fn card(state: &AppState, reply: &ThreadReply) -> Markup {
     html! {
         article class="reply-body h-entry" {
             header class="byline" {
-                @if let Some(icon) = &reply.author.icon {
+                @if let Some(icon) = reply.author.icon.as_ref().and_then(|i| safe_href(i.as_str())) {
                     img class="avatar" src=(icon) alt="" width="40" height="40" loading="lazy" referrerpolicy="no-referrer";
                 } @else {
                     span class="avatar initial" aria-hidden="true" { (initial(&reply.author.name)) }
                 }
-                a class="author p-author" href=(reply.author.profile) rel="nofollow noopener ugc" {
-                    strong { (reply.author.name) }
-                    " " span class="handle" { (reply.author.handle) }
+                @if let Some(profile) = safe_href(reply.author.profile.as_str()) {
+                    a class="author p-author" href=(profile) rel="nofollow noopener ugc" {
+                        strong { (reply.author.name) }
+                        " " span class="handle" { (reply.author.handle) }
+                    }
+                } @else {
+                    span class="author p-author" {
+                        strong { (reply.author.name) }
+                        " " span class="handle" { (reply.author.handle) }
+                    }
                 }
                 @if reply.author.local { " " span class="badge" { "Newsroom" } }
             }
@@ -78,7 +85,11 @@ fn card(state: &AppState, reply: &ThreadReply) -> Markup {
                 div class="e-content" { (trusted(&reply.content_html)) }
             }
             footer class="meta" {
-                a class="u-url" href=(reply.url) rel="nofollow noopener ugc" { (time(reply.published_at)) }
+                @if let Some(url) = safe_href(&reply.url) {
+                    a class="u-url" href=(url) rel="nofollow noopener ugc" { (time(reply.published_at)) }
+                } @else {
+                    (time(reply.published_at))
+                }
                 @if reply.edited_at.is_some() { " · " span class="edited" { "edited" } }
                 @if reply.likes > 0 { " · " span class="likes" { (reply.likes) " " (plural(reply.likes, "like")) } }
                 @if reply.boosts > 0 { " · " span class="boosts" { (reply.boosts) " " (plural(reply.boosts, "boost")) } }

@@ -15,6 +15,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The remote actor who sent it, for the per-actor cap.
+    pub actor: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
