@@ -47,6 +47,8 @@ struct Shared {
     profiles: Mutex<std::collections::HashMap<String, Value>>,
     /// GET requests for hosted documents, counted to show fetching stays bounded.
     document_gets: std::sync::atomic::AtomicUsize,
+    /// When not 0, every document GET (actors included) answers with this status.
+    document_status: AtomicU16,
 }
 
 pub struct Peer {
@@ -74,6 +76,7 @@ impl Peer {
             names: Mutex::new(std::collections::HashMap::new()),
             profiles: Mutex::new(std::collections::HashMap::new()),
             document_gets: std::sync::atomic::AtomicUsize::new(0),
+            document_status: AtomicU16::new(0),
         });
         let mut peer = Peer {
             base: shared.base.clone(),
@@ -194,6 +197,58 @@ impl Peer {
             .lock()
             .unwrap()
             .insert(name.to_string(), fields);
+    }
+
+    /// Answers GET `path` with a redirect to `target` (an open redirect, as many sites have).
+    pub fn redirect(&self, path: &str, target: &str) {
+        self.host(path, json!({ "__redirect": target }));
+    }
+
+    /// Every document GET answers `status` from now on (0: serve normally again).
+    pub fn documents_answer_with(&self, status: u16) {
+        self.shared.document_status.store(status, Ordering::SeqCst);
+    }
+
+    /// The public key PEM this peer's actors advertise.
+    pub fn public_pem(&self) -> String {
+        self.shared.public_pem.clone()
+    }
+
+    /// POSTs `activity` signed with this peer's key, naming `key_id`, dated `date`, with
+    /// `extra` appended to the Signature header after signing (parameters nobody signed).
+    pub async fn send_signed_as(
+        &self,
+        inbox: &str,
+        key_id: &str,
+        date: chrono::DateTime<chrono::Utc>,
+        extra: &str,
+        activity: &Value,
+    ) -> reqwest::Response {
+        let url: url::Url = inbox.parse().unwrap();
+        let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+        let body = activity.to_string();
+        let date = cavage::http_date(date);
+        let digest = digest::digest_header(body.as_bytes());
+        let signature = cavage::sign(
+            "POST",
+            url.path(),
+            &host,
+            &date,
+            Some(&digest),
+            key_id,
+            &self.shared.key,
+        )
+        .unwrap();
+        reqwest::Client::new()
+            .post(inbox)
+            .header("content-type", "application/activity+json")
+            .header("date", date)
+            .header("digest", digest)
+            .header("signature", format!("{signature}{extra}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// How many documents (actors, notes, collections) were fetched.
@@ -432,8 +487,15 @@ impl Peer {
     }
 }
 
-async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Json<Value> {
+async fn actor(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, StatusCode> {
     shared.document_gets.fetch_add(1, Ordering::SeqCst);
+    let status = shared.document_status.load(Ordering::SeqCst);
+    if status != 0 {
+        return Err(StatusCode::from_u16(status).unwrap());
+    }
     let id = format!("{}/users/{name}", shared.base);
     let display = shared
         .names
@@ -459,23 +521,34 @@ async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> J
             document.insert(key.clone(), value.clone());
         }
     }
-    Json(actor)
+    Ok(Json(actor))
 }
 
-async fn document(State(shared): State<Arc<Shared>>, uri: Uri) -> Result<Json<Value>, StatusCode> {
+async fn document(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+) -> Result<axum::response::Response, StatusCode> {
+    use axum::response::IntoResponse;
     let key = match uri.path() {
         "/.well-known/webfinger" => "/.well-known/webfinger".to_string(),
         path => path.to_string(),
     };
     shared.document_gets.fetch_add(1, Ordering::SeqCst);
-    shared
+    let status = shared.document_status.load(Ordering::SeqCst);
+    if status != 0 {
+        return Err(StatusCode::from_u16(status).unwrap());
+    }
+    let found = shared
         .documents
         .lock()
         .unwrap()
         .get(&key)
         .cloned()
-        .map(Json)
-        .ok_or(StatusCode::NOT_FOUND)
+        .ok_or(StatusCode::NOT_FOUND)?;
+    if let Some(target) = found.get("__redirect").and_then(Value::as_str) {
+        return Ok(axum::response::Redirect::to(target).into_response());
+    }
+    Ok(Json(found).into_response())
 }
 
 async fn inbox(state: State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> StatusCode {
