@@ -65,6 +65,8 @@ pub struct ModerationSettings {
     pub mode: String,
     pub blocklist_refresh_secs: u64,
     pub inbox_per_host_per_minute: u32,
+    /// Reports one remote account may file in a day; past it, 429.
+    pub max_reports_per_actor_per_day: u64,
     /// Login attempts one client address may make in 15 minutes, whatever names it tries.
     pub login_attempts: u32,
     /// Failed logins for one account before each further attempt must wait.
@@ -248,6 +250,9 @@ impl Settings {
         }
         if raw.web.page_size == 0 || raw.web.page_size > 100 {
             bail!("web.page_size must be between 1 and 100");
+        }
+        if raw.web.live_streams_per_client == 0 {
+            bail!("web.live_streams_per_client must be at least 1");
         }
         check_frame_ancestors(&raw.web.frame_ancestors)?;
         Ok(Settings {
@@ -503,5 +508,26 @@ mod tests {
             .unwrap_err();
         assert!(format!("{err:#}").contains("site root"));
         assert!(Settings::load_from(&env(&[("BROADSHEET_CONFIG", "/nonexistent.toml")])).is_err());
+        for bad in [
+            "",
+            "'none' https://a.example",
+            "https://a.example; script-src *",
+            "'unsafe-inline'",
+            "https://a.example,https://b.example",
+        ] {
+            let err =
+                Settings::load_from(&env(&[("BROADSHEET_FRAME_ANCESTORS", bad)])).unwrap_err();
+            assert!(format!("{err:#}").contains("frame_ancestors"), "{bad}");
+        }
+        let s = Settings::load_from(&env(&[(
+            "BROADSHEET_FRAME_ANCESTORS",
+            "'self' https://partner.example",
+        )]))
+        .unwrap();
+        assert_eq!(s.web.frame_ancestors, "'self' https://partner.example");
+        assert_eq!(
+            Settings::load_from(&[]).unwrap().web.frame_ancestors,
+            "'none'"
+        );
     }
 }

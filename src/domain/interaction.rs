@@ -102,7 +102,15 @@ pub async fn report(
     actor_id: i64,
     content: &str,
     objects: &[&str],
+    per_day: u64,
 ) -> Result<bool, AppError> {
+    // One account cannot bury the desk's reports page.
+    let since = chrono::Utc::now() - chrono::Duration::days(1);
+    if interactions::reports_by_since(db, actor_id, since).await? >= per_day {
+        return Err(AppError::TooManyRequests(
+            "too many reports from this account today".into(),
+        ));
+    }
     let objects: Vec<String> = objects
         .iter()
         .filter_map(|o| crate::domain::links::web(o))

@@ -87,6 +87,20 @@ pub async fn insert_report(
     Ok(inserted > 0)
 }
 
+/// Reports sent by `actor_id` since `since`.
+pub async fn reports_by_since(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    since: chrono::DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    report::Entity::find()
+        .filter(report::Column::ActorId.eq(actor_id))
+        .filter(report::Column::CreatedAt.gte(since))
+        .count(db)
+        .await
+}
+
 pub async fn reports(db: &impl ConnectionTrait) -> Result<Vec<report::Model>, DbErr> {
     report::Entity::find().all(db).await
 }

@@ -446,3 +446,46 @@ async fn a_stored_key_that_no_longer_parses_is_fetched_again() {
     assert_eq!(peer.send("hal", &inbox, &peer.create(&second)).await.status(), 202);
     assert!(app.get_html(STORY).await.text().await.unwrap().contains("second after a bad key"));
 }
+
+#[tokio::test]
+async fn one_account_cannot_flood_the_reports() {
+    let app = spawn_app_with(|s| s.moderation.max_reports_per_actor_per_day = 3).await;
+    let peer = Peer::start().await;
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let flag = json!({"id": format!("{}/flags/{i}", peer.actor("ivy")), "type": "Flag",
+                          "actor": peer.actor("ivy"), "object": [app.url(STORY)], "content": "spam"});
+        statuses.push(peer.send("ivy", &app.url("/inbox"), &flag).await.status().as_u16());
+    }
+    assert_eq!(statuses, [202, 202, 202, 429, 429]);
+    let db = db(&app).await;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM reports").await, 3);
+}
+
+#[tokio::test]
+async fn a_replies_collection_on_another_host_is_never_crawled() {
+    let app = spawn_app_with(|s| s.replies.crawl_interval_secs = 1).await;
+    let (peer, attacker) = (Peer::start().await, Peer::start().await);
+    let mut a = peer.note("alice", "a", &app.url(STORY), "<p>Delivered</p>");
+    let planted = attacker.note("m", "p", a["id"].as_str().unwrap(), "<p>planted</p>");
+    attacker.host(
+        "/coll",
+        json!({"id": format!("{}/coll", attacker.base), "type": "Collection",
+               "items": [planted]}),
+    );
+    a["replies"] = json!(format!("{}/coll", attacker.base));
+    peer.host("/notes/a", a.clone());
+    assert_eq!(
+        peer.send("alice", &app.url("/inbox"), &peer.create(&a)).await.status(),
+        202
+    );
+    let db = db(&app).await;
+    let held = format!(
+        "SELECT COUNT(*) FROM replies WHERE ap_id = '{}' AND replies_url IS NULL",
+        a["id"].as_str().unwrap()
+    );
+    assert_eq!(count(&db, &held).await, 1, "the foreign collection was kept");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(attacker.document_gets(), 0);
+    assert!(!app.get_html(STORY).await.text().await.unwrap().contains("planted"));
+}

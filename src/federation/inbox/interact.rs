@@ -82,6 +82,7 @@ pub async fn flag(
         signer.id,
         &crate::domain::reply::sanitize::plain_text(content),
         &objects,
+        fed.settings.moderation.max_reports_per_actor_per_day,
     )
     .await?;
     tracing::info!(reporter = %signer.ap_id, objects = objects.len(), "report received");
