@@ -44,8 +44,8 @@ impl Role {
     }
 }
 
-/// A local actor as the rest of the program sees it.
-#[derive(Debug, Clone)]
+/// A local actor as the rest of the program sees it. Its `Debug` leaves the private key out.
+#[derive(Clone)]
 pub struct LocalActor {
     pub id: i64,
     pub role: Role,
@@ -57,6 +57,23 @@ pub struct LocalActor {
     pub public_key_pem: String,
     pub private_key_pem: String,
     pub published_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for LocalActor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalActor")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .field("ap_id", &self.ap_id.as_str())
+            .field("username", &self.username)
+            .field("name", &self.name)
+            .field("summary", &self.summary)
+            .field("icon_url", &self.icon_url.as_ref().map(Url::as_str))
+            .field("public_key_pem", &self.public_key_pem)
+            .field("private_key_pem", &"[redacted]")
+            .field("published_at", &self.published_at)
+            .finish()
+    }
 }
 
 impl LocalActor {
@@ -274,7 +291,50 @@ pub async fn create(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_valid_username, username_from_name};
+    #![allow(clippy::unwrap_used)]
+    use super::{LocalActor, Role, is_valid_username, username_from_name};
+    use crate::storage::entities::actor;
+
+    #[test]
+    fn debug_output_leaves_the_private_key_out() {
+        const PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+        let now = chrono::Utc::now();
+        let model = actor::Model {
+            id: 1,
+            ap_id: "https://news.example/@news".into(),
+            role: Role::Publication.as_str().into(),
+            kind: "Service".into(),
+            username: "news".into(),
+            domain: "news.example".into(),
+            name: "News".into(),
+            summary: String::new(),
+            inbox: "https://news.example/@news/inbox".into(),
+            shared_inbox: None,
+            url: None,
+            icon_url: None,
+            public_key_id: None,
+            public_key: "-----BEGIN PUBLIC KEY-----".into(),
+            private_key: Some(PEM.into()),
+            local: true,
+            published_at: now,
+            last_refreshed_at: now,
+            approved_at: None,
+        };
+        let printed = format!("{model:?} {model:#?}");
+        assert!(
+            !printed.contains("PRIVATE KEY") && !printed.contains("MIIEvQ"),
+            "{printed}"
+        );
+        assert!(printed.contains("news.example") && printed.contains("[redacted]"));
+        let local = LocalActor::from_model(model).unwrap();
+        assert_eq!(local.private_key_pem, PEM);
+        let printed = format!("{local:?} {local:#?}");
+        assert!(
+            !printed.contains("PRIVATE KEY") && !printed.contains("MIIEvQ"),
+            "{printed}"
+        );
+        assert!(printed.contains("@news"));
+    }
 
     #[test]
     fn usernames_come_from_names_in_mastodon_form() {

@@ -257,7 +257,8 @@ async fn logins_are_checked_and_rate_limited() {
     );
     assert_eq!(
         try_login(&app, "someone-else", PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address's attempts are used up, whatever name it tries"
     );
 }
 

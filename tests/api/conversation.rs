@@ -363,3 +363,38 @@ async fn the_live_stream_carries_new_replies_edits_and_removals() {
         404
     );
 }
+
+#[tokio::test]
+async fn one_client_may_hold_only_so_many_live_streams() {
+    let app = crate::helpers::spawn_app_with(|s| s.web.live_streams_per_client = 3).await;
+    let open = || async {
+        app.client
+            .get(app.url("/stories/welcome/live"))
+            .send()
+            .await
+            .unwrap()
+    };
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let stream = open().await;
+        assert_eq!(stream.status(), 200);
+        streams.push(stream);
+    }
+    let refused = open().await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+
+    // A reader closing a page frees its slot.
+    drop(streams.pop());
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let reopened = loop {
+        let response = open().await;
+        if response.status() == 200 || tokio::time::Instant::now() > deadline {
+            break response;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(reopened.status(), 200, "the slot came back");
+    assert_eq!(open().await.status(), 429, "and the cap still holds");
+    drop(streams);
+}

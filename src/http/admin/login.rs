@@ -82,7 +82,7 @@ async fn login(
     }
     let address = client.limit_key().to_string();
     if !data.login_limiter.allow(&address) {
-        tracing::warn!(client = %client, "login attempts limited for this address");
+        tracing::debug!(client = %client, "login attempts limited for this address");
         let page = render(
             &data,
             &credentials.name,
