@@ -296,9 +296,10 @@ async fn failed_verifications_fetch_a_key_at_most_once_per_cool_down() {
     let app = spawn_app().await;
     let peer = Peer::start().await;
     let inbox = app.url("/inbox");
-    // Carol is known (one real reply), then garbage arrives naming her key, and an unknown key.
-    let note = peer.note("carol", "c1", &app.url(STORY), "<p>hello</p>");
-    assert_eq!(peer.send("carol", &inbox, &peer.create(&note)).await.status(), 202);
+    // Carol is known (one real like), then garbage arrives naming her key, and an unknown key.
+    let like = json!({"id": format!("{}/likes/1", peer.actor("carol")), "type": "Like",
+                      "actor": peer.actor("carol"), "object": app.url(STORY)});
+    assert_eq!(peer.send("carol", &inbox, &like).await.status(), 202);
     let fetched_before = peer.document_gets();
     for key in [
         format!("{}#main-key", peer.actor("carol")),
