@@ -10,7 +10,8 @@
 //! ```
 //!
 //! - [`http`]: axum routes: web pages, the JSON API, ActivityPub endpoints, WebFinger/NodeInfo.
-//! - [`federation`]: the wire format (`protocol`) and conversions from domain types.
+//! - [`federation`]: the wire format (`protocol`), conversions from domain types, the inbox and
+//!   signatures, fetching through the origin rules (`origin`) and the address guard.
 //! - [`domain`]: stories, actors, tokens: every rule lives here.
 //! - [`storage`]: SeaORM entities and the queries on them, SQLite or PostgreSQL.
 //! - [`config`], [`error`], [`startup`], [`telemetry`], [`cli`]: the process around them.
