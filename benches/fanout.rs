@@ -302,7 +302,7 @@ impl Server {
         let mut settings = Settings::load_from(&[]).unwrap();
         settings.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
         settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
-        settings.database.url = database_url.clone();
+        settings.database.url = database_url.clone().into();
         settings.database.max_connections =
             env_or("BENCH_DB_CONNECTIONS", settings.database.max_connections);
         settings.publication.sample_story = false;

@@ -301,10 +301,14 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
         json!({ "url": hostile, "icon": { "type": "Image", "url": hostile } }),
     );
 
+    // Where "reply from your instance" sends the reader (Mastodon's address for it).
+    peer.host("/authorize_interaction", json!({ "reader's server": true }));
+    let handle = format!("reader@127.0.0.1:{}", peer.port);
     let options = [
         ("text", text),
         ("story", STORY),
         ("ready-file", ready_path.as_str()),
+        ("handle", handle.as_str()),
     ];
     let browser = scenario(&app, "live", &options);
     let sender = async {
@@ -346,10 +350,10 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
             .any(|l| l.to_ascii_lowercase().starts_with("javascript:")),
         "{links:?}"
     );
-    assert!(
-        steps
-            .iter()
-            .any(|s| s["step"] == "inline script refused" && s["ok"] == true),
-        "{steps:?}"
-    );
+    for step in ["inline script refused", "reply from your instance"] {
+        assert!(
+            steps.iter().any(|s| s["step"] == step && s["ok"] == true),
+            "{step}: {steps:?}"
+        );
+    }
 }

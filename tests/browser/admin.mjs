@@ -4,6 +4,7 @@
 //   node admin.mjs --url http://127.0.0.1:8080 --user ana --password '…' --scenario publish
 //   node admin.mjs … --scenario approve --text 'A held reply' --story /stories/welcome
 //   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
+//   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server]
 //
 // Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
 // event and Chromium's "Refused to …" console messages); every scenario ends with a step that
@@ -65,6 +66,7 @@ function options() {
         story: { type: 'string' },
         domain: { type: 'string' },
         'ready-file': { type: 'string' },
+        handle: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -302,6 +304,15 @@ async function approve(steps, page, opts) {
     }
   });
 
+  await steps.run('thread view', async () => {
+    await open(page, opts.url, `/admin${opts.story}/thread`);
+    const item = page.locator('ol.admin-thread li', { hasText: opts.text });
+    if (!(await item.count())) {
+      throw new CheckFailed(`the story's thread view does not list the approved reply`);
+    }
+    return { classes: await item.first().getAttribute('class') };
+  });
+
   await steps.run('reply shown', async () => {
     await open(page, opts.url, opts.story);
     await textOf(page, 'article.story h1.p-name', 'the headline');
@@ -413,6 +424,24 @@ async function live(steps, page, opts) {
     }
     return { reported: seen.length };
   });
+
+  // "Reply from your instance" goes through /interact to the reader's own server: the policy's
+  // form-action must let that redirect through.
+  if (opts.handle) {
+    await steps.run('reply from your instance', async () => {
+      await page.getByLabel('Reply from your instance').fill(opts.handle);
+      const arrived = (request) =>
+        request.isNavigationRequest() && new URL(request.url()).pathname.endsWith('/authorize_interaction');
+      const [request] = await Promise.all([
+        page.waitForRequest(arrived, { timeout: 10000 }).catch(() => null),
+        page.locator('form.interact button[type=submit]').first().click(),
+      ]);
+      if (!request) {
+        throw new CheckFailed(`the form never led to the reader's server; the page is ${page.url()}`);
+      }
+      return { landed: request.url() };
+    });
+  }
 }
 
 const SCENARIOS = { publish, approve, block, live };
