@@ -198,26 +198,33 @@ async fn a_parent_served_through_a_redirect_must_answer_from_its_own_origin() {
 }
 
 #[tokio::test]
-async fn a_key_on_another_host_than_its_actor_is_refused() {
+async fn an_actor_cannot_claim_a_key_on_another_host() {
     let app = spawn_app().await;
-    let (peer, other) = (Peer::start().await, Peer::start().await);
-    peer.set_profile(
-        "bob",
-        json!({ "publicKey": { "id": format!("{}/keys/bob", other.base),
-                               "owner": peer.actor("bob"), "publicKeyPem": peer.public_pem() } }),
+    let (victim, attacker) = (Peer::start().await, Peer::start().await);
+    let alice_key = format!("{}#main-key", victim.actor("alice"));
+    // Mallory's document names Alice's key id (on Alice's host) as its own key.
+    attacker.set_profile(
+        "mallory",
+        json!({ "publicKey": { "id": alice_key, "owner": attacker.actor("mallory"),
+                               "publicKeyPem": attacker.public_pem() } }),
     );
-    let note = peer.note("bob", "b1", &app.url(STORY), "<p>key elsewhere</p>");
-    let response = peer
-        .send_signed_as(
-            &app.url("/inbox"),
-            &format!("{}/keys/bob", other.base),
-            chrono::Utc::now(),
-            "",
-            &peer.create(&note),
-        )
-        .await;
+    let like = json!({"id": format!("{}/likes/1", attacker.actor("mallory")), "type": "Like",
+                      "actor": attacker.actor("mallory"), "object": app.url(STORY)});
+    let response = attacker.send("mallory", &app.url("/inbox"), &like).await;
     assert!(response.status().is_client_error());
-    assert_eq!(stored_replies(&app).await, 0);
+    let db = db(&app).await;
+    let claims = format!(
+        "SELECT COUNT(*) FROM actors WHERE public_key_id = '{alice_key}' AND ap_id <> '{}'",
+        victim.actor("alice")
+    );
+    assert_eq!(count(&db, &claims).await, 0, "a stranger holds Alice's key id");
+    // Alice's own replies are still hers.
+    let note = victim.note("alice", "a1", &app.url(STORY), "<p>alice, verified</p>");
+    assert_eq!(
+        victim.send("alice", &app.url("/inbox"), &victim.create(&note)).await.status(),
+        202
+    );
+    assert_eq!(count(&db, &claims).await, 0);
 }
 
 #[tokio::test]
