@@ -22,6 +22,7 @@ pub mod domain;
 pub mod error;
 pub mod federation;
 pub mod http;
+pub mod live;
 pub mod metrics;
 pub mod ratelimit;
 pub mod secret;

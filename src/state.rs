@@ -33,7 +33,7 @@ pub struct AppState {
     /// The growing wait between failed logins per account.
     pub login_backoff: Arc<Backoff>,
     /// Rendered conversation changes for open story pages.
-    pub live: Arc<crate::http::live::Hub>,
+    pub live: Arc<crate::live::Hub>,
 }
 
 impl AppState {
@@ -53,7 +53,7 @@ impl AppState {
                 settings.inbox.per_address_per_minute,
                 Duration::from_secs(60),
             )),
-            live: Arc::new(crate::http::live::Hub::default()),
+            live: Arc::new(crate::live::Hub::default()),
             login_limiter: Arc::new(RateLimiter::new(
                 settings.moderation.login_attempts,
                 Duration::from_secs(15 * 60),

@@ -265,7 +265,7 @@ pub async fn create(
     keys: KeyPair,
 ) -> Result<LocalActor, AppError> {
     let now = Utc::now();
-    let domain = crate::config::host_with_port(&urls.root());
+    let domain = crate::domain::ids::host_with_port(&urls.root());
     let model = actor::ActiveModel {
         ap_id: Set(spec.ap_id.to_string()),
         role: Set(spec.role.as_str().to_string()),

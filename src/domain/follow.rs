@@ -7,7 +7,7 @@ use url::Url;
 
 use super::remote::RemoteActor;
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     error::AppError,
     storage::{entities::follower, followers},
 };

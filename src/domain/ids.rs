@@ -89,6 +89,15 @@ impl Urls {
     }
 }
 
+/// `host` or `host:port` of a URL, as handles and WebFinger spell it.
+pub fn host_with_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Urls;

@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use url::Url;
 
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     error::AppError,
     storage::{actors, entities::actor},
 };

@@ -13,13 +13,13 @@ use super::{
     context::Federation,
     origin::{self, same_origin},
     protocol::inbound::id_of,
-    threads::{self, Budget, ThreadError},
+    ancestors::{self, Budget, ThreadError},
 };
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::moderation::blocks::Blocklist,
     domain::reply,
-    storage::{entities::reply as reply_entity, leases, replies},
+    storage::{entities::reply as reply_entity, job_leases, replies},
 };
 
 /// Items read from one collection, at most.
@@ -46,7 +46,7 @@ impl Crawler {
         while !*stop.borrow() {
             // With several replicas, each tick's run happens in one of them.
             let until = Utc::now() + chrono::Duration::from_std(tick).unwrap_or_default();
-            match leases::try_acquire(&self.fed.db, "backfill", &self.holder, until).await {
+            match job_leases::try_acquire(&self.fed.db, "backfill", &self.holder, until).await {
                 Ok(true) => {
                     if let Err(err) = self.crawl_once().await {
                         tracing::error!(error = %format!("{err:#}"), "backfill run failed");
@@ -172,13 +172,13 @@ impl Crawler {
             return Ok(false);
         }
         // Embedded objects are trusted only from their own host; others are fetched.
-        let object = match threads::checked(page, item) {
+        let object = match ancestors::checked(page, item) {
             Some(object) if item.is_object() => object,
             _ => {
                 let Ok(url) = id.parse::<Url>() else {
                     return Ok(false);
                 };
-                match threads::fetch_object(&self.fed, &url).await {
+                match ancestors::fetch_object(&self.fed, &url).await {
                     Ok(Some(object)) => object,
                     Ok(None) => return Ok(false),
                     Err(err) => return Err(err.to_string()),
@@ -188,8 +188,8 @@ impl Crawler {
         if object.in_reply_to.as_ref().map(Url::as_str) != Some(holder.ap_id.as_str()) {
             return Ok(false);
         }
-        match threads::place(&self.fed, object, None, budget, blocks).await {
-            Ok(placed) => Ok(placed == threads::Placed::Stored),
+        match ancestors::place(&self.fed, object, None, budget, blocks).await {
+            Ok(placed) => Ok(placed == ancestors::Placed::Stored),
             Err(ThreadError::Retry(reason)) => Err(reason),
             Err(ThreadError::Final(err)) => {
                 tracing::debug!(error = %err, "backfill: item refused");

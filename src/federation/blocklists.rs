@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use super::context::Federation;
 use crate::{
     domain::moderation::blocks,
-    storage::{leases, moderation},
+    storage::{blocklist_subscriptions, job_leases},
 };
 
 pub struct Refresher {
@@ -31,7 +31,7 @@ impl Refresher {
         while !*stop.borrow() {
             let until = Utc::now() + chrono::Duration::from_std(tick).unwrap_or_default();
             if let Ok(true) =
-                leases::try_acquire(&self.fed.db, "blocklists", &self.holder, until).await
+                job_leases::try_acquire(&self.fed.db, "blocklists", &self.holder, until).await
                 && let Err(err) = self.refresh_due(every).await
             {
                 tracing::error!(error = %format!("{err:#}"), "blocklist refresh failed");
@@ -47,7 +47,7 @@ impl Refresher {
 
     async fn refresh_due(&self, every: u64) -> anyhow::Result<()> {
         let due_before = Utc::now() - chrono::Duration::seconds(every as i64);
-        for subscription in moderation::subscriptions(&self.fed.db).await? {
+        for subscription in blocklist_subscriptions::all(&self.fed.db).await? {
             if subscription.fetched_at.is_some_and(|at| at > due_before) {
                 continue;
             }
@@ -65,11 +65,11 @@ impl Refresher {
                     let count =
                         blocks::apply_subscription(&self.fed.db, subscription.id, &text).await?;
                     tracing::info!(url = %subscription.url, domains = count, "blocklist applied");
-                    moderation::subscription_fetched(&self.fed.db, subscription.id, None).await?;
+                    blocklist_subscriptions::fetched(&self.fed.db, subscription.id, None).await?;
                 }
                 Err(error) => {
                     tracing::warn!(url = %subscription.url, %error, "blocklist fetch failed");
-                    moderation::subscription_fetched(&self.fed.db, subscription.id, Some(error))
+                    blocklist_subscriptions::fetched(&self.fed.db, subscription.id, Some(error))
                         .await?;
                 }
             }

@@ -13,7 +13,7 @@ use super::{
     guard,
     signatures::{cavage, keys::SigningKey},
 };
-use crate::config::{Settings, host_with_port};
+use crate::{config::Settings, domain::ids::host_with_port};
 
 /// Accept header for ActivityPub fetches: both spellings, as Mastodon sends them.
 pub const ACCEPT_ACTIVITY: &str = "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";

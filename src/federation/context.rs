@@ -55,6 +55,18 @@ impl Federation {
     }
 }
 
+/// Conversation changes reach open story pages through the live-update channel.
+impl crate::domain::reply::accept::ReplyEvents for Federation {
+    fn conversation_changed(
+        &self,
+        story_id: i64,
+        reply_id: i64,
+        change: crate::domain::reply::ThreadChange,
+    ) {
+        self.announce(story_id, reply_id, change);
+    }
+}
+
 impl Federation {
     pub async fn new(db: DatabaseConnection, settings: Arc<Settings>) -> anyhow::Result<Arc<Self>> {
         let instance = actor::instance_actor(&db).await?;

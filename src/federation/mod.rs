@@ -15,7 +15,7 @@ pub mod protocol;
 pub mod remote;
 pub mod send;
 pub mod signatures;
-pub mod threads;
+pub mod ancestors;
 
 /// The media type of ActivityPub documents we serve.
 pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";

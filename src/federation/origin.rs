@@ -14,7 +14,7 @@ use super::{
     client::{FetchError, Fetched},
     context::Federation,
 };
-use crate::config::{Settings, host_with_port};
+use crate::{config::Settings, domain::ids::host_with_port};
 
 /// An authoritative document: `id` is both its own id and the URL it was served from.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 /// Fetches `url` (signed) and returns it only if it answers for itself; see the module doc.
 pub async fn fetch(fed: &Federation, url: &Url) -> Result<Authoritative, FetchError> {
     let first = get(fed, url).await?;
-    let claimed = id_of(&first)?;
+    let claimed = document_id(&first)?;
     if claimed == first.url {
         return Ok(Authoritative {
             id: claimed,
@@ -47,7 +47,7 @@ pub async fn fetch(fed: &Federation, url: &Url) -> Result<Authoritative, FetchEr
     // Served from somewhere other than its id (a redirect, a key document, an alias): only
     // its id's own origin can vouch for it, so ask there, once.
     let second = get(fed, &claimed).await?;
-    let again = id_of(&second)?;
+    let again = document_id(&second)?;
     if again != claimed || again != second.url {
         return Err(FetchError::Invalid(format!(
             "{claimed} does not answer for itself (served {again} from {})",
@@ -78,7 +78,7 @@ async fn get(fed: &Federation, url: &Url) -> Result<Fetched, FetchError> {
 }
 
 /// The document's `id`, without a fragment, as a URL.
-fn id_of(fetched: &Fetched) -> Result<Url, FetchError> {
+fn document_id(fetched: &Fetched) -> Result<Url, FetchError> {
     let mut id: Url = fetched
         .document
         .get("id")

@@ -5,13 +5,7 @@
 //! replica serving their stream (a reload shows everything). One client address may hold only
 //! so many streams open at once (`web.live_streams_per_client`); past it, 429.
 
-use std::{
-    collections::HashMap,
-    convert::Infallible,
-    net::IpAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{convert::Infallible, time::Duration};
 
 use activitypub_federation::config::Data;
 use axum::{
@@ -37,130 +31,42 @@ use crate::{
     },
     error::AppError,
     http::client_addr::ClientIp,
+    live::{Rendered, StreamSlot},
     state::AppState,
 };
 
-/// A change, rendered.
-#[derive(Clone, Debug)]
-pub struct Rendered {
-    pub story_id: i64,
-    pub event: &'static str,
-    pub data: Arc<str>,
-}
-
-/// Sends rendered changes to every open stream.
-pub struct Hub {
-    sender: broadcast::Sender<Rendered>,
-    /// Flipped at shutdown: open streams end, so the server's graceful stop need not wait for
-    /// readers who keep a page open for hours.
-    closing: watch::Sender<bool>,
-    /// Open streams per client (see [`ClientIp::limit_key`]); a client leaves when it has none.
-    streams: Arc<Mutex<HashMap<IpAddr, usize>>>,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Hub {
-            sender: broadcast::channel(256).0,
-            closing: watch::channel(false).0,
-            streams: Arc::default(),
-        }
-    }
-}
-
-/// One client's open stream; dropped with the stream, it frees the slot.
-pub struct StreamSlot {
-    client: IpAddr,
-    streams: Arc<Mutex<HashMap<IpAddr, usize>>>,
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let mut streams = self
-            .streams
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(open) = streams.get_mut(&self.client) {
-            *open = open.saturating_sub(1);
-            if *open == 0 {
-                streams.remove(&self.client);
-            }
-        }
-    }
-}
-
-impl Hub {
-    /// Ends every open stream (the browsers reconnect to another replica or after restart).
-    pub fn close(&self) {
-        self.closing.send_replace(true);
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Rendered> {
-        self.sender.subscribe()
-    }
-
-    /// A slot for one more stream of `client`, unless it already holds `cap`.
-    pub fn open_stream(&self, client: IpAddr, cap: usize) -> Option<StreamSlot> {
-        let mut streams = self
-            .streams
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let open = streams.entry(client).or_insert(0);
-        if *open >= cap {
-            if *open == 0 {
-                streams.remove(&client);
-            }
-            return None;
-        }
-        *open += 1;
-        Some(StreamSlot {
-            client,
-            streams: self.streams.clone(),
-        })
-    }
-
-    /// Streams open now, across clients.
-    pub fn open_streams(&self) -> usize {
-        self.streams
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .values()
-            .sum()
-    }
-
-    /// Renders announced changes until `stop`.
-    pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-        let mut events = state.federation.events.subscribe();
-        loop {
-            let event = tokio::select! {
-                received = events.recv() => received,
-                _ = stop.changed() => return,
-            };
-            let event = match event {
-                Ok(event) => event,
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
-                    tracing::warn!(
-                        missed,
-                        "live updates fell behind; readers will see them on reload"
-                    );
-                    continue;
-                }
-                Err(broadcast::error::RecvError::Closed) => return,
-            };
-            if state.live.sender.receiver_count() == 0 {
+/// Renders announced changes until `stop`.
+pub async fn render_changes(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut events = state.federation.events.subscribe();
+    loop {
+        let event = tokio::select! {
+            received = events.recv() => received,
+            _ = stop.changed() => return,
+        };
+        let event = match event {
+            Ok(event) => event,
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(
+                    missed,
+                    "live updates fell behind; readers will see them on reload"
+                );
                 continue;
             }
-            match render(&state, event.reply_id, event.kind).await {
-                Ok(Some((name, data))) => {
-                    let _ = state.live.sender.send(Rendered {
-                        story_id: event.story_id,
-                        event: name,
-                        data: data.into(),
-                    });
-                }
-                Ok(None) => {}
-                Err(err) => tracing::warn!(error = %err, "cannot render a live update"),
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        if !state.live.has_listeners() {
+            continue;
+        }
+        match render(&state, event.reply_id, event.kind).await {
+            Ok(Some((name, data))) => {
+                state.live.publish(Rendered {
+                    story_id: event.story_id,
+                    event: name,
+                    data: data.into(),
+                });
             }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "cannot render a live update"),
         }
     }
 }
@@ -232,7 +138,7 @@ fn updates(
                 _ => None,
             }
         });
-    let mut closing = data.live.closing.subscribe();
+    let mut closing = data.live.closing();
     updates
         .take_until(async move {
             let _ = closing.wait_for(|closed| *closed).await;

@@ -8,11 +8,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, spawn_app, spawn_app_with},
+    helpers::{STORY, TestApp, spawn_app, spawn_app_with},
     peer::Peer,
 };
 
-const STORY: &str = "/stories/welcome";
 const PASSWORD: &str = "correct horse battery";
 
 /// An editor's browser: the session cookie and the CSRF token of its pages.
@@ -349,16 +348,6 @@ async fn editors_publish_edit_and_delete_from_the_admin() {
     );
 }
 
-async fn reply(app: &TestApp, peer: &Peer, who: &str, name: &str, text: &str) -> reqwest::Response {
-    let note = peer.note(who, name, &app.url(STORY), &format!("<p>{text}</p>"));
-    peer.send(who, &app.url("/inbox"), &peer.create(&note))
-        .await
-}
-
-async fn page(app: &TestApp) -> String {
-    app.get_html(STORY).await.text().await.unwrap()
-}
-
 async fn held_ids(app: &TestApp, token: &str) -> Vec<i64> {
     let queue: Value = app
         .api(Method::GET, "/moderation/queue", token)
@@ -379,12 +368,14 @@ async fn held_ids(app: &TestApp, token: &str) -> Vec<i64> {
 
 #[tokio::test]
 async fn hold_all_and_first_time_modes_wait_for_an_editor() {
-    let app = spawn_app_with(|s| s.moderation.mode = "hold-all".into()).await;
+    let app =
+        spawn_app_with(|s| s.moderation.mode = broadsheet::config::ModerationMode::HoldAll).await;
     let token = app.token();
     let peer = Peer::start().await;
-    reply(&app, &peer, "alice", "a1", "held for review").await;
+    app.reply_from(&peer, "alice", "a1", "held for review")
+        .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(!page(&app).await.contains("held for review"));
+    assert!(!app.story_page().await.contains("held for review"));
     let browser = login(&app).await;
     let queue = browser
         .get(&app, "/admin/moderation")
@@ -401,7 +392,7 @@ async fn hold_all_and_first_time_modes_wait_for_an_editor() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    assert!(page(&app).await.contains("held for review"));
+    assert!(app.story_page().await.contains("held for review"));
 
     // First-time: Alice is approved now and goes straight through; Bob waits.
     let response = app
@@ -412,10 +403,10 @@ async fn hold_all_and_first_time_modes_wait_for_an_editor() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    reply(&app, &peer, "alice", "a2", "trusted now").await;
-    reply(&app, &peer, "bob", "b1", "newcomer words").await;
+    app.reply_from(&peer, "alice", "a2", "trusted now").await;
+    app.reply_from(&peer, "bob", "b1", "newcomer words").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let shown = page(&app).await;
+    let shown = app.story_page().await;
     assert!(shown.contains("trusted now") && !shown.contains("newcomer words"));
     let id = held_ids(&app, &token).await[0];
     assert_eq!(
@@ -436,8 +427,8 @@ async fn hold_all_and_first_time_modes_wait_for_an_editor() {
         .send()
         .await
         .unwrap();
-    reply(&app, &peer, "carol", "c1", "open words").await;
-    assert!(page(&app).await.contains("open words"));
+    app.reply_from(&peer, "carol", "c1", "open words").await;
+    assert!(app.story_page().await.contains("open words"));
     let bad = app
         .api(Method::PUT, "/moderation/mode", &token)
         .await
@@ -453,9 +444,9 @@ async fn blocks_hide_what_is_stored_and_refuse_what_comes() {
     let app = spawn_app().await;
     let token = app.token();
     let (spam, good) = (Peer::start().await, Peer::start().await);
-    reply(&app, &spam, "spammer", "s1", "buy things").await;
-    reply(&app, &good, "reader", "g1", "a good point").await;
-    assert!(page(&app).await.contains("buy things"));
+    app.reply_from(&spam, "spammer", "s1", "buy things").await;
+    app.reply_from(&good, "reader", "g1", "a good point").await;
+    assert!(app.story_page().await.contains("buy things"));
 
     // A block that arrives after the replies were stored.
     let spam_actor = spam.actor("spammer");
@@ -467,10 +458,10 @@ async fn blocks_hide_what_is_stored_and_refuse_what_comes() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    let shown = page(&app).await;
+    let shown = app.story_page().await;
     assert!(!shown.contains("buy things") && shown.contains("a good point"));
     assert_eq!(
-        reply(&app, &spam, "spammer", "s2", "more things")
+        app.reply_from(&spam, "spammer", "s2", "more things")
             .await
             .status(),
         403
@@ -483,8 +474,9 @@ async fn blocks_hide_what_is_stored_and_refuse_what_comes() {
         .send()
         .await
         .unwrap();
-    reply(&app, &good, "reader", "g2", "visit our casino tonight").await;
-    assert!(!page(&app).await.contains("casino tonight"));
+    app.reply_from(&good, "reader", "g2", "visit our casino tonight")
+        .await;
+    assert!(!app.story_page().await.contains("casino tonight"));
     assert_eq!(held_ids(&app, &token).await.len(), 1);
 
     let invalid = app
@@ -522,7 +514,7 @@ async fn blocks_hide_what_is_stored_and_refuse_what_comes() {
             .status(),
         204
     );
-    assert!(page(&app).await.contains("buy things"));
+    assert!(app.story_page().await.contains("buy things"));
 }
 
 #[tokio::test]
@@ -613,12 +605,12 @@ async fn outside_development_mode_nothing_internal_is_fetched() {
     // A loopback peer's signed reply: its key would have to be fetched from 127.0.0.1, which is
     // refused for good (422, so the sender does not retry).
     assert_eq!(
-        reply(&app, &peer, "alice", "a", "from loopback")
+        app.reply_from(&peer, "alice", "a", "from loopback")
             .await
             .status(),
         422
     );
-    assert!(!page(&app).await.contains("from loopback"));
+    assert!(!app.story_page().await.contains("from loopback"));
     // Reply-from-your-instance to a loopback or private server.
     for handle in [
         format!("reader@127.0.0.1:{}", peer.port),

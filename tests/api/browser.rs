@@ -19,15 +19,13 @@ use std::{
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, spawn_app_with},
+    helpers::{STORY, TestApp, WAIT, spawn_app_with},
     peer::Peer,
 };
 
 const CHROMIUM: &str = "/usr/bin/chromium";
-const STORY: &str = "/stories/welcome";
 const EDITOR: &str = "desk";
 const PASSWORD: &str = "a long passphrase for the desk";
-const WAIT: Duration = Duration::from_secs(15);
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -61,7 +59,10 @@ fn browser_installed() -> bool {
 /// A server whose replies appear at once unless an editor chooses otherwise, with an editor
 /// account made by the CLI.
 async fn app_with_editor() -> TestApp {
-    let app = spawn_app_with(|settings| settings.moderation.mode = "open".into()).await;
+    let app = spawn_app_with(|settings| {
+        settings.moderation.mode = broadsheet::config::ModerationMode::Open
+    })
+    .await;
     let out = cli_with_stdin(&app, &["user", "create", EDITOR], &format!("{PASSWORD}\n")).await;
     assert!(
         out.status.success(),
@@ -150,31 +151,6 @@ fn policy_held(steps: &[Value]) {
     );
 }
 
-/// Polls the story page until `pred` holds.
-async fn page_until(app: &TestApp, pred: impl Fn(&str) -> bool) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let page = app.get_html(STORY).await.text().await.unwrap();
-        if pred(&page) {
-            return page;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the story page never matched:\n{page}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A peer's reader replies to the welcome story; answers the inbox's status.
-async fn reply(app: &TestApp, peer: &Peer, name: &str, text: &str) -> u16 {
-    let note = peer.note("reader", name, &app.url(STORY), &format!("<p>{text}</p>"));
-    peer.send("reader", &app.url("/inbox"), &peer.create(&note))
-        .await
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn an_editor_logs_in_previews_and_publishes_a_story() {
     if !browser_installed() {
@@ -222,7 +198,10 @@ async fn an_editor_approves_a_held_reply() {
     );
     let peer = Peer::start().await;
     let text = "Waiting for an editor before anyone sees this";
-    assert_eq!(reply(&app, &peer, "held", text).await, 202);
+    assert_eq!(
+        app.reply_from(&peer, "reader", "held", text).await.status(),
+        202
+    );
     // Held: in the queue, and not on the public page.
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
@@ -244,12 +223,12 @@ async fn an_editor_approves_a_held_reply() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    let page = app.story_page().await;
     assert!(!page.contains(text), "a held reply is shown:\n{page}");
 
     scenario(&app, "approve", &[("text", text), ("story", STORY)]).await;
 
-    page_until(&app, |p| p.contains(text)).await;
+    app.page_until(|p| p.contains(text)).await;
 }
 
 #[tokio::test]
@@ -260,8 +239,13 @@ async fn an_editor_blocks_a_domain_and_its_replies_disappear() {
     let app = app_with_editor().await;
     let peer = Peer::start().await;
     let text = "A reply from a server about to be blocked";
-    assert_eq!(reply(&app, &peer, "before", text).await, 202);
-    page_until(&app, |p| p.contains(text)).await;
+    assert_eq!(
+        app.reply_from(&peer, "reader", "before", text)
+            .await
+            .status(),
+        202
+    );
+    app.page_until(|p| p.contains(text)).await;
 
     // Every peer is on 127.0.0.1, so this blocks all of them; this test has only one.
     scenario(
@@ -271,14 +255,16 @@ async fn an_editor_blocks_a_domain_and_its_replies_disappear() {
     )
     .await;
 
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    let page = app.story_page().await;
     assert!(
         !page.contains(text),
         "a blocked domain's reply is shown:\n{page}"
     );
     // And the domain's next delivery is refused.
     assert_eq!(
-        reply(&app, &peer, "after", "Sent after the block").await,
+        app.reply_from(&peer, "reader", "after", "Sent after the block")
+            .await
+            .status(),
         403
     );
 }

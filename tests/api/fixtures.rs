@@ -17,7 +17,7 @@ use broadsheet::{
             actor::RemoteActor,
             inbound::{InboundActivity, InboundObject},
         },
-        threads,
+        ancestors,
     },
     storage,
 };
@@ -225,7 +225,7 @@ async fn every_fixture_parses_or_is_refused_for_a_stated_reason_and_replies_thre
                 .unwrap()
             }
         };
-        let draft = threads::draft_of(object).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let draft = ancestors::draft_of(object).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let parent = reply::find_parent(&db, parent_url.as_str())
             .await
             .unwrap()

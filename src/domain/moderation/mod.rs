@@ -3,15 +3,12 @@
 pub mod blocks;
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::{
     domain::remote::RemoteActor,
     error::{AppError, FieldErrors},
-    storage::{
-        entities::{reply, story},
-        moderation, replies,
-    },
+    storage::{actors, entities::reply, replies, site_settings, stories},
 };
 
 pub const VISIBLE: &str = "visible";
@@ -19,39 +16,12 @@ pub const HELD: &str = "held";
 pub const HIDDEN: &str = "hidden";
 const MODE_KEY: &str = "moderation_mode";
 
-/// How new replies are treated. Blocks and keyword rules apply in every mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Replies appear at once; editors hide after the fact.
-    Open,
-    /// Replies from actors never approved before wait for an editor.
-    FirstTime,
-    /// Every reply waits for an editor.
-    HoldAll,
-}
-
-impl Mode {
-    pub fn parse(text: &str) -> Option<Mode> {
-        match text {
-            "open" => Some(Mode::Open),
-            "first-time" => Some(Mode::FirstTime),
-            "hold-all" => Some(Mode::HoldAll),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Open => "open",
-            Mode::FirstTime => "first-time",
-            Mode::HoldAll => "hold-all",
-        }
-    }
-    pub const ALL: [Mode; 3] = [Mode::Open, Mode::FirstTime, Mode::HoldAll];
-}
+/// How new replies are treated; the configured default is read with the settings.
+pub use crate::config::ModerationMode as Mode;
 
 /// The mode an editor chose, else the configured one.
 pub async fn mode(db: &impl ConnectionTrait, configured: Mode) -> Result<Mode, AppError> {
-    Ok(moderation::setting(db, MODE_KEY)
+    Ok(site_settings::get(db, MODE_KEY)
         .await?
         .and_then(|m| Mode::parse(&m))
         .unwrap_or(configured))
@@ -63,7 +33,7 @@ pub async fn set_mode(db: &impl ConnectionTrait, text: &str) -> Result<Mode, App
         errors.add("mode", "one of open, first-time, hold-all");
         return Err(AppError::Validation(errors));
     };
-    moderation::set_setting(db, MODE_KEY, mode.as_str()).await?;
+    site_settings::set(db, MODE_KEY, mode.as_str()).await?;
     Ok(mode)
 }
 
@@ -109,10 +79,10 @@ pub async fn verdict(
 /// An editor approves a reply: it shows, and (first-time mode) its author is trusted from now on.
 pub async fn approve(db: &impl ConnectionTrait, held: &reply::Model) -> Result<(), AppError> {
     if held.state != VISIBLE {
-        moderation::set_reply_state(db, held.id, VISIBLE).await?;
+        replies::set_state(db, held.id, VISIBLE).await?;
         count(db, held.story_id, 1).await?;
     }
-    moderation::approve_actor(db, held.author_id, Utc::now()).await?;
+    actors::approve(db, held.author_id, Utc::now()).await?;
     Ok(())
 }
 
@@ -120,7 +90,7 @@ pub async fn approve(db: &impl ConnectionTrait, held: &reply::Model) -> Result<(
 /// shape where others answered it).
 pub async fn hide(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<(), AppError> {
     if reply.state != HIDDEN {
-        moderation::set_reply_state(db, reply.id, HIDDEN).await?;
+        replies::set_state(db, reply.id, HIDDEN).await?;
     }
     if reply.state == VISIBLE {
         count(db, reply.story_id, -1).await?;
@@ -129,7 +99,6 @@ pub async fn hide(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<(),
 }
 
 async fn count(db: &impl ConnectionTrait, story_id: i64, delta: i32) -> Result<(), AppError> {
-    let filter = Condition::all().add(story::Column::Id.eq(story_id));
-    replies::add_to_story_counter(db, filter, story::Column::ReplyCount, delta).await?;
+    stories::add_reply_count(db, story_id, delta).await?;
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! Replies: what the fediverse says under a story. Received (and fetched) replies are validated
 //! and cleaned here, placed in their thread, edited, and removed.
 
+pub mod accept;
 pub mod local;
 pub mod sanitize;
 pub mod thread;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use url::Url;
 
 use crate::{
@@ -287,8 +288,7 @@ pub async fn remove_all_by(db: &impl ConnectionTrait, author_id: i64) -> Result<
 }
 
 async fn count_reply(db: &impl ConnectionTrait, story_id: i64, delta: i32) -> Result<(), AppError> {
-    let filter = sea_orm::Condition::all().add(story::Column::Id.eq(story_id));
-    replies::add_to_story_counter(db, filter, story::Column::ReplyCount, delta).await?;
+    stories::add_reply_count(db, story_id, delta).await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use crate::{
     storage::{
         deliveries::{self, DELIVERED, EXPIRED, FAILED, Outcome, PENDING},
         entities::{delivery, outgoing_activity},
+        hosts,
     },
 };
 
@@ -67,10 +68,10 @@ async fn record(
     // Any HTTP answer proves the host is up; a 5xx or a network error counts against it.
     let host_alive = status.is_some_and(|s| s < 500);
     if host_alive {
-        deliveries::host_succeeded(db, &row.host).await?;
+        hosts::succeeded(db, &row.host).await?;
     } else if let Some(error) = &error {
         let dead_before = now - chrono::Duration::seconds(settings.dead_after_secs as i64);
-        deliveries::host_failed(db, &row.host, error, dead_before).await?;
+        hosts::failed(db, &row.host, error, dead_before).await?;
     }
     let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
     let expired =

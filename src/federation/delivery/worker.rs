@@ -1,5 +1,5 @@
 //! The claim loop. Each server process runs one; several processes on one PostgreSQL share the
-//! queue through leases (see `storage::deliveries`).
+//! queue through leases (see `storage::lease`).
 
 use std::{
     collections::HashMap,
@@ -19,6 +19,7 @@ use crate::{
     storage::{
         deliveries,
         entities::{delivery, outgoing_activity},
+        outgoing_activities,
     },
 };
 
@@ -103,7 +104,7 @@ impl DeliveryWorker {
         }
         let activity_ids: Vec<i64> = won.iter().map(|d| d.activity_id).collect();
         let activities: HashMap<i64, Arc<outgoing_activity::Model>> =
-            deliveries::activities(&self.fed.db, &activity_ids)
+            outgoing_activities::find_many(&self.fed.db, &activity_ids)
                 .await?
                 .into_iter()
                 .map(|a| (a.id, Arc::new(a)))

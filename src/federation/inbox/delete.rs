@@ -26,12 +26,6 @@ pub async fn delete(
     let Some(existing) = reply::find(&fed.db, object).await? else {
         return Ok(Received::Ignored);
     };
-    if existing.author_id != signer.id {
-        return Err(AppError::Unprocessable(
-            "only the author can delete a reply".into(),
-        ));
-    }
-    reply::remove(&fed.db, &existing).await?;
-    fed.announce(existing.story_id, existing.id, reply::ThreadChange::Removed);
+    reply::accept::accept_deletion(&fed.db, &existing, signer, fed).await?;
     Ok(Received::Processed)
 }

@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use super::{Received, id_of};
+use super::Received;
+use crate::federation::protocol::inbound::id_of;
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::{
         actor::{self, LocalActor, Role},
         follow::{self, Target},

@@ -14,7 +14,7 @@ use crate::{
         context::Federation,
         delivery::backoff,
         protocol::inbound::{InboundActivity, InboundObject},
-        threads::{self, Budget, Placed, ThreadError},
+        ancestors::{self, Budget, Placed, ThreadError},
     },
     storage::{entities::inbox_job, inbox_jobs, received_activities},
 };
@@ -122,6 +122,6 @@ impl InboxWorker {
         let author = remote::find_by_ap_id(&self.fed.db, activity.actor.as_str()).await?;
         let mut budget = Budget::new(&self.fed);
         let blocks = Blocklist::load(&self.fed.db).await?;
-        threads::place(&self.fed, object, author, &mut budget, &blocks).await
+        ancestors::place(&self.fed, object, author, &mut budget, &blocks).await
     }
 }

@@ -6,7 +6,7 @@
 //! parent is queued in the same transaction, so a crash never turns the sender's retry into a
 //! "duplicate" of something we lost.
 
-mod create;
+mod replies;
 mod delete;
 mod follow;
 mod interact;
@@ -16,14 +16,14 @@ mod verify;
 use axum::http::HeaderMap;
 use serde_json::Value;
 
-use super::context::Federation;
+use super::{context::Federation, protocol::inbound::id_of};
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::moderation::blocks::Blocklist,
     domain::remote::RemoteActor,
     error::AppError,
     ratelimit::RateLimiter,
-    storage::{deliveries, received_activities},
+    storage::{hosts, received_activities},
 };
 
 /// What became of an accepted request.
@@ -88,7 +88,7 @@ pub async fn receive(
         return Err(AppError::Forbidden(reason));
     }
     // A host that writes to us is alive: deliveries waiting for it resume.
-    if deliveries::revive_host(&fed.db, &host_with_port(&signer.ap_id)).await? {
+    if hosts::revive(&fed.db, &host_with_port(&signer.ap_id)).await? {
         tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");
         fed.wake.notify_one();
     }
@@ -135,8 +135,8 @@ async fn dispatch(
             }
             outcome => Ok(outcome),
         },
-        "Create" => create::create(fed, activity, envelope.id, signer, blocks).await,
-        "Update" => create::update(fed, activity, envelope.id, signer, blocks).await,
+        "Create" => replies::create(fed, activity, envelope.id, signer, blocks).await,
+        "Update" => replies::update(fed, activity, envelope.id, signer, blocks).await,
         "Delete" => delete::delete(fed, activity, signer).await,
         "Flag" => interact::flag(fed, activity, signer).await,
         kind => match interact::is_interaction(kind) {
@@ -181,13 +181,6 @@ impl<'a> Envelope<'a> {
         }
         Ok(Envelope { id, kind, actor })
     }
-}
-
-/// An id given as a string or as an object with an `id`.
-pub fn id_of(value: &Value) -> Option<&str> {
-    value
-        .as_str()
-        .or_else(|| value.get("id").and_then(Value::as_str))
 }
 
 fn object_type(activity: &Value) -> Option<&str> {

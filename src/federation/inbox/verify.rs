@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::InboxRequest;
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::{moderation::blocks::Blocklist, remote::RemoteActor},
     error::AppError,
     federation::{

@@ -5,7 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{activities, enqueue};
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::{actor::LocalActor, follow},
     error::AppError,
 };

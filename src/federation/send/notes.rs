@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::enqueue;
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::{
         actor::{self, LocalActor, Role},
         follow::{self, Target},

@@ -1,6 +1,8 @@
-//! Placing a reply whose parent we do not hold: walk up `inReplyTo` with signed fetches, within
-//! a depth and a fetch budget, until one of our stories or a reply we hold. A chain that ends
-//! anywhere else is not ours and nothing of it is stored.
+//! A reply's ancestors: when we do not hold its parent, walk up `inReplyTo` with signed fetches
+//! (through the origin rules), within a depth and a fetch budget, until one of our stories or a
+//! reply we hold. A chain that ends anywhere else is not ours and nothing of it is stored.
+//! Each reply of the chain is then taken in, top down, by the domain's one reply intake
+//! (`domain::reply::accept`).
 
 use serde_json::Value;
 use url::Url;
@@ -13,9 +15,12 @@ use super::{
 };
 use crate::{
     domain::{
-        moderation::{self, Verdict, blocks::Blocklist},
+        moderation::blocks::Blocklist,
         remote::RemoteActor,
-        reply::{self, Parent, ReplyDraft},
+        reply::{
+            self, Parent, ReplyDraft,
+            accept::{self, Accepted, Rules},
+        },
     },
     error::AppError,
 };
@@ -95,12 +100,6 @@ pub async fn place(
             return Ok(Placed::NotOurs);
         };
         if let Some(parent) = reply::find_parent(&fed.db, up.as_str()).await? {
-            if !parent
-                .open_for_replies(&fed.db, fed.settings.replies.close_after_days)
-                .await?
-            {
-                return Ok(Placed::Closed);
-            }
             break parent;
         }
         // A chain that comes back on itself never reaches a story.
@@ -120,7 +119,7 @@ pub async fn place(
     store_chain(fed, chain, parent, budget, blocks).await
 }
 
-/// Stores the chain from the top down, each under the one before.
+/// Takes in the chain from the top down, each under the one before.
 async fn store_chain(
     fed: &Federation,
     chain: Vec<(InboundObject, Option<RemoteActor>)>,
@@ -128,25 +127,25 @@ async fn store_chain(
     budget: &mut Budget,
     blocks: &Blocklist,
 ) -> Result<Placed, ThreadError> {
+    let rules = Rules {
+        configured_mode: fed.settings.moderation.default_mode(),
+        close_after_days: fed.settings.replies.close_after_days,
+        blocks,
+    };
     for (object, author) in chain.into_iter().rev() {
         let author = match author {
             Some(author) => author,
             None => author_of(fed, &object, budget).await?,
         };
         let draft = draft_of(&object)?;
-        let configured = fed.settings.moderation.default_mode();
-        let verdict =
-            moderation::verdict(&fed.db, configured, blocks, &author, &draft.content_html).await?;
-        if let Verdict::Refuse(reason) = verdict {
-            tracing::info!(reply = %object.id, %reason, "reply refused");
-            return Ok(Placed::Refused);
+        match accept::accept(&fed.db, &rules, &draft, &author, &parent, fed).await? {
+            Accepted::Stored(stored) => parent = Parent::Reply(stored),
+            Accepted::Closed => return Ok(Placed::Closed),
+            Accepted::Refused(reason) => {
+                tracing::info!(reply = %object.id, %reason, "reply refused");
+                return Ok(Placed::Refused);
+            }
         }
-        let stored =
-            reply::store(&fed.db, &draft, author.id, &parent, false, verdict.state()).await?;
-        if verdict == Verdict::Show {
-            fed.announce(stored.story_id, stored.id, reply::ThreadChange::Added);
-        }
-        parent = Parent::Reply(stored);
     }
     Ok(Placed::Stored)
 }

@@ -4,14 +4,17 @@ use serde_json::Value;
 
 use super::Received;
 use crate::{
-    config::host_with_port,
+    domain::ids::host_with_port,
     domain::moderation::blocks::Blocklist,
-    domain::{remote::RemoteActor, reply},
+    domain::{
+        remote::RemoteActor,
+        reply::{self, accept},
+    },
     error::AppError,
     federation::{
         context::Federation,
         protocol::inbound::InboundObject,
-        threads::{self, Budget, Placed, ThreadError},
+        ancestors::{self, Budget, Placed, ThreadError},
     },
     storage::{inbox_jobs, received_activities},
 };
@@ -50,7 +53,7 @@ pub async fn create(
         return Ok(Received::Duplicate);
     }
     let mut budget = Budget::new(fed);
-    match threads::place(fed, object, Some(signer.clone()), &mut budget, blocks).await {
+    match ancestors::place(fed, object, Some(signer.clone()), &mut budget, blocks).await {
         Ok(Placed::Stored) => Ok(Received::Processed),
         Ok(Placed::NotOurs) => Ok(Received::Ignored),
         Ok(Placed::Closed) => Err(AppError::Forbidden(
@@ -110,18 +113,11 @@ pub async fn update(
     let Some(existing) = reply::find(&fed.db, object.id.as_str()).await? else {
         return create(fed, activity, id, signer, blocks).await;
     };
-    if existing.author_id != signer.id {
-        return Err(AppError::Unprocessable(
-            "only the author can edit a reply".into(),
-        ));
-    }
-    let draft = threads::draft_of(&object)?;
-    if !received_activities::first_seen(&fed.db, id).await? {
-        return Ok(Received::Duplicate);
-    }
+    let draft = ancestors::draft_of(&object)?;
     let at = object.updated.unwrap_or_else(chrono::Utc::now);
-    reply::edit(&fed.db, &existing, &draft, at).await?;
-    fed.announce(existing.story_id, existing.id, reply::ThreadChange::Changed);
+    accept::accept_edit(&fed.db, &existing, &draft, signer, at, fed).await?;
+    // Recorded after the edit: an edit is idempotent, and a refused one stays refused.
+    received_activities::first_seen(&fed.db, id).await?;
     Ok(Received::Processed)
 }
 

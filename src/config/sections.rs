@@ -1,0 +1,170 @@
+//! The settings' sections, as the configuration file spells them (see `config/default.toml`
+//! for each key's meaning).
+
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer};
+use url::Url;
+
+use crate::secret::Secret;
+
+/// Moderation defaults and abuse limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationSettings {
+    pub mode: ModerationMode,
+    pub blocklist_refresh_secs: u64,
+    pub inbox_per_host_per_minute: u32,
+    /// Reports one remote account may file in a day; past it, 429.
+    pub max_reports_per_actor_per_day: u64,
+    /// Login attempts one client address may make in 15 minutes, whatever names it tries.
+    pub login_attempts: u32,
+    /// Failed logins for one account before each further attempt must wait.
+    pub login_free_failures: u32,
+    /// The first wait; it doubles with every further failure, up to `login_delay_max_secs`.
+    pub login_delay_base_ms: u64,
+    pub login_delay_max_secs: u64,
+}
+
+impl ModerationSettings {
+    pub fn default_mode(&self) -> ModerationMode {
+        self.mode
+    }
+}
+
+/// How new replies are treated. Blocks and keyword rules apply in every mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModerationMode {
+    /// Replies appear at once; editors hide after the fact.
+    Open,
+    /// Replies from actors never approved before wait for an editor.
+    FirstTime,
+    /// Every reply waits for an editor.
+    HoldAll,
+}
+
+impl ModerationMode {
+    pub const ALL: [ModerationMode; 3] = [
+        ModerationMode::Open,
+        ModerationMode::FirstTime,
+        ModerationMode::HoldAll,
+    ];
+
+    pub fn parse(text: &str) -> Option<ModerationMode> {
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationMode::Open => "open",
+            ModerationMode::FirstTime => "first-time",
+            ModerationMode::HoldAll => "hold-all",
+        }
+    }
+}
+
+/// Fetching unknown parents and crawling for missed replies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplySettings {
+    pub close_after_days: u32,
+    pub fetch_depth: usize,
+    pub fetch_budget: usize,
+    pub crawl_interval_secs: u64,
+    pub crawl_batch: u64,
+    pub crawl_pages: usize,
+}
+
+/// The outgoing queue's limits and timings (see `config/default.toml` for each one's meaning).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub timeout_secs: u64,
+    pub connect_timeout_secs: u64,
+    pub retry_base_ms: u64,
+    pub retry_cap_secs: u64,
+    pub dead_after_secs: u64,
+    pub expire_after_secs: u64,
+    pub poll_ms: u64,
+    pub lease_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxSettings {
+    pub max_body_bytes: usize,
+    pub signature_window_secs: i64,
+    /// A signer's key is fetched again at most this often (keys rotate, floods must not).
+    pub key_refresh_cooldown_secs: u64,
+    /// Inbox requests one client address may send per minute, before any verification.
+    pub per_address_per_minute: u32,
+    /// Inbox jobs (replies waiting for their parent) one remote actor may have pending.
+    pub max_pending_jobs_per_actor: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; may hold a password, so it is never logged (its `Debug`
+    /// is redacted).
+    pub url: Secret<String>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationSettings {
+    pub handle: String,
+    pub name: String,
+    pub summary: String,
+    pub icon_url: Option<Url>,
+    pub language: String,
+    pub sample_story: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    pub page_size: u64,
+    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::http::client_addr`]).
+    #[serde(default, deserialize_with = "networks")]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Live-update streams one client address may hold open at once.
+    pub live_streams_per_client: usize,
+    /// Who may show the site's pages in a frame: the `frame-ancestors` sources of the
+    /// Content-Security-Policy (`'none'`, `'self'`, or origins separated by spaces).
+    pub frame_ancestors: String,
+}
+
+/// CIDR blocks (`10.0.0.0/8`, `::1/128`) or single addresses (`127.0.0.1`).
+fn networks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpNet>, D::Error> {
+    Vec::<String>::deserialize(deserializer)?
+        .iter()
+        .map(|text| parse_network(text).map_err(serde::de::Error::custom))
+        .collect()
+}
+
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| format!("`{text}` is not an address or CIDR block (like 10.0.0.0/8)"))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
