@@ -13,7 +13,7 @@ use crate::{
     domain::{actor, ids::Urls, story::sample},
     federation::{
         backfill::Crawler, blocklists::Refresher, context::Federation, delivery::DeliveryWorker,
-        inbox::jobs::InboxWorker, send::fanout::Fanout,
+        inbox::jobs::InboxWorker, outbox::fanout::Fanout,
     },
     http,
     state::AppState,

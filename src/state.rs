@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     config::Settings,
     domain::ids::Urls,
-    federation::{context::Federation, send::fanout::Fanout},
+    federation::{context::Federation, outbox::fanout::Fanout},
     ratelimit::{Backoff, RateLimiter},
 };
 

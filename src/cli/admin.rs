@@ -7,9 +7,9 @@ use super::FollowersCommand;
 use crate::{
     config::Settings,
     domain::{actor, follow},
-    federation::send::follows,
+    federation::outbox::follows,
     startup,
-    storage::deliveries,
+    storage::{deliveries, hosts},
 };
 
 pub async fn followers(settings: &Settings, command: FollowersCommand) -> anyhow::Result<()> {
@@ -57,7 +57,7 @@ pub async fn deliveries(settings: &Settings) -> anyhow::Result<()> {
     for row in deliveries::count_by_state(&db).await? {
         println!("  {:<10} {}", row.state, row.count);
     }
-    let hosts = deliveries::troubled_hosts(&db).await?;
+    let hosts = hosts::troubled(&db).await?;
     if hosts.is_empty() {
         println!("hosts: all answering");
         return Ok(());
@@ -89,7 +89,7 @@ pub async fn deliveries(settings: &Settings) -> anyhow::Result<()> {
 /// Reports, newest first: when, who reported (actor id), what, and their comment.
 pub async fn reports(settings: &Settings) -> anyhow::Result<()> {
     let db = startup::prepare_database(settings).await?;
-    let mut all = crate::storage::interactions::reports(&db).await?;
+    let mut all = crate::storage::reports::all(&db).await?;
     all.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     for report in all {
         let reporter = crate::storage::actors::find_by_id(&db, report.actor_id)

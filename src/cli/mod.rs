@@ -17,7 +17,7 @@ use crate::{
         token,
     },
     error::AppError,
-    federation::send::fanout::Fanout,
+    federation::outbox::fanout::Fanout,
     startup::{self, Application},
     storage::stories::Listing,
     telemetry,

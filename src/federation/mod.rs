@@ -13,7 +13,7 @@ pub mod objects;
 pub mod origin;
 pub mod protocol;
 pub mod remote;
-pub mod send;
+pub mod outbox;
 pub mod signatures;
 pub mod ancestors;
 

@@ -12,7 +12,7 @@ use crate::{
         remote::RemoteActor,
     },
     error::AppError,
-    federation::{context::Federation, send},
+    federation::{context::Federation, outbox},
 };
 
 /// Stores the follower and queues the `Accept`, in one transaction.
@@ -23,11 +23,11 @@ pub async fn follow(
 ) -> Result<Received, AppError> {
     let followed = followable(fed, id_of(&activity["object"])).await?;
     let follow_id = activity["id"].as_str().unwrap_or_default();
-    let stub = send::activities::follow_stub(follow_id, &follower.ap_id, &followed.ap_id);
-    let accept = send::activities::accept(&followed.ap_id, &stub);
+    let stub = outbox::activities::follow_stub(follow_id, &follower.ap_id, &followed.ap_id);
+    let accept = outbox::activities::accept(&followed.ap_id, &stub);
     let txn = crate::storage::begin_write(&fed.db).await?;
     follow::add(&txn, followed.id, follower, follow_id).await?;
-    send::enqueue(&txn, followed.id, &accept, &[personal_inbox(follower)]).await?;
+    outbox::enqueue(&txn, followed.id, &accept, &[personal_inbox(follower)]).await?;
     txn.commit().await?;
     fed.wake.notify_one();
     tracing::info!(follower = %follower.ap_id, followed = %followed.ap_id, "new follower");

@@ -18,10 +18,10 @@ use super::{
 use crate::{
     domain::{actor, follow},
     error::AppError,
-    federation::send::follows,
+    federation::outbox::follows,
     http::views::safe_href,
     state::AppState,
-    storage::deliveries,
+    storage::{deliveries, hosts},
 };
 
 pub fn router() -> Router {
@@ -84,7 +84,7 @@ async fn remove(
 
 async fn status(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let states = deliveries::count_by_state(&data.db).await?;
-    let hosts = deliveries::troubled_hosts(&data.db).await?;
+    let hosts = hosts::troubled(&data.db).await?;
     let body = html! {
         ul class="stats" { @for s in &states { li { (s.count) " " (s.state) } } }
         h2 { "Servers failing or dead" }

@@ -3,47 +3,50 @@
 
 use activitypub_federation::config::Data;
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query},
-    http::StatusCode,
-    routing::{delete, get, post, put},
+    http::{Method, StatusCode},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiToken};
+use super::{ApiJson, Route};
 use crate::{
     domain::{
         actor, follow,
         moderation::{self as rules, blocks},
     },
     error::AppError,
-    federation::send::follows,
+    federation::outbox::follows,
     http::actions,
     state::AppState,
-    storage::{deliveries, interactions, moderation},
+    storage::{blocklist_subscriptions, deliveries, hosts, replies, reports},
 };
 
-pub fn router() -> Router {
-    Router::new()
-        .route("/moderation/queue", get(queue))
-        .route("/moderation/mode", get(get_mode).put(set_mode))
-        .route("/replies/{id}/approve", post(approve))
-        .route("/replies/{id}/hide", post(hide))
-        .route("/replies/{id}", delete(remove_reply).put(edit_reply))
-        .route("/replies/{id}/answer", post(answer))
-        .route("/reports", get(reports))
-        .route("/blocks", get(list_blocks).post(add_block))
-        .route("/blocks/{id}", delete(remove_block))
-        .route("/blocklists/import", post(import))
-        .route("/blocklists/subscriptions", post(subscribe))
-        .route("/followers", get(followers))
-        .route("/followers/remove", put(remove_follower))
-        .route("/deliveries", get(delivery_status))
+pub(super) fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/moderation/queue", queue),
+        Route::new(Method::GET, "/moderation/mode", get_mode),
+        Route::new(Method::PUT, "/moderation/mode", set_mode),
+        Route::new(Method::POST, "/replies/{id}/approve", approve),
+        Route::new(Method::POST, "/replies/{id}/hide", hide),
+        Route::new(Method::DELETE, "/replies/{id}", remove_reply),
+        Route::new(Method::PUT, "/replies/{id}", edit_reply),
+        Route::new(Method::POST, "/replies/{id}/answer", answer),
+        Route::new(Method::GET, "/reports", reports),
+        Route::new(Method::GET, "/blocks", list_blocks),
+        Route::new(Method::POST, "/blocks", add_block),
+        Route::new(Method::DELETE, "/blocks/{id}", remove_block),
+        Route::new(Method::POST, "/blocklists/import", import),
+        Route::new(Method::POST, "/blocklists/subscriptions", subscribe),
+        Route::new(Method::GET, "/followers", followers),
+        Route::new(Method::PUT, "/followers/remove", remove_follower),
+        Route::new(Method::GET, "/deliveries", delivery_status),
+    ]
 }
 
-async fn queue(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppError> {
-    let held = moderation::replies_in_state(&data.db, rules::HELD, 500).await?;
+async fn queue(data: Data<AppState>) -> Result<Json<Value>, AppError> {
+    let held = replies::in_state(&data.db, rules::HELD, 500).await?;
     let items: Vec<Value> = held
         .into_iter()
         .map(|(r, a, s)| json!({"id": r.id, "ap_id": r.ap_id, "content_html": r.content_html, "author": a.ap_id, "story": s.ap_id}))
@@ -51,7 +54,7 @@ async fn queue(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppErro
     Ok(Json(json!({ "items": items })))
 }
 
-async fn get_mode(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppError> {
+async fn get_mode(data: Data<AppState>) -> Result<Json<Value>, AppError> {
     let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
     Ok(Json(json!({ "mode": mode.as_str() })))
 }
@@ -62,7 +65,6 @@ struct ModeBody {
 }
 
 async fn set_mode(
-    _: ApiToken,
     data: Data<AppState>,
     ApiJson(body): ApiJson<ModeBody>,
 ) -> Result<Json<Value>, AppError> {
@@ -70,31 +72,19 @@ async fn set_mode(
     Ok(Json(json!({ "mode": mode.as_str() })))
 }
 
-async fn approve(
-    _: ApiToken,
-    data: Data<AppState>,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
-    actions::approve(&data, id).await?;
+async fn approve(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+    actions::moderation::approve(&data, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn hide(
-    _: ApiToken,
-    data: Data<AppState>,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
-    actions::hide(&data, id).await?;
+async fn hide(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+    actions::moderation::hide(&data, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes a reply; one of the newsroom's own is also deleted where it was delivered.
-async fn remove_reply(
-    _: ApiToken,
-    data: Data<AppState>,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
-    actions::remove(&data, id).await?;
+async fn remove_reply(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+    actions::moderation::remove(&data, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -108,12 +98,12 @@ struct AnswerBody {
 }
 
 async fn answer(
-    _: ApiToken,
     data: Data<AppState>,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AnswerBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let ours = actions::answer(&data, id, body.as_actor.as_deref(), &body.content).await?;
+    let ours =
+        actions::moderation::answer(&data, id, body.as_actor.as_deref(), &body.content).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html})),
@@ -126,19 +116,18 @@ struct EditBody {
 }
 
 async fn edit_reply(
-    _: ApiToken,
     data: Data<AppState>,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<EditBody>,
 ) -> Result<Json<Value>, AppError> {
-    let ours = actions::edit(&data, id, &body.content).await?;
+    let ours = actions::moderation::edit(&data, id, &body.content).await?;
     Ok(Json(
         json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html}),
     ))
 }
 
-async fn reports(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppError> {
-    let items: Vec<Value> = interactions::reports(&data.db)
+async fn reports(data: Data<AppState>) -> Result<Json<Value>, AppError> {
+    let items: Vec<Value> = reports::all(&data.db)
         .await?
         .into_iter()
         .map(|r| json!({"id": r.id, "ap_id": r.ap_id, "content": r.content, "objects": serde_json::from_str::<Value>(&r.objects).unwrap_or(Value::Null), "created_at": r.created_at}))
@@ -146,7 +135,7 @@ async fn reports(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppEr
     Ok(Json(json!({ "items": items })))
 }
 
-async fn list_blocks(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppError> {
+async fn list_blocks(data: Data<AppState>) -> Result<Json<Value>, AppError> {
     let list = blocks::Blocklist::load(&data.db).await?;
     let items: Vec<Value> = list
         .entries
@@ -165,7 +154,6 @@ struct BlockBody {
 }
 
 async fn add_block(
-    _: ApiToken,
     data: Data<AppState>,
     ApiJson(body): ApiJson<BlockBody>,
 ) -> Result<StatusCode, AppError> {
@@ -173,11 +161,7 @@ async fn add_block(
     Ok(StatusCode::CREATED)
 }
 
-async fn remove_block(
-    _: ApiToken,
-    data: Data<AppState>,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
+async fn remove_block(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
     if blocks::remove(&data.db, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -191,7 +175,6 @@ struct CsvBody {
 }
 
 async fn import(
-    _: ApiToken,
     data: Data<AppState>,
     ApiJson(body): ApiJson<CsvBody>,
 ) -> Result<Json<Value>, AppError> {
@@ -205,11 +188,10 @@ struct SubscribeBody {
 }
 
 async fn subscribe(
-    _: ApiToken,
     data: Data<AppState>,
     ApiJson(body): ApiJson<SubscribeBody>,
 ) -> Result<StatusCode, AppError> {
-    moderation::add_subscription(&data.db, body.url.as_str()).await?;
+    blocklist_subscriptions::add(&data.db, body.url.as_str()).await?;
     data.federation.blocklists.notify_one();
     Ok(StatusCode::CREATED)
 }
@@ -220,7 +202,6 @@ struct ActorQuery {
 }
 
 async fn followers(
-    _: ApiToken,
     data: Data<AppState>,
     Query(q): Query<ActorQuery>,
 ) -> Result<Json<Value>, AppError> {
@@ -245,7 +226,6 @@ struct RemoveBody {
 }
 
 async fn remove_follower(
-    _: ApiToken,
     data: Data<AppState>,
     ApiJson(body): ApiJson<RemoveBody>,
 ) -> Result<StatusCode, AppError> {
@@ -262,14 +242,14 @@ async fn remove_follower(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn delivery_status(_: ApiToken, data: Data<AppState>) -> Result<Json<Value>, AppError> {
+async fn delivery_status(data: Data<AppState>) -> Result<Json<Value>, AppError> {
     let states: Value = deliveries::count_by_state(&data.db)
         .await?
         .into_iter()
         .map(|s| (s.state, json!(s.count)))
         .collect::<serde_json::Map<String, Value>>()
         .into();
-    let hosts: Vec<Value> = deliveries::troubled_hosts(&data.db)
+    let hosts: Vec<Value> = hosts::troubled(&data.db)
         .await?
         .into_iter()
         .map(|h| json!({"host": h.host, "dead": h.dead_since.is_some(), "failing_since": h.failing_since, "last_error": h.last_error}))

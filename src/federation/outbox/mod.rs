@@ -1,4 +1,4 @@
-//! Everything we send goes through the persistent queue: activities are built here and written,
+//! The outbox: everything we send goes through the persistent queue. Activities are built here and written,
 //! with one delivery row per target inbox, in the caller's transaction. The delivery worker
 //! (`federation::delivery`) sends them.
 

@@ -1,0 +1,75 @@
+//! Moderation and answering: the change, then waking the delivery worker and telling open story
+//! pages.
+
+use crate::{
+    domain::{
+        moderation,
+        reply::{self, ThreadChange},
+    },
+    error::AppError,
+    federation::outbox::notes,
+    state::AppState,
+    storage::entities::reply as reply_entity,
+};
+
+async fn find(state: &AppState, id: i64) -> Result<reply_entity::Model, AppError> {
+    reply::find_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound("reply"))
+}
+
+pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
+    let held = find(state, id).await?;
+    moderation::approve(&state.db, &held).await?;
+    state
+        .federation
+        .announce(held.story_id, held.id, ThreadChange::Added);
+    Ok(())
+}
+
+pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
+    let shown = find(state, id).await?;
+    moderation::hide(&state.db, &shown).await?;
+    state
+        .federation
+        .announce(shown.story_id, shown.id, ThreadChange::Removed);
+    Ok(())
+}
+
+pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
+    let found = find(state, id).await?;
+    notes::remove(&state.db, id).await?;
+    state.deliveries_queued();
+    state
+        .federation
+        .announce(found.story_id, found.id, ThreadChange::Removed);
+    Ok(())
+}
+
+pub async fn answer(
+    state: &AppState,
+    id: i64,
+    as_actor: Option<&str>,
+    markdown: &str,
+) -> Result<reply_entity::Model, AppError> {
+    let handle = &state.settings.publication.handle;
+    let ours = notes::answer(&state.db, &state.urls, id, as_actor, handle, markdown).await?;
+    state.deliveries_queued();
+    state
+        .federation
+        .announce(ours.story_id, ours.id, ThreadChange::Added);
+    Ok(ours)
+}
+
+pub async fn edit(
+    state: &AppState,
+    id: i64,
+    markdown: &str,
+) -> Result<reply_entity::Model, AppError> {
+    let ours = notes::edit(&state.db, &state.urls, id, markdown).await?;
+    state.deliveries_queued();
+    state
+        .federation
+        .announce(ours.story_id, ours.id, ThreadChange::Changed);
+    Ok(ours)
+}
