@@ -42,24 +42,13 @@ pub async fn answer(
     let content = local::render(markdown, reader.as_ref())?;
     let txn = storage::begin_write(db).await?;
     let ours = local::answer(&txn, urls, &parent, &author, content).await?;
-    let note = to_note(
-        &ours,
-        &author,
-        &Answering {
-            parent_ap_id: &parent.ap_id,
-            reader: reader.as_ref(),
-        },
-        urls,
-        false,
-    );
-    let activity = wrap("Create", "create", &author, &note);
-    enqueue(
-        &txn,
-        author.id,
-        &activity,
-        &audience(&txn, &parent, &author, reader.as_ref()).await?,
-    )
-    .await?;
+    let note = note_of(&ours, &author, &parent, reader.as_ref(), urls);
+    let thread = Thread {
+        author: &author,
+        parent: &parent,
+        reader: reader.as_ref(),
+    };
+    thread.send(&txn, "Create", "create", &note).await?;
     txn.commit().await?;
     Ok(ours)
 }
@@ -75,16 +64,7 @@ pub async fn edit(
     let content = local::render(markdown, reader.as_ref())?;
     let txn = storage::begin_write(db).await?;
     let edited = local::edit(&txn, &ours, &content).await?;
-    let note = to_note(
-        &edited,
-        &author,
-        &Answering {
-            parent_ap_id: &parent.ap_id,
-            reader: reader.as_ref(),
-        },
-        urls,
-        false,
-    );
+    let note = note_of(&edited, &author, &parent, reader.as_ref(), urls);
     let stamp = format!(
         "update-{}",
         edited
@@ -92,14 +72,12 @@ pub async fn edit(
             .unwrap_or(edited.published_at)
             .timestamp_millis()
     );
-    let activity = wrap("Update", &stamp, &author, &note);
-    enqueue(
-        &txn,
-        author.id,
-        &activity,
-        &audience(&txn, &parent, &author, reader.as_ref()).await?,
-    )
-    .await?;
+    let thread = Thread {
+        author: &author,
+        parent: &parent,
+        reader: reader.as_ref(),
+    };
+    thread.send(&txn, "Update", &stamp, &note).await?;
     txn.commit().await?;
     Ok(edited)
 }
@@ -116,14 +94,12 @@ pub async fn remove(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
     let txn = storage::begin_write(db).await?;
     reply::remove(&txn, &ours).await?;
     let tombstone = json!({ "id": ours.ap_id, "type": "Tombstone", "formerType": "Note" });
-    let activity = wrap("Delete", "delete", &author, &tombstone);
-    enqueue(
-        &txn,
-        author.id,
-        &activity,
-        &audience(&txn, &parent, &author, reader.as_ref()).await?,
-    )
-    .await?;
+    let thread = Thread {
+        author: &author,
+        parent: &parent,
+        reader: reader.as_ref(),
+    };
+    thread.send(&txn, "Delete", "delete", &tombstone).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -158,6 +134,43 @@ async fn context_of(db: &DatabaseConnection, id: i64) -> Result<NoteContext, App
         .ok_or(AppError::NotFound("reply"))?;
     let reader = remote::find_by_id(db, parent.author_id).await?;
     Ok((ours, author, parent, reader))
+}
+
+/// Who hears about one of the newsroom's replies: see [`audience`].
+struct Thread<'a> {
+    author: &'a LocalActor,
+    parent: &'a reply_entity::Model,
+    reader: Option<&'a RemoteActor>,
+}
+
+impl Thread<'_> {
+    /// Queues `kind` of `object` from the author to the thread's audience, in `txn`.
+    async fn send(
+        &self,
+        txn: &impl ConnectionTrait,
+        kind: &str,
+        fragment: &str,
+        object: &Value,
+    ) -> Result<(), AppError> {
+        let activity = wrap(kind, fragment, self.author, object);
+        let inboxes = audience(txn, self.parent, self.author, self.reader).await?;
+        enqueue(txn, self.author.id, &activity, &inboxes).await
+    }
+}
+
+/// The wire form of one of our replies, answering `parent` (and mentioning its reader).
+fn note_of(
+    ours: &reply_entity::Model,
+    author: &LocalActor,
+    parent: &reply_entity::Model,
+    reader: Option<&RemoteActor>,
+    urls: &Urls,
+) -> Value {
+    let answering = Answering {
+        parent_ap_id: &parent.ap_id,
+        reader,
+    };
+    to_note(ours, author, &answering, urls, false)
 }
 
 fn wrap(kind: &str, fragment: &str, author: &LocalActor, object: &Value) -> Value {
