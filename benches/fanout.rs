@@ -43,7 +43,7 @@
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{cpu_by_thread_group, cpu_delta, env_or, ms, status_mib};
+use support::{cpu_by_thread_group, cpu_delta, env_or, ms, server::Server, status_mib};
 
 use std::{
     sync::{
@@ -61,20 +61,16 @@ use axum::{
     routing::post,
 };
 use broadsheet::{
-    config::{LogFormat, LogSettings, Settings},
+    config::{LogFormat, LogSettings},
     domain::{
         actor, follow,
         remote::{self, RemoteActorData},
         token,
     },
     federation::signatures::{cavage, digest, keys::VerifyingKey},
-    startup::Application,
-    storage::{self, deliveries, entities::delivery},
+    storage::{self, deliveries},
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::{
     net::{TcpListener, TcpSocket},
     sync::Notify,
@@ -245,117 +241,6 @@ impl Hosts {
     }
 }
 
-/// The Broadsheet server under test.
-struct Server {
-    address: String,
-    database_url: String,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: JoinHandle<anyhow::Result<()>>,
-    _dir: tempfile::TempDir,
-    /// A PostgreSQL database to drop at the end: (admin URL, name).
-    postgres: Option<(String, String)>,
-}
-
-impl Server {
-    async fn start() -> Self {
-        let dir = match std::env::var("BENCH_SQLITE_DIR") {
-            Ok(base) if !base.is_empty() => tempfile::Builder::new()
-                .prefix("broadsheet-bench")
-                .tempdir_in(base)
-                .unwrap(),
-            _ => tempfile::Builder::new()
-                .prefix("broadsheet-bench")
-                .tempdir()
-                .unwrap(),
-        };
-        let (database_url, postgres) = match std::env::var("BENCH_DATABASE_URL") {
-            Ok(base) if !base.is_empty() => {
-                let name = format!("bs_bench_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&base).await.unwrap();
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .unwrap();
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&base).unwrap();
-                url.set_path(&name);
-                (url.to_string(), Some((base, name)))
-            }
-            _ => {
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("broadsheet.db").display()
-                );
-                if std::env::var("BENCH_SQLITE_WAL").is_ok_and(|v| v == "1") {
-                    let db = Database::connect(&url).await.unwrap();
-                    db.execute_unprepared("PRAGMA journal_mode=WAL")
-                        .await
-                        .unwrap();
-                    db.close().await.ok();
-                }
-                (url, None)
-            }
-        };
-
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let mut settings = Settings::load_from(&[]).unwrap();
-        settings.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
-        settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
-        settings.database.url = database_url.clone().into();
-        settings.database.max_connections =
-            env_or("BENCH_DB_CONNECTIONS", settings.database.max_connections);
-        settings.publication.sample_story = false;
-        settings.delivery.concurrency = env_or("BENCH_CONCURRENCY", settings.delivery.concurrency);
-        settings.delivery.per_host = env_or("BENCH_PER_HOST", settings.delivery.per_host);
-        eprintln!(
-            "server: {} on {}, delivery concurrency {}, per host {}, pool {}",
-            settings.public_url,
-            if postgres.is_some() {
-                "PostgreSQL"
-            } else {
-                "SQLite"
-            },
-            settings.delivery.concurrency,
-            settings.delivery.per_host,
-            settings.database.max_connections
-        );
-        let address = settings
-            .public_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_string();
-        let app = Application::build_with_listener(settings, listener)
-            .await
-            .unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(app.run_until(async {
-            stopped.await.ok();
-        }));
-        Server {
-            address,
-            database_url,
-            stop,
-            task,
-            _dir: dir,
-            postgres,
-        }
-    }
-
-    async fn shutdown(self) {
-        self.stop.send(()).ok();
-        self.task.await.unwrap().unwrap();
-        if let Some((base, name)) = self.postgres {
-            let admin = Database::connect(&base).await.unwrap();
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-                .await
-                .ok();
-            admin.close().await.ok();
-        }
-    }
-}
-
 /// Writes `per_host` followers of the publication on every host, sharing its shared inbox.
 async fn add_followers(db: &DatabaseConnection, ports: &[u16], per_host: usize) -> u64 {
     let publication = actor::publication(db).await.unwrap();
@@ -417,7 +302,16 @@ async fn scenario(
 ) {
     let timeout = Duration::from_secs(env_or("BENCH_TIMEOUT_SECS", 120));
     eprintln!("\n== scenario `{name}`: setting up");
-    let server = Server::start().await;
+    let server = Server::start(|settings| {
+        settings.publication.sample_story = false;
+        settings.delivery.concurrency = env_or("BENCH_CONCURRENCY", settings.delivery.concurrency);
+        settings.delivery.per_host = env_or("BENCH_PER_HOST", settings.delivery.per_host);
+        format!(
+            "delivery concurrency {}, per host {}",
+            settings.delivery.concurrency, settings.delivery.per_host
+        )
+    })
+    .await;
     let (remote, tally) =
         Hosts::start(hosts, dead_percent, failure, |live| Tally::new(hosts, live)).await;
     let live = tally.expected;
@@ -449,7 +343,7 @@ async fn scenario(
 
     let start = Instant::now();
     let response = client
-        .post(format!("{}/api/v1/stories", server.address))
+        .post(server.url("/api/v1/stories"))
         .bearer_auth(&secret)
         .json(&story)
         .send()
@@ -474,17 +368,8 @@ async fn scenario(
     let mut recorded_at = None;
     let mut last = (0, 0);
     while start.elapsed() < wall + RECORD_WAIT {
-        let delivered = delivery::Entity::find()
-            .filter(delivery::Column::State.eq(deliveries::DELIVERED))
-            .count(&db)
-            .await
-            .unwrap();
-        let tried_dead = delivery::Entity::find()
-            .filter(delivery::Column::State.ne(deliveries::DELIVERED))
-            .filter(delivery::Column::Attempts.gt(0))
-            .count(&db)
-            .await
-            .unwrap();
+        let delivered = deliveries::count_delivered(&db).await.unwrap();
+        let tried_dead = deliveries::count_tried_undelivered(&db).await.unwrap();
         last = (delivered, tried_dead);
         if delivered >= live as u64 && tried_dead >= (hosts - live) as u64 {
             recorded_at = Some(start.elapsed());
@@ -507,6 +392,7 @@ async fn scenario(
     println!("\n### fan-out: {name}");
     println!("| figure | value |");
     println!("|---|---:|");
+    println!("| database | {} |", server.backend);
     println!("| followers | {followers} |");
     println!(
         "| hosts (live / dead) | {hosts} ({live} / {}) |",

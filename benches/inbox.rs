@@ -55,7 +55,7 @@
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{cpu_by_thread_group, cpu_delta, env_or, ms, status_mib};
+use support::{cpu_by_thread_group, cpu_delta, env_or, ms, server::Server, status_mib};
 
 use std::{
     collections::BTreeMap,
@@ -74,15 +74,13 @@ use axum::{
     routing::{get, post},
 };
 use broadsheet::{
-    config::{LogFormat, LogSettings, Settings},
+    config::{LogFormat, LogSettings},
     domain::token,
     federation::signatures::{cavage, digest, keys::SigningKey},
-    startup::Application,
     storage,
 };
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tokio::{net::TcpListener, task::JoinHandle};
 
 const AP: &str = "application/activity+json";
 const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -90,124 +88,6 @@ const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 const TOP_LEVEL: usize = 200;
 /// How far below a top-level reply the story-page thread goes.
 const MAX_DEPTH: usize = 5;
-
-/// The Broadsheet server under test.
-struct Server {
-    address: String,
-    database_url: String,
-    backend: String,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<anyhow::Result<()>>,
-    _dir: tempfile::TempDir,
-    /// A PostgreSQL database to drop at the end: (admin URL, name).
-    postgres: Option<(String, String)>,
-}
-
-impl Server {
-    async fn start() -> Self {
-        let dir = match std::env::var("BENCH_SQLITE_DIR") {
-            Ok(base) if !base.is_empty() => tempfile::Builder::new()
-                .prefix("broadsheet-bench")
-                .tempdir_in(base)
-                .unwrap(),
-            _ => tempfile::Builder::new()
-                .prefix("broadsheet-bench")
-                .tempdir()
-                .unwrap(),
-        };
-        let wal = std::env::var("BENCH_SQLITE_WAL").is_ok_and(|v| v == "1");
-        let (database_url, postgres, backend) = match std::env::var("BENCH_DATABASE_URL") {
-            Ok(base) if !base.is_empty() => {
-                let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&base).await.unwrap();
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .unwrap();
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&base).unwrap();
-                url.set_path(&name);
-                let backend = format!("PostgreSQL (database {name})");
-                (url.to_string(), Some((base, name)), backend)
-            }
-            _ => {
-                let file = dir.path().join("broadsheet.db");
-                let url = format!("sqlite://{}?mode=rwc", file.display());
-                if wal {
-                    let db = Database::connect(&url).await.unwrap();
-                    db.execute_unprepared("PRAGMA journal_mode=WAL")
-                        .await
-                        .unwrap();
-                    db.close().await.ok();
-                }
-                let journal = if wal { "WAL" } else { "default journal" };
-                let backend = format!("SQLite ({}, {journal})", file.display());
-                (url, None, backend)
-            }
-        };
-
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let mut settings = Settings::load_from(&[]).unwrap();
-        settings.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
-        settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
-        settings.database.url = database_url.clone().into();
-        settings.database.max_connections =
-            env_or("BENCH_DB_CONNECTIONS", settings.database.max_connections);
-        settings.publication.sample_story = true;
-        // All the actors live on one host: the per-host flood limit would cap the run at its
-        // rate, not the server's.
-        settings.moderation.inbox_per_host_per_minute =
-            env_or("BENCH_INBOX_PER_HOST_PER_MINUTE", u32::MAX);
-        // The load generator is one client address too.
-        settings.inbox.per_address_per_minute =
-            env_or("BENCH_INBOX_PER_ADDRESS_PER_MINUTE", u32::MAX);
-        eprintln!(
-            "server: {} on {backend}, pool {}, inbox limit {} per host per minute",
-            settings.public_url,
-            settings.database.max_connections,
-            settings.moderation.inbox_per_host_per_minute
-        );
-        let address = settings
-            .public_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_string();
-        let app = Application::build_with_listener(settings, listener)
-            .await
-            .unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(app.run_until(async {
-            stopped.await.ok();
-        }));
-        Server {
-            address,
-            database_url,
-            backend,
-            stop,
-            task,
-            _dir: dir,
-            postgres,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
-    }
-
-    async fn shutdown(self) {
-        self.stop.send(()).ok();
-        self.task.await.unwrap().unwrap();
-        if let Some((base, name)) = self.postgres {
-            let admin = Database::connect(&base).await.unwrap();
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-                .await
-                .ok();
-            admin.close().await.ok();
-        }
-    }
-}
 
 /// What the remote server knows: its actors' public key and how often each was fetched.
 struct RemoteState {
@@ -512,15 +392,13 @@ fn inbox_outcomes(text: &str) -> BTreeMap<String, f64> {
         .collect()
 }
 
+/// The body of the answer to `request`.
+async fn text(request: reqwest::RequestBuilder) -> String {
+    request.send().await.unwrap().text().await.unwrap()
+}
+
 async fn metrics(client: &reqwest::Client, server: &Server) -> String {
-    client
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    text(client.get(server.url("/metrics"))).await
 }
 
 /// Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat).
@@ -797,16 +675,12 @@ async fn story_page(
         ms(setup.elapsed())
     );
 
-    let get_page = || async {
-        client
-            .get(server.url(&path))
-            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+    let get_page = || {
+        text(
+            client
+                .get(server.url(&path))
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+        )
     };
     let page = get_page().await;
     let shown = page.matches("class=\"reply\"").count();
@@ -899,7 +773,21 @@ async fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     let started = Instant::now();
-    let server = Server::start().await;
+    let server = Server::start(|settings| {
+        settings.publication.sample_story = true;
+        // All the actors live on one host: the per-host flood limit would cap the run at its
+        // rate, not the server's.
+        settings.moderation.inbox_per_host_per_minute =
+            env_or("BENCH_INBOX_PER_HOST_PER_MINUTE", u32::MAX);
+        // The load generator is one client address too.
+        settings.inbox.per_address_per_minute =
+            env_or("BENCH_INBOX_PER_ADDRESS_PER_MINUTE", u32::MAX);
+        format!(
+            "inbox limit {} per host per minute",
+            settings.moderation.inbox_per_host_per_minute
+        )
+    })
+    .await;
     eprintln!("   server up in {}", ms(started.elapsed()));
     let remote = Remote::start(actors).await;
     let client = reqwest::Client::builder()

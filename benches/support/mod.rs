@@ -1,5 +1,8 @@
-//! Process figures the benchmarks report: CPU time per thread group, memory from
-//! `/proc/self/status`, and settings from the environment.
+//! What the benchmarks share: the server under test ([`server`]), and the process figures they
+//! report: CPU time per thread group, memory from `/proc/self/status`, and settings from the
+//! environment.
+
+pub mod server;
 
 use std::{collections::BTreeMap, time::Duration};
 

@@ -1,13 +1,10 @@
 //! Likes and boosts of our stories and of the replies we hold, and reports for moderators.
 
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::{
     error::AppError,
-    storage::{
-        entities::{reply, story},
-        interactions, replies, stories,
-    },
+    storage::{interactions, replies, reports, stories},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +18,6 @@ impl Kind {
         match self {
             Kind::Like => "like",
             Kind::Boost => "announce",
-        }
-    }
-    fn columns(self) -> (story::Column, reply::Column) {
-        match self {
-            Kind::Like => (story::Column::Likes, reply::Column::Likes),
-            Kind::Boost => (story::Column::Boosts, reply::Column::Boosts),
         }
     }
 }
@@ -86,10 +77,15 @@ async fn bump(
     object: &str,
     delta: i32,
 ) -> Result<(), AppError> {
-    let (story_column, reply_column) = kind.columns();
-    let story = Condition::all().add(story::Column::ApId.eq(object));
-    if !replies::add_to_story_counter(db, story, story_column, delta).await? {
-        replies::add_to_counter(db, object, reply_column, delta).await?;
+    let on_story = match kind {
+        Kind::Like => stories::add_likes(db, object, delta).await?,
+        Kind::Boost => stories::add_boosts(db, object, delta).await?,
+    };
+    if !on_story {
+        match kind {
+            Kind::Like => replies::add_likes(db, object, delta).await?,
+            Kind::Boost => replies::add_boosts(db, object, delta).await?,
+        };
     }
     Ok(())
 }
@@ -106,7 +102,7 @@ pub async fn report(
 ) -> Result<bool, AppError> {
     // One account cannot bury the desk's reports page.
     let since = chrono::Utc::now() - chrono::Duration::days(1);
-    if interactions::reports_by_since(db, actor_id, since).await? >= per_day {
+    if reports::count_sent_since(db, actor_id, since).await? >= per_day {
         return Err(AppError::TooManyRequests(
             "too many reports from this account today".into(),
         ));
@@ -122,5 +118,5 @@ pub async fn report(
         ));
     }
     let objects = serde_json::to_string(&objects).map_err(anyhow::Error::from)?;
-    Ok(interactions::insert_report(db, ap_id, actor_id, content, &objects).await?)
+    Ok(reports::insert(db, ap_id, actor_id, content, &objects).await?)
 }

@@ -15,7 +15,7 @@ use tokio::sync::Semaphore;
 
 use crate::{
     error::{AppError, FieldErrors},
-    storage::{entities::user, users},
+    storage::{entities::user, sessions, users},
 };
 
 /// How long a login lasts.
@@ -141,7 +141,7 @@ pub async fn start_session(
     let cookie = random_token()?;
     let csrf = random_token()?;
     let expires = Utc::now() + Duration::days(SESSION_DAYS);
-    users::insert_session(db, &digest(&cookie), user.id, &csrf, expires).await?;
+    sessions::insert(db, &digest(&cookie), user.id, &csrf, expires).await?;
     Ok((
         cookie,
         Session {
@@ -153,7 +153,7 @@ pub async fn start_session(
 }
 
 pub async fn session(db: &impl ConnectionTrait, cookie: &str) -> Result<Option<Session>, AppError> {
-    let Some(found) = users::find_session(db, &digest(cookie)).await? else {
+    let Some(found) = sessions::find_live(db, &digest(cookie)).await? else {
         return Ok(None);
     };
     let Some(user) = users::find_by_id(db, found.user_id).await? else {
@@ -167,7 +167,7 @@ pub async fn session(db: &impl ConnectionTrait, cookie: &str) -> Result<Option<S
 }
 
 pub async fn end_session(db: &impl ConnectionTrait, cookie: &str) -> Result<(), AppError> {
-    users::delete_session(db, &digest(cookie)).await?;
+    sessions::delete(db, &digest(cookie)).await?;
     Ok(())
 }
 

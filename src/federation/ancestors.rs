@@ -139,7 +139,7 @@ async fn store_chain(
         };
         let draft = draft_of(&object)?;
         match accept::accept(&fed.db, &rules, &draft, &author, &parent, fed).await? {
-            Accepted::Stored(stored) => parent = Parent::Reply(stored),
+            Accepted::Stored(stored) => parent = Parent::Reply(*stored),
             Accepted::Closed => return Ok(Placed::Closed),
             Accepted::Refused(reason) => {
                 tracing::info!(reply = %object.id, %reason, "reply refused");

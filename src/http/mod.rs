@@ -44,7 +44,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(interact::router())
         .merge(assets::router())
         .merge(admin::router())
-        .nest("/api/v1", api::router())
+        .nest(api::PREFIX, api::router())
         .fallback(pages::not_found)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

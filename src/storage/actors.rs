@@ -1,7 +1,10 @@
 //! Queries on `actors`.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder,
+    sea_query::{Expr, ExprTrait, OnConflict},
 };
 
 use super::entities::actor;
@@ -88,42 +91,12 @@ pub async fn upsert_remote(
     db: &impl ConnectionTrait,
     model: actor::ActiveModel,
 ) -> Result<actor::Model, DbErr> {
-    let ap_id = match &model.ap_id {
-        sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => id.clone(),
-        sea_orm::ActiveValue::NotSet => {
-            return Err(DbErr::Custom("remote actor without id".into()));
-        }
-    };
-    if !matches!(model.local, sea_orm::ActiveValue::Set(false)) {
-        return Err(DbErr::Custom(format!("{ap_id}: only remote actors are upserted")));
-    }
+    let ap_id = remote_id(&model)?;
     if find_by_ap_id(db, &ap_id).await?.is_some_and(|m| m.local) {
         return Err(DbErr::Custom(format!("{ap_id} is a local actor")));
     }
     actor::Entity::insert(model)
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::column(actor::Column::ApId)
-                .update_columns([
-                    actor::Column::Kind,
-                    actor::Column::Username,
-                    actor::Column::Name,
-                    actor::Column::Summary,
-                    actor::Column::Inbox,
-                    actor::Column::SharedInbox,
-                    actor::Column::Url,
-                    actor::Column::IconUrl,
-                    actor::Column::PublicKeyId,
-                    actor::Column::PublicKey,
-                    actor::Column::LastRefreshedAt,
-                ])
-                .action_and_where(
-                    sea_orm::sea_query::ExprTrait::eq(
-                        sea_orm::sea_query::Expr::col((actor::Entity, actor::Column::Local)),
-                        false,
-                    ),
-                )
-                .to_owned(),
-        )
+        .on_conflict(refresh_if_remote())
         .exec_without_returning(db)
         .await?;
     match find_by_ap_id(db, &ap_id).await? {
@@ -133,6 +106,53 @@ pub async fn upsert_remote(
     }
 }
 
+/// The id of a row to upsert, which must be a remote actor's.
+fn remote_id(model: &actor::ActiveModel) -> Result<String, DbErr> {
+    let ap_id = match &model.ap_id {
+        ActiveValue::Set(id) | ActiveValue::Unchanged(id) => id.clone(),
+        ActiveValue::NotSet => {
+            return Err(DbErr::Custom("remote actor without id".into()));
+        }
+    };
+    if !matches!(model.local, ActiveValue::Set(false)) {
+        return Err(DbErr::Custom(format!(
+            "{ap_id}: only remote actors are upserted"
+        )));
+    }
+    Ok(ap_id)
+}
+
+/// On a known id, refreshes what the actor's server says about it, and only on a remote row.
+fn refresh_if_remote() -> OnConflict {
+    OnConflict::column(actor::Column::ApId)
+        .update_columns([
+            actor::Column::Kind,
+            actor::Column::Username,
+            actor::Column::Name,
+            actor::Column::Summary,
+            actor::Column::Inbox,
+            actor::Column::SharedInbox,
+            actor::Column::Url,
+            actor::Column::IconUrl,
+            actor::Column::PublicKeyId,
+            actor::Column::PublicKey,
+            actor::Column::LastRefreshedAt,
+        ])
+        .action_and_where(Expr::col((actor::Entity, actor::Column::Local)).eq(false))
+        .to_owned()
+}
+
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<actor::Model>, DbErr> {
     actor::Entity::find_by_id(id).one(db).await
+}
+
+/// Marks an actor as approved at `at`, unless it already was.
+pub async fn approve(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
+    actor::Entity::update_many()
+        .col_expr(actor::Column::ApprovedAt, Expr::value(at))
+        .filter(actor::Column::Id.eq(id))
+        .filter(actor::Column::ApprovedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }

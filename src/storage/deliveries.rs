@@ -1,19 +1,19 @@
-//! Queries on the delivery queue: `outgoing_activities`, `deliveries` and `hosts`.
-//!
-//! Claiming is a lease: a worker stamps due rows with its own token and an expiry in one UPDATE
-//! whose WHERE re-checks that nobody holds them, then reads back what it won. Two processes on one
-//! PostgreSQL can race for a row but only one UPDATE matches it; a worker that dies leaves a lease
-//! that expires, and the row is sent by someone else.
+//! Queries on `deliveries`: one row per activity and inbox, claimed by workers through a lease
+//! (see `lease`). The activities themselves are in `outgoing_activities`, the servers' health in
+//! `hosts`.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
-    sea_query::{Expr, ExprTrait, Func, OnConflict},
+    sea_query::{Expr, ExprTrait, OnConflict},
 };
 
-use super::entities::{delivery, host, outgoing_activity};
+use super::{
+    entities::{delivery, host},
+    lease, outgoing_activities,
+};
 
 pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
@@ -30,20 +30,11 @@ pub async fn enqueue(
     inboxes: &[(String, String)],
 ) -> Result<usize, DbErr> {
     let now = Utc::now();
-    let activity = outgoing_activity::Entity::insert(outgoing_activity::ActiveModel {
-        ap_id: Set(ap_id.to_string()),
-        actor_id: Set(actor_id),
-        kind: Set(kind.to_string()),
-        payload: Set(payload.to_string()),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?;
+    let activity_id = outgoing_activities::insert(db, ap_id, actor_id, kind, payload, now).await?;
     let rows: Vec<delivery::ActiveModel> = inboxes
         .iter()
         .map(|(inbox, host)| delivery::ActiveModel {
-            activity_id: Set(activity.last_insert_id),
+            activity_id: Set(activity_id),
             inbox: Set(inbox.clone()),
             host: Set(host.clone()),
             state: Set(PENDING.to_string()),
@@ -77,7 +68,7 @@ pub async fn due(
         .join(JoinType::LeftJoin, host_relation())
         .filter(delivery::Column::State.eq(PENDING))
         .filter(delivery::Column::NextAttemptAt.lte(now))
-        .filter(unleased(now))
+        .filter(lease::unleased::<delivery::Entity>(now))
         .filter(host::Column::DeadSince.is_null())
         .order_by_asc(delivery::Column::NextAttemptAt)
         .order_by_asc(delivery::Column::Id)
@@ -93,12 +84,6 @@ fn host_relation() -> RelationDef {
         .into()
 }
 
-fn unleased(now: DateTime<Utc>) -> Condition {
-    Condition::any()
-        .add(delivery::Column::LockedUntil.is_null())
-        .add(delivery::Column::LockedUntil.lt(now))
-}
-
 /// Leases `ids` to `token` until `until`; returns the rows actually won.
 pub async fn lease(
     db: &impl ConnectionTrait,
@@ -107,50 +92,14 @@ pub async fn lease(
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<delivery::Model>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    delivery::Entity::update_many()
-        .col_expr(delivery::Column::LockedUntil, Expr::value(until))
-        .col_expr(delivery::Column::LeaseToken, Expr::value(token))
-        .filter(delivery::Column::Id.is_in(ids.iter().copied()))
-        .filter(delivery::Column::State.eq(PENDING))
-        .filter(unleased(now))
-        .exec(db)
-        .await?;
-    delivery::Entity::find()
-        .filter(delivery::Column::LeaseToken.eq(token))
-        .filter(delivery::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    let pending = Condition::all().add(delivery::Column::State.eq(PENDING));
+    lease::take::<delivery::Entity>(db, ids, pending, token, now, until).await
 }
 
 /// Gives back every row a lease token still holds (a worker shutting down).
 pub async fn release(db: &impl ConnectionTrait, token: &str) -> Result<u64, DbErr> {
-    let result = delivery::Entity::update_many()
-        .col_expr(
-            delivery::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            delivery::Column::LeaseToken,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(delivery::Column::LeaseToken.eq(token))
-        .filter(delivery::Column::State.eq(PENDING))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
-}
-
-pub async fn activities(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<Vec<outgoing_activity::Model>, DbErr> {
-    outgoing_activity::Entity::find()
-        .filter(outgoing_activity::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    let pending = Condition::all().add(delivery::Column::State.eq(PENDING));
+    lease::release::<delivery::Entity>(db, token, pending).await
 }
 
 /// The outcome of one attempt, written by the worker that holds the lease.
@@ -168,7 +117,7 @@ pub async fn record(
     outcome: Outcome<'_>,
 ) -> Result<(), DbErr> {
     let delivered_at = (outcome.state == DELIVERED).then(Utc::now);
-    delivery::Entity::update_many()
+    lease::unlocked(delivery::Entity::update_many())
         .col_expr(delivery::Column::State, Expr::value(outcome.state))
         .col_expr(
             delivery::Column::Attempts,
@@ -181,117 +130,10 @@ pub async fn record(
             Expr::value(outcome.next_attempt_at),
         )
         .col_expr(delivery::Column::DeliveredAt, Expr::value(delivered_at))
-        .col_expr(
-            delivery::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            delivery::Column::LeaseToken,
-            Expr::value(Option::<String>::None),
-        )
         .filter(delivery::Column::Id.eq(id))
         .filter(delivery::Column::LeaseToken.eq(token))
         .exec(db)
         .await?;
-    Ok(())
-}
-
-/// The host answered: it is alive, whatever the status.
-pub async fn host_succeeded(db: &impl ConnectionTrait, host_name: &str) -> Result<(), DbErr> {
-    upsert_host(db, host_name).await?;
-    host::Entity::update_many()
-        .col_expr(
-            host::Column::FailingSince,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            host::Column::DeadSince,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(host::Column::LastSuccessAt, Expr::value(Utc::now()))
-        .filter(host::Column::Host.eq(host_name))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// The host did not answer usefully. Marks it dead once it has failed since before `dead_before`.
-pub async fn host_failed(
-    db: &impl ConnectionTrait,
-    host_name: &str,
-    error: &str,
-    dead_before: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    upsert_host(db, host_name).await?;
-    let now = Utc::now();
-    host::Entity::update_many()
-        .col_expr(
-            host::Column::FailingSince,
-            Func::coalesce([Expr::col(host::Column::FailingSince), Expr::value(now)]).into(),
-        )
-        .col_expr(host::Column::LastError, Expr::value(error))
-        .filter(host::Column::Host.eq(host_name))
-        .exec(db)
-        .await?;
-    host::Entity::update_many()
-        .col_expr(host::Column::DeadSince, Expr::value(now))
-        .filter(host::Column::Host.eq(host_name))
-        .filter(host::Column::DeadSince.is_null())
-        .filter(host::Column::FailingSince.lt(dead_before))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// A host wrote to us: if it was dead, it lives again and its waiting deliveries are due now.
-pub async fn revive_host(db: &impl ConnectionTrait, host_name: &str) -> Result<bool, DbErr> {
-    // Nearly every request comes from a live host: a read answers that without taking a write
-    // lock (which SQLite would serialise across all inbox requests).
-    let dead = host::Entity::find_by_id(host_name.to_string())
-        .one(db)
-        .await?
-        .is_some_and(|h| h.dead_since.is_some());
-    if !dead {
-        return Ok(false);
-    }
-    let revived = host::Entity::update_many()
-        .col_expr(
-            host::Column::DeadSince,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            host::Column::FailingSince,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(host::Column::Host.eq(host_name))
-        .filter(host::Column::DeadSince.is_not_null())
-        .exec(db)
-        .await?
-        .rows_affected
-        > 0;
-    if revived {
-        delivery::Entity::update_many()
-            .col_expr(delivery::Column::NextAttemptAt, Expr::value(Utc::now()))
-            .filter(delivery::Column::Host.eq(host_name))
-            .filter(delivery::Column::State.eq(PENDING))
-            .exec(db)
-            .await?;
-    }
-    Ok(revived)
-}
-
-async fn upsert_host(db: &impl ConnectionTrait, host_name: &str) -> Result<(), DbErr> {
-    host::Entity::insert(host::ActiveModel {
-        host: Set(host_name.to_string()),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::column(host::Column::Host)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
     Ok(())
 }
 
@@ -309,15 +151,6 @@ pub async fn count_by_state(db: &impl ConnectionTrait) -> Result<Vec<StateCount>
         .column_as(delivery::Column::Id.count(), "count")
         .group_by(delivery::Column::State)
         .into_model::<StateCount>()
-        .all(db)
-        .await
-}
-
-/// Hosts that are failing or dead, worst first.
-pub async fn troubled_hosts(db: &impl ConnectionTrait) -> Result<Vec<host::Model>, DbErr> {
-    host::Entity::find()
-        .filter(host::Column::FailingSince.is_not_null())
-        .order_by_asc(host::Column::FailingSince)
         .all(db)
         .await
 }
@@ -345,9 +178,38 @@ pub async fn snapshot(
         .one(db)
         .await?
         .map(|d| d.next_attempt_at);
-    let dead = host::Entity::find()
-        .filter(host::Column::DeadSince.is_not_null())
-        .count(db)
-        .await?;
+    let dead = super::hosts::count_dead(db).await?;
     Ok((pending, oldest, dead))
+}
+
+/// Makes a host's waiting deliveries due at `at` (the host came back).
+pub async fn make_due_for_host(
+    db: &impl ConnectionTrait,
+    host_name: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(at))
+        .filter(delivery::Column::Host.eq(host_name))
+        .filter(delivery::Column::State.eq(PENDING))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deliveries that arrived.
+pub async fn count_delivered(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    delivery::Entity::find()
+        .filter(delivery::Column::State.eq(DELIVERED))
+        .count(db)
+        .await
+}
+
+/// Deliveries not delivered (yet, or ever) that were tried at least once.
+pub async fn count_tried_undelivered(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    delivery::Entity::find()
+        .filter(delivery::Column::State.ne(DELIVERED))
+        .filter(delivery::Column::Attempts.gt(0))
+        .count(db)
+        .await
 }

@@ -1,4 +1,5 @@
-//! Queries on `inbox_jobs`, leased the same way as deliveries (see `deliveries`).
+//! Queries on `inbox_jobs`: received activities waiting to be processed, claimed through the
+//! same lease as deliveries (see `lease`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -8,7 +9,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::entities::inbox_job;
+use super::{entities::inbox_job, lease};
 
 pub async fn enqueue(db: &impl ConnectionTrait, actor: &str, activity: &str) -> Result<(), DbErr> {
     let now = Utc::now();
@@ -42,14 +43,9 @@ pub async fn claim(
     until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<inbox_job::Model>, DbErr> {
-    let unleased = || {
-        Condition::any()
-            .add(inbox_job::Column::LockedUntil.is_null())
-            .add(inbox_job::Column::LockedUntil.lt(now))
-    };
     let ids: Vec<i64> = inbox_job::Entity::find()
         .filter(inbox_job::Column::NextAttemptAt.lte(now))
-        .filter(unleased())
+        .filter(lease::unleased::<inbox_job::Entity>(now))
         .order_by_asc(inbox_job::Column::NextAttemptAt)
         .limit(limit)
         .all(db)
@@ -57,21 +53,7 @@ pub async fn claim(
         .into_iter()
         .map(|j| j.id)
         .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    inbox_job::Entity::update_many()
-        .col_expr(inbox_job::Column::LockedUntil, Expr::value(until))
-        .col_expr(inbox_job::Column::LeaseToken, Expr::value(token))
-        .filter(inbox_job::Column::Id.is_in(ids.clone()))
-        .filter(unleased())
-        .exec(db)
-        .await?;
-    inbox_job::Entity::find()
-        .filter(inbox_job::Column::Id.is_in(ids))
-        .filter(inbox_job::Column::LeaseToken.eq(token))
-        .all(db)
-        .await
+    lease::take::<inbox_job::Entity>(db, &ids, Condition::all(), token, now, until).await
 }
 
 pub async fn finish(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
@@ -85,21 +67,13 @@ pub async fn retry_later(
     next: DateTime<Utc>,
     error: &str,
 ) -> Result<(), DbErr> {
-    inbox_job::Entity::update_many()
+    lease::unlocked(inbox_job::Entity::update_many())
         .col_expr(
             inbox_job::Column::Attempts,
             Expr::col(inbox_job::Column::Attempts).add(1),
         )
         .col_expr(inbox_job::Column::NextAttemptAt, Expr::value(next))
         .col_expr(inbox_job::Column::LastError, Expr::value(error))
-        .col_expr(
-            inbox_job::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            inbox_job::Column::LeaseToken,
-            Expr::value(Option::<String>::None),
-        )
         .filter(inbox_job::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -107,17 +81,6 @@ pub async fn retry_later(
 }
 
 pub async fn release(db: &impl ConnectionTrait, token: &str) -> Result<(), DbErr> {
-    inbox_job::Entity::update_many()
-        .col_expr(
-            inbox_job::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            inbox_job::Column::LeaseToken,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(inbox_job::Column::LeaseToken.eq(token))
-        .exec(db)
-        .await?;
+    lease::release::<inbox_job::Entity>(db, token, Condition::all()).await?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Queries on `interactions` and `reports`.
+//! Queries on `interactions`: likes and boosts of our stories and replies.
 
 use chrono::Utc;
 use sea_orm::{
@@ -6,7 +6,7 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
-use super::entities::{interaction, report};
+use super::entities::interaction;
 
 /// Records a like or boost; false when this actor already did the same to the same object.
 pub async fn insert(
@@ -59,48 +59,4 @@ pub async fn find_same(
 pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     interaction::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
-}
-
-pub async fn insert_report(
-    db: &impl ConnectionTrait,
-    ap_id: &str,
-    actor_id: i64,
-    content: &str,
-    objects: &str,
-) -> Result<bool, DbErr> {
-    let row = report::ActiveModel {
-        ap_id: Set(ap_id.to_string()),
-        actor_id: Set(actor_id),
-        content: Set(content.to_string()),
-        objects: Set(objects.to_string()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    };
-    let inserted = report::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(report::Column::ApId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(inserted > 0)
-}
-
-/// Reports sent by `actor_id` since `since`.
-pub async fn reports_by_since(
-    db: &impl ConnectionTrait,
-    actor_id: i64,
-    since: chrono::DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
-    report::Entity::find()
-        .filter(report::Column::ActorId.eq(actor_id))
-        .filter(report::Column::CreatedAt.gte(since))
-        .count(db)
-        .await
-}
-
-pub async fn reports(db: &impl ConnectionTrait) -> Result<Vec<report::Model>, DbErr> {
-    report::Entity::find().all(db).await
 }

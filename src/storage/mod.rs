@@ -1,18 +1,30 @@
-//! Storage: the only layer that builds queries. One file per table; callers get `Model`s back.
-//! SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
+//! Storage: the only layer that builds queries. It uses its entities, sea_orm, the migrations and
+//! chrono, never `domain`, `federation` or `http`, and nothing outside it names a `Column` or a
+//! `Condition`. One file per table, named for it, with functions named for what they do; callers
+//! get `Model`s back. The two work queues, `deliveries` and `inbox_jobs`, are claimed through one
+//! lease (`lease`). SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
 
 pub mod actors;
 pub mod api_tokens;
+pub mod blocklist_subscriptions;
+pub mod blocks;
 pub mod deliveries;
 pub mod entities;
 pub mod followers;
+pub mod hosts;
 pub mod inbox_jobs;
 pub mod interactions;
-pub mod leases;
-pub mod moderation;
+pub mod job_leases;
+mod lease;
+pub mod outgoing_activities;
 pub mod received_activities;
 pub mod replies;
+pub mod reports;
+pub mod sessions;
+pub mod site_settings;
 pub mod stories;
+pub mod story_authors;
+pub mod story_tags;
 pub mod users;
 
 use std::{path::Path, time::Duration};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -73,14 +73,7 @@ pub async fn children(
         .filter(reply::Column::StoryId.eq(story_id))
         .filter(parent)
         .filter(reply::Column::State.eq(VISIBLE));
-    let total = select.clone().count(db).await?;
-    let items = select
-        .order_by_asc(reply::Column::Path)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((items, total))
+    page_in_thread_order(db, select, offset, limit).await
 }
 
 pub async fn edit(
@@ -91,12 +84,11 @@ pub async fn edit(
     sensitive: bool,
     edited_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    reply::Entity::update_many()
+    update_reply(id)
         .col_expr(reply::Column::ContentHtml, Expr::value(content_html))
         .col_expr(reply::Column::Summary, Expr::value(summary))
         .col_expr(reply::Column::Sensitive, Expr::value(sensitive))
         .col_expr(reply::Column::EditedAt, Expr::value(edited_at))
-        .filter(reply::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
@@ -108,11 +100,10 @@ pub async fn mark_deleted(
     id: i64,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    reply::Entity::update_many()
+    update_reply(id)
         .col_expr(reply::Column::ContentHtml, Expr::value(""))
         .col_expr(reply::Column::Summary, Expr::value(Option::<String>::None))
         .col_expr(reply::Column::DeletedAt, Expr::value(at))
-        .filter(reply::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
@@ -136,31 +127,25 @@ pub async fn by_author(
         .await
 }
 
-/// Adds `delta` to a reply's like or boost counter.
-pub async fn add_to_counter(
+/// Adds `delta` to the likes of the reply `ap_id`; false when there is no such reply.
+pub async fn add_likes(db: &impl ConnectionTrait, ap_id: &str, delta: i32) -> Result<bool, DbErr> {
+    add_to(db, ap_id, reply::Column::Likes, delta).await
+}
+
+/// Adds `delta` to the boosts of the reply `ap_id`; false when there is no such reply.
+pub async fn add_boosts(db: &impl ConnectionTrait, ap_id: &str, delta: i32) -> Result<bool, DbErr> {
+    add_to(db, ap_id, reply::Column::Boosts, delta).await
+}
+
+async fn add_to(
     db: &impl ConnectionTrait,
     ap_id: &str,
-    column: reply::Column,
+    counter: reply::Column,
     delta: i32,
 ) -> Result<bool, DbErr> {
     let result = reply::Entity::update_many()
-        .col_expr(column, Expr::col(column).add(delta))
+        .col_expr(counter, Expr::col(counter).add(delta))
         .filter(reply::Column::ApId.eq(ap_id))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected > 0)
-}
-
-/// Adds `delta` to a story's like, boost or reply counter.
-pub async fn add_to_story_counter(
-    db: &impl ConnectionTrait,
-    filter: Condition,
-    column: story::Column,
-    delta: i32,
-) -> Result<bool, DbErr> {
-    let result = story::Entity::update_many()
-        .col_expr(column, Expr::col(column).add(delta))
-        .filter(filter)
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
@@ -191,9 +176,8 @@ pub async fn set_crawled(
     id: i64,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    reply::Entity::update_many()
+    update_reply(id)
         .col_expr(reply::Column::CrawledAt, Expr::value(at))
-        .filter(reply::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
@@ -210,6 +194,16 @@ pub async fn thread_page(
         .filter(reply::Column::StoryId.eq(story_id))
         .filter(reply::Column::State.eq(VISIBLE))
         .filter(reply::Column::DeletedAt.is_null());
+    page_in_thread_order(db, select, offset, limit).await
+}
+
+/// One page of `select` in thread order, and how many rows it covers in all.
+async fn page_in_thread_order(
+    db: &impl ConnectionTrait,
+    select: Select<reply::Entity>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<reply::Model>, u64), DbErr> {
     let total = select.clone().count(db).await?;
     let items = select
         .order_by_asc(reply::Column::Path)
@@ -218,4 +212,41 @@ pub async fn thread_page(
         .all(db)
         .await?;
     Ok((items, total))
+}
+
+pub async fn set_state(db: &impl ConnectionTrait, id: i64, state: &str) -> Result<(), DbErr> {
+    update_reply(id)
+        .col_expr(reply::Column::State, Expr::value(state))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Replies in a state (the held queue), oldest first, with their authors and stories.
+pub async fn in_state(
+    db: &impl ConnectionTrait,
+    state: &str,
+    limit: u64,
+) -> Result<Vec<(reply::Model, actor::Model, story::Model)>, DbErr> {
+    let rows = reply::Entity::find()
+        .filter(reply::Column::State.eq(state))
+        .filter(reply::Column::DeletedAt.is_null())
+        .order_by_asc(reply::Column::CreatedAt)
+        .limit(limit)
+        .find_also_related(actor::Entity)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (r, a) in rows {
+        let (Some(a), Some(s)) = (a, story::Entity::find_by_id(r.story_id).one(db).await?) else {
+            continue;
+        };
+        out.push((r, a, s));
+    }
+    Ok(out)
+}
+
+/// An update of the reply `id` alone.
+fn update_reply(id: i64) -> UpdateMany<reply::Entity> {
+    reply::Entity::update_many().filter(reply::Column::Id.eq(id))
 }

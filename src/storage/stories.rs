@@ -1,12 +1,13 @@
-//! Queries on `stories` and their byline and tag rows.
+//! Queries on `stories`. Bylines and tags are in `story_authors` and `story_tags`.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, sea_query::Expr,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    sea_query::{Expr, ExprTrait},
 };
 
-use super::entities::{actor, story, story_author, story_tag};
+use super::entities::{story, story_author, story_tag};
 
 /// Which published stories a listing covers.
 #[derive(Debug, Clone)]
@@ -28,56 +29,6 @@ pub async fn update(
     model: story::ActiveModel,
 ) -> Result<story::Model, DbErr> {
     model.update(db).await
-}
-
-/// Replaces the byline of a story with `actor_ids`, in order.
-pub async fn set_authors(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    actor_ids: &[i64],
-) -> Result<(), DbErr> {
-    story_author::Entity::delete_many()
-        .filter(story_author::Column::StoryId.eq(story_id))
-        .exec(db)
-        .await?;
-    if actor_ids.is_empty() {
-        return Ok(());
-    }
-    let rows = actor_ids
-        .iter()
-        .zip(0..)
-        .map(|(&actor_id, position)| story_author::ActiveModel {
-            story_id: sea_orm::Set(story_id),
-            actor_id: sea_orm::Set(actor_id),
-            position: sea_orm::Set(position),
-        });
-    story_author::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
-}
-
-/// Replaces the tags of a story with `tags`, in order.
-pub async fn set_tags(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    tags: &[String],
-) -> Result<(), DbErr> {
-    story_tag::Entity::delete_many()
-        .filter(story_tag::Column::StoryId.eq(story_id))
-        .exec(db)
-        .await?;
-    if tags.is_empty() {
-        return Ok(());
-    }
-    let rows = tags
-        .iter()
-        .zip(0..)
-        .map(|(tag, position)| story_tag::ActiveModel {
-            story_id: sea_orm::Set(story_id),
-            tag: sea_orm::Set(tag.clone()),
-            position: sea_orm::Set(position),
-        });
-    story_tag::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
 }
 
 /// The story with this slug, deleted or not (a deleted one still answers with a Tombstone).
@@ -144,37 +95,6 @@ fn story_tag_relation() -> sea_orm::RelationDef {
     story_tag::Relation::Story.def().rev()
 }
 
-/// The bylines of several stories in one query: `(story_id, author)` in byline order.
-pub async fn authors_of(
-    db: &impl ConnectionTrait,
-    story_ids: &[i64],
-) -> Result<Vec<(i64, actor::Model)>, DbErr> {
-    let rows = story_author::Entity::find()
-        .filter(story_author::Column::StoryId.is_in(story_ids.iter().copied()))
-        .order_by_asc(story_author::Column::StoryId)
-        .order_by_asc(story_author::Column::Position)
-        .find_also_related(actor::Entity)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(link, actor)| actor.map(|a| (link.story_id, a)))
-        .collect())
-}
-
-/// The tags of several stories in one query, in the order the editor gave them.
-pub async fn tags_of(
-    db: &impl ConnectionTrait,
-    story_ids: &[i64],
-) -> Result<Vec<story_tag::Model>, DbErr> {
-    story_tag::Entity::find()
-        .filter(story_tag::Column::StoryId.is_in(story_ids.iter().copied()))
-        .order_by_asc(story_tag::Column::StoryId)
-        .order_by_asc(story_tag::Column::Position)
-        .all(db)
-        .await
-}
-
 pub async fn find_by_ap_id(
     db: &impl ConnectionTrait,
     ap_id: &str,
@@ -200,4 +120,52 @@ pub async fn set_replies_closed(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Adds `delta` to the reply count of the story `id`.
+pub async fn add_reply_count(db: &impl ConnectionTrait, id: i64, delta: i32) -> Result<(), DbErr> {
+    add_to(
+        db,
+        story::Column::Id.eq(id),
+        story::Column::ReplyCount,
+        delta,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Adds `delta` to the likes of the story `ap_id`; false when there is no such story.
+pub async fn add_likes(db: &impl ConnectionTrait, ap_id: &str, delta: i32) -> Result<bool, DbErr> {
+    add_to(
+        db,
+        story::Column::ApId.eq(ap_id),
+        story::Column::Likes,
+        delta,
+    )
+    .await
+}
+
+/// Adds `delta` to the boosts of the story `ap_id`; false when there is no such story.
+pub async fn add_boosts(db: &impl ConnectionTrait, ap_id: &str, delta: i32) -> Result<bool, DbErr> {
+    add_to(
+        db,
+        story::Column::ApId.eq(ap_id),
+        story::Column::Boosts,
+        delta,
+    )
+    .await
+}
+
+async fn add_to(
+    db: &impl ConnectionTrait,
+    which: Expr,
+    counter: story::Column,
+    delta: i32,
+) -> Result<bool, DbErr> {
+    let result = story::Entity::update_many()
+        .col_expr(counter, Expr::col(counter).add(delta))
+        .filter(which)
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
 }

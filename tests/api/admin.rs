@@ -20,35 +20,6 @@ pub(crate) struct Browser {
     csrf: String,
 }
 
-async fn create_editor(app: &TestApp, name: &str) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"));
-    command
-        .args(["user", "create", name])
-        .env("DATABASE_URL", &app.database_url)
-        .env("BROADSHEET_PUBLIC_URL", &app.address)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let output = tokio::task::spawn_blocking(move || {
-        use std::io::Write;
-        let mut child = command.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{PASSWORD}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
@@ -95,7 +66,7 @@ async fn try_login(app: &TestApp, name: &str, password: &str) -> reqwest::Respon
 
 /// Makes the editor `editor` with the CLI and logs in through the form.
 pub(crate) async fn login(app: &TestApp) -> Browser {
-    create_editor(app, "editor").await;
+    app.create_editor("editor", PASSWORD).await;
     let response = try_login(app, "editor", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = set_cookie(&response, "broadsheet_session").unwrap();
@@ -238,7 +209,7 @@ async fn no_admin_page_is_open_and_forms_need_their_csrf_token() {
 #[tokio::test]
 async fn logins_are_checked_and_rate_limited() {
     let app = spawn_app_with(|s| s.moderation.login_attempts = 3).await;
-    create_editor(&app, "editor").await;
+    app.create_editor("editor", PASSWORD).await;
     for _ in 0..3 {
         let refused = try_login(&app, "editor", "wrong password!").await;
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);

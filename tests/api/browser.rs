@@ -10,9 +10,8 @@
 //! `BROADSHEET_REQUIRE_BROWSER=1` (set by CI) makes that a failure instead.
 
 use std::{
-    io::Write,
     path::{Path, PathBuf},
-    process::{Command, Output, Stdio},
+    process::{Command, Stdio},
     time::Duration,
 };
 
@@ -63,39 +62,8 @@ async fn app_with_editor() -> TestApp {
         settings.moderation.mode = broadsheet::config::ModerationMode::Open
     })
     .await;
-    let out = cli_with_stdin(&app, &["user", "create", EDITOR], &format!("{PASSWORD}\n")).await;
-    assert!(
-        out.status.success(),
-        "broadsheet user create failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    app.create_editor(EDITOR, PASSWORD).await;
     app
-}
-
-/// Runs the `broadsheet` binary against the app's database with `stdin` as its input, without
-/// blocking the runtime the server runs on.
-async fn cli_with_stdin(app: &TestApp, args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &app.database_url)
-        .env("BROADSHEET_PUBLIC_URL", &app.address)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let input = stdin.to_string();
-    tokio::task::spawn_blocking(move || {
-        let mut child = command.spawn().expect("run broadsheet");
-        let mut pipe = child.stdin.take().expect("piped stdin");
-        pipe.write_all(input.as_bytes())
-            .expect("write to broadsheet's stdin");
-        drop(pipe);
-        child.wait_with_output().expect("wait for broadsheet")
-    })
-    .await
-    .expect("cli task")
 }
 
 /// Runs one scenario of `admin.mjs` against the app as the editor, and fails the test with the

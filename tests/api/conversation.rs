@@ -4,26 +4,21 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::{
-    helpers::{TestApp, spawn_app, spawn_app_with},
+    helpers::{STORY, TestApp, WAIT, spawn_app, spawn_app_with},
     peer::Peer,
 };
-
-const STORY: &str = "/stories/welcome";
-
-async fn reply(app: &TestApp, peer: &Peer, name: &str, text: &str) -> u16 {
-    let note = peer.note("reader", name, &app.url(STORY), &format!("<p>{text}</p>"));
-    peer.send("reader", &app.url("/inbox"), &peer.create(&note))
-        .await
-        .status()
-        .as_u16()
-}
 
 #[tokio::test]
 async fn a_closed_story_refuses_replies_and_reopening_accepts_them() {
     let app = spawn_app().await;
     let token = app.token();
     let peer = Peer::start().await;
-    assert_eq!(reply(&app, &peer, "first", "before closing").await, 202);
+    assert_eq!(
+        app.reply_from(&peer, "reader", "first", "before closing")
+            .await
+            .status(),
+        202
+    );
 
     let closed = app
         .api(Method::POST, "/stories/welcome/close", &token)
@@ -36,7 +31,12 @@ async fn a_closed_story_refuses_replies_and_reopening_accepts_them() {
         closed.json::<serde_json::Value>().await.unwrap()["replies_closed"],
         true
     );
-    assert_eq!(reply(&app, &peer, "second", "after closing").await, 403);
+    assert_eq!(
+        app.reply_from(&peer, "reader", "second", "after closing")
+            .await
+            .status(),
+        403
+    );
     // Answers to an existing reply are refused as well.
     let first_id = format!("{}/notes/first", peer.base);
     let nested = peer.note("reader", "nested", &first_id, "<p>nested after closing</p>");
@@ -65,7 +65,12 @@ async fn a_closed_story_refuses_replies_and_reopening_accepts_them() {
         .send()
         .await
         .unwrap();
-    assert_eq!(reply(&app, &peer, "third", "after reopening").await, 202);
+    assert_eq!(
+        app.reply_from(&peer, "reader", "third", "after reopening")
+            .await
+            .status(),
+        202
+    );
     assert!(
         app.get_html(STORY)
             .await
@@ -86,13 +91,13 @@ async fn stories_older_than_the_configured_age_are_closed() {
     let app = spawn_app_with(|s| s.replies.close_after_days = 1).await;
     let peer = Peer::start().await;
     assert_eq!(
-        reply(&app, &peer, "fresh", "a fresh story takes replies").await,
+        app.reply_from(&peer, "reader", "fresh", "a fresh story takes replies")
+            .await
+            .status(),
         202
     );
     // Age the story by two days, directly in its row.
-    let db = broadsheet::storage::connect(&app.database_url, 1)
-        .await
-        .unwrap();
+    let db = app.db().await;
     use sea_orm::ConnectionTrait;
     let backend = db.get_database_backend();
     let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
@@ -109,7 +114,12 @@ async fn stories_older_than_the_configured_age_are_closed() {
     ))
     .await
     .unwrap();
-    assert_eq!(reply(&app, &peer, "late", "too late").await, 403);
+    assert_eq!(
+        app.reply_from(&peer, "reader", "late", "too late")
+            .await
+            .status(),
+        403
+    );
     assert!(
         app.get_html(STORY)
             .await
@@ -125,7 +135,8 @@ async fn listings_show_reply_counts() {
     let app = spawn_app().await;
     let peer = Peer::start().await;
     for n in 0..3 {
-        reply(&app, &peer, &format!("r{n}"), &format!("reply {n}")).await;
+        app.reply_from(&peer, "reader", &format!("r{n}"), &format!("reply {n}"))
+            .await;
     }
     let front = app.get_html("/").await.text().await.unwrap();
     assert!(front.contains("3 replies"), "{front}");
@@ -151,7 +162,9 @@ async fn an_editor_answers_a_reader_and_the_answer_federates_edits_and_goes() {
         .wait_for(WAIT, |d| d.body["type"] == "Accept")
         .await;
     assert_eq!(
-        reply(&app, &reader_host, "question", "When does it open?").await,
+        app.reply_from(&reader_host, "reader", "question", "When does it open?")
+            .await
+            .status(),
         202
     );
     let queue_id = reply_id(&app, &format!("{}/notes/question", reader_host.base)).await;
@@ -291,13 +304,9 @@ async fn an_editor_answers_a_reader_and_the_answer_federates_edits_and_goes() {
     );
 }
 
-const WAIT: std::time::Duration = std::time::Duration::from_secs(15);
-
 /// Our row id of a reply, found through the story's thread view in the JSON API.
 async fn reply_id(app: &TestApp, ap_id: &str) -> i64 {
-    let db = broadsheet::storage::connect(&app.database_url, 1)
-        .await
-        .unwrap();
+    let db = app.db().await;
     broadsheet::domain::reply::find(&db, ap_id)
         .await
         .unwrap()

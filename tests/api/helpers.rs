@@ -1,15 +1,26 @@
 //! `spawn_app()` and the request helpers every test uses.
 
-use std::{process::Output, sync::Once};
+use std::{
+    io::Write,
+    process::{Output, Stdio},
+    sync::Once,
+    time::Duration,
+};
 
 use broadsheet::{
     config::{LogSettings, Settings},
     startup::Application,
 };
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
+use crate::peer::Peer;
+
 pub const AP: &str = "application/activity+json";
+/// The sample story every test server starts with.
+pub const STORY: &str = "/stories/welcome";
+/// How long a test waits for work the server does in the background.
+pub const WAIT: Duration = Duration::from_secs(15);
 
 static TRACING: Once = Once::new();
 
@@ -171,20 +182,8 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
-    /// Runs the `broadsheet` binary against this app's database and public URL.
-    pub fn cli(&self, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &self.database_url)
-            .env("BROADSHEET_PUBLIC_URL", &self.address)
-            .output()
-            .expect("run broadsheet")
-    }
-
-    /// Runs the CLI without blocking this test's runtime, for commands that talk to the server.
-    pub async fn cli_async(&self, args: &[&str]) -> Output {
+    /// The `broadsheet` binary, set to this app's database and public URL.
+    fn command(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"));
         command
             .args(args)
@@ -192,9 +191,52 @@ impl TestApp {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATABASE_URL", &self.database_url)
             .env("BROADSHEET_PUBLIC_URL", &self.address);
+        command
+    }
+
+    /// Runs the `broadsheet` binary against this app's database and public URL.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run broadsheet")
+    }
+
+    /// Runs the CLI without blocking this test's runtime, for commands that talk to the server.
+    pub async fn cli_async(&self, args: &[&str]) -> Output {
+        let mut command = self.command(args);
         tokio::task::spawn_blocking(move || command.output().expect("run broadsheet"))
             .await
             .expect("cli task")
+    }
+
+    /// Runs the CLI with `stdin` as its input, without blocking this test's runtime.
+    pub async fn cli_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut command = self.command(args);
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let input = stdin.to_string();
+        tokio::task::spawn_blocking(move || {
+            let mut child = command.spawn().expect("run broadsheet");
+            let mut pipe = child.stdin.take().expect("piped stdin");
+            pipe.write_all(input.as_bytes())
+                .expect("write to broadsheet's stdin");
+            drop(pipe);
+            child.wait_with_output().expect("wait for broadsheet")
+        })
+        .await
+        .expect("cli task")
+    }
+
+    /// An editor account made with the CLI as an operator would, the password typed on stdin.
+    pub async fn create_editor(&self, name: &str, password: &str) {
+        let out = self
+            .cli_with_stdin(&["user", "create", name], &format!("{password}\n"))
+            .await;
+        assert!(
+            out.status.success(),
+            "broadsheet user create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// A fresh API token, made with the CLI as an operator would.
@@ -253,6 +295,104 @@ impl TestApp {
             .expect("json");
         info["usage"]["localPosts"].as_u64().expect("localPosts")
     }
+}
+
+/// Waiting on the server's background work, and looking at what it stored.
+impl TestApp {
+    /// The sample story's page as a reader sees it now.
+    pub async fn story_page(&self) -> String {
+        self.get_html(STORY).await.text().await.expect("page")
+    }
+
+    /// The sample story's page once `pred` holds for it; the test fails after [`WAIT`].
+    pub async fn page_until(&self, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let page = self.story_page().await;
+            if pred(&page) {
+                return page;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the story page never matched:\n{page}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// `who` on `peer` answers the sample story with `<p>{text}</p>` (the note's id ends in
+    /// `name`), delivered to our shared inbox.
+    pub async fn reply_from(
+        &self,
+        peer: &Peer,
+        who: &str,
+        name: &str,
+        text: &str,
+    ) -> reqwest::Response {
+        let note = peer.note(who, name, &self.url(STORY), &format!("<p>{text}</p>"));
+        peer.send(who, &self.url("/inbox"), &peer.create(&note))
+            .await
+    }
+
+    /// How many replies the sample story's `replies` collection counts.
+    pub async fn stored_replies(&self) -> u64 {
+        self.get_ap_json("/stories/welcome/replies").await["totalItems"]
+            .as_u64()
+            .expect("totalItems")
+    }
+
+    /// A connection of the test's own to the server's database, for what no route shows.
+    pub async fn db(&self) -> DatabaseConnection {
+        broadsheet::storage::connect(&self.database_url, 2)
+            .await
+            .expect("connect to the test database")
+    }
+
+    /// Waits until the inbox worker has no job left (done or given up), so that what a job
+    /// would have stored can be asserted absent.
+    pub async fn inbox_jobs_drained(&self) {
+        self.inbox_jobs_reach("SELECT COUNT(*) FROM inbox_jobs")
+            .await;
+    }
+
+    /// Waits until every inbox job has run at least once (a job that asked to be retried stays
+    /// queued for its next attempt), for tests where one waits on a server that never answers.
+    pub async fn inbox_jobs_tried(&self) {
+        self.inbox_jobs_reach("SELECT COUNT(*) FROM inbox_jobs WHERE attempts = 0")
+            .await;
+    }
+
+    async fn inbox_jobs_reach(&self, pending: &str) {
+        let db = self.db().await;
+        count_reaches(&db, pending, 0).await;
+        db.close().await.ok();
+    }
+}
+
+/// Waits until `sql` counts `expected`; the test fails after [`WAIT`].
+pub async fn count_reaches(db: &DatabaseConnection, sql: &str, expected: i64) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let now = count(db, sql).await;
+        if now == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{sql} is still {now}, not {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The first column of the first row `sql` answers, as a number (a `COUNT(*)`).
+pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("a number")
 }
 
 /// A story file written into a temporary folder.

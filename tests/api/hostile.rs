@@ -1,23 +1,13 @@
 //! Hostile and broken peers: forged keys, giant bodies, endless and looping chains, hostile
 //! names, servers that hang. Each gets a clear answer, bounded work, and nothing stored.
 
-use std::time::Duration;
-
 use serde_json::json;
 use tokio::net::TcpListener;
 
 use crate::{
-    helpers::{spawn_app, spawn_app_with},
+    helpers::{STORY, spawn_app, spawn_app_with},
     peer::Peer,
 };
-
-const STORY: &str = "/stories/welcome";
-
-async fn stored_replies(app: &crate::helpers::TestApp) -> u64 {
-    app.get_ap_json("/stories/welcome/replies").await["totalItems"]
-        .as_u64()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_reply_signed_with_someone_elses_key_is_refused() {
@@ -33,7 +23,7 @@ async fn a_reply_signed_with_someone_elses_key_is_refused() {
         )
         .await;
     assert_eq!(response.status(), 401);
-    assert_eq!(stored_replies(&app).await, 0);
+    assert_eq!(app.stored_replies().await, 0);
 }
 
 #[tokio::test]
@@ -81,8 +71,8 @@ async fn a_thousand_deep_chain_and_a_loop_cost_bounded_fetches_and_store_nothing
         202
     );
 
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(stored_replies(&app).await, 0);
+    app.inbox_jobs_drained().await;
+    assert_eq!(app.stored_replies().await, 0);
     let budget = 24 * 2; // the default fetch budget, for each of the two activities
     assert!(
         peer.document_gets() <= budget,
@@ -191,8 +181,8 @@ async fn a_server_that_hangs_delays_nobody_and_stores_nothing() {
             .status(),
         202
     );
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    app.inbox_jobs_tried().await;
+    let page = app.story_page().await;
     assert!(page.contains("still flowing"));
     assert!(!page.contains("answering a hung server"));
 }
@@ -201,9 +191,7 @@ async fn a_server_that_hangs_delays_nobody_and_stores_nothing() {
 async fn a_reply_that_failed_on_our_side_is_stored_when_it_is_sent_again() {
     let app = spawn_app().await;
     let peer = Peer::start().await;
-    let db = broadsheet::storage::connect(&app.database_url, 1)
-        .await
-        .unwrap();
+    let db = app.db().await;
     use sea_orm::ConnectionTrait;
     let note = peer.note("alice", "retry", &app.url(STORY), "<p>worth the retry</p>");
     let create = peer.create(&note);
@@ -233,5 +221,5 @@ async fn a_reply_that_failed_on_our_side_is_stored_when_it_is_sent_again() {
             .unwrap()
             .contains("worth the retry")
     );
-    assert_eq!(stored_replies(&app).await, 1);
+    assert_eq!(app.stored_replies().await, 1);
 }

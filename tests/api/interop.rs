@@ -113,9 +113,7 @@ async fn an_editors_answer_reaches_fedify_as_a_reply_to_its_note() {
         )
         .await;
     let question_id = question["id"].as_str().unwrap().to_string();
-    let db = broadsheet::storage::connect(&app.database_url, 1)
-        .await
-        .unwrap();
+    let db = app.db().await;
     let deadline = tokio::time::Instant::now() + WAIT;
     let held = loop {
         if let Some(found) = broadsheet::domain::reply::find(&db, &question_id)

@@ -18,35 +18,6 @@ fn behind_proxy(s: &mut Settings) {
     s.web.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
 }
 
-async fn create_editor(app: &TestApp, name: &str) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"));
-    command
-        .args(["user", "create", name])
-        .env("DATABASE_URL", &app.database_url)
-        .env("BROADSHEET_PUBLIC_URL", &app.address)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let output = tokio::task::spawn_blocking(move || {
-        use std::io::Write;
-        let mut child = command.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{PASSWORD}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Fetches the form (for its CSRF cookie and token) and posts the credentials, the proxy naming
 /// `client` in `X-Forwarded-For`.
 async fn attempt(app: &TestApp, client: &str, name: &str, password: &str) -> reqwest::Response {
@@ -114,7 +85,7 @@ async fn guessing_an_account_slows_down_but_never_locks_its_editor_out() {
         s.moderation.login_delay_max_secs = 1;
     })
     .await;
-    create_editor(&app, "editor").await;
+    app.create_editor("editor", PASSWORD).await;
 
     // The attacker hammers the editor's account: three guesses are answered, then the account
     // makes each further attempt wait, and a refused attempt costs no password check.
@@ -174,7 +145,7 @@ async fn one_address_trying_many_names_is_stopped() {
         s.moderation.login_attempts = 5;
     })
     .await;
-    create_editor(&app, "editor").await;
+    app.create_editor("editor", PASSWORD).await;
     for i in 0..5 {
         let name = format!("guess-{i}");
         assert_eq!(
@@ -213,7 +184,7 @@ async fn one_address_trying_many_names_is_stopped() {
 #[tokio::test]
 async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
     let app = spawn_app_with(|s| s.moderation.login_attempts = 3).await;
-    create_editor(&app, "editor").await;
+    app.create_editor("editor", PASSWORD).await;
     for i in 0..3 {
         assert_eq!(
             attempt(
@@ -262,7 +233,7 @@ async fn a_burst_of_logins_is_answered() {
         s.moderation.login_attempts = 1000;
     })
     .await;
-    create_editor(&app, "editor").await;
+    app.create_editor("editor", PASSWORD).await;
     let mut attempts = tokio::task::JoinSet::new();
     for i in 0..24 {
         let (http, address) = (app.client.clone(), app.address.clone());

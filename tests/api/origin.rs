@@ -5,47 +5,13 @@
 
 use std::time::Duration;
 
-use broadsheet::storage;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, spawn_app, spawn_app_with},
+    helpers::{STORY, TestApp, count, count_reaches, spawn_app, spawn_app_with},
     peer::Peer,
 };
-
-const STORY: &str = "/stories/welcome";
-
-async fn stored_replies(app: &TestApp) -> u64 {
-    app.get_ap_json("/stories/welcome/replies").await["totalItems"]
-        .as_u64()
-        .unwrap()
-}
-
-async fn db(app: &TestApp) -> DatabaseConnection {
-    storage::connect(&app.database_url, 2).await.unwrap()
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
-}
-
-/// Waits until the inbox worker has no job left (done or given up), so absence can be asserted.
-async fn jobs_drained(app: &TestApp) {
-    let db = db(app).await;
-    for _ in 0..200 {
-        if count(&db, "SELECT COUNT(*) FROM inbox_jobs").await == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("inbox jobs still pending");
-}
 
 /// Everything a remote claim about our publication could change, as others see it.
 async fn our_publication(app: &TestApp) -> (Value, Value) {
@@ -77,27 +43,25 @@ async fn a_key_on_our_own_host_is_refused_without_fetching_ourselves() {
     ] {
         for _ in 0..3 {
             let response = attacker
-                .send_signed_as(
-                    &app.url("/inbox"),
-                    &key,
-                    chrono::Utc::now(),
-                    "",
-                    &as_news,
-                )
+                .send_signed_as(&app.url("/inbox"), &key, chrono::Utc::now(), "", &as_news)
                 .await;
             assert_eq!(response.status(), 401, "keyId {key}");
         }
     }
     assert_eq!(our_publication(&app).await, before, "our actors changed");
-    assert_eq!(stored_replies(&app).await, 0);
-    assert_eq!(attacker.document_gets(), 0, "the attacker was asked for something");
+    assert_eq!(app.stored_replies().await, 0);
+    assert_eq!(
+        attacker.document_gets(),
+        0,
+        "the attacker was asked for something"
+    );
 }
 
 #[tokio::test]
 async fn the_storage_layer_refuses_to_overwrite_a_local_actor() {
     let app = spawn_app().await;
     let before = our_publication(&app).await;
-    let db = db(&app).await;
+    let db = app.db().await;
     let news = app.url("/@news");
     let data = |ap_id: &str| broadsheet::domain::remote::RemoteActorData {
         ap_id: ap_id.parse().unwrap(),
@@ -142,24 +106,35 @@ async fn an_open_redirect_on_a_server_cannot_plant_keys_for_its_users() {
         }),
     );
     victim.redirect("/go", &format!("{}/fake-alice", attacker.base));
-    let forged = victim.note("alice", "forged", &app.url(STORY), "<p>forged by mallory</p>");
+    let forged = victim.note(
+        "alice",
+        "forged",
+        &app.url(STORY),
+        "<p>forged by mallory</p>",
+    );
     let create = victim.create(&forged);
     let inbox = app.url("/inbox");
     // First the redirect as keyId, then Alice's own keyId: neither may verify.
-    for key in [format!("{}/go#main-key", victim.base), format!("{alice}#main-key")] {
+    for key in [
+        format!("{}/go#main-key", victim.base),
+        format!("{alice}#main-key"),
+    ] {
         let response = attacker
             .send_signed_as(&inbox, &key, chrono::Utc::now(), "", &create)
             .await;
         assert_eq!(response.status(), 401, "keyId {key}");
     }
-    assert_eq!(stored_replies(&app).await, 0);
+    assert_eq!(app.stored_replies().await, 0);
     // Alice's real key still verifies her real reply.
     let real = victim.note("alice", "real", &app.url(STORY), "<p>the real alice</p>");
     assert_eq!(
-        victim.send("alice", &inbox, &victim.create(&real)).await.status(),
+        victim
+            .send("alice", &inbox, &victim.create(&real))
+            .await
+            .status(),
         202
     );
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    let page = app.story_page().await;
     assert!(page.contains("the real alice"));
     assert!(!page.contains("forged by mallory"));
 }
@@ -191,9 +166,9 @@ async fn a_parent_served_through_a_redirect_must_answer_from_its_own_origin() {
             .status(),
         202
     );
-    jobs_drained(&app).await;
-    assert_eq!(stored_replies(&app).await, 0);
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    app.inbox_jobs_drained().await;
+    assert_eq!(app.stored_replies().await, 0);
+    let page = app.story_page().await;
     assert!(!page.contains("words alice never wrote"));
 }
 
@@ -212,16 +187,23 @@ async fn an_actor_cannot_claim_a_key_on_another_host() {
                       "actor": attacker.actor("mallory"), "object": app.url(STORY)});
     let response = attacker.send("mallory", &app.url("/inbox"), &like).await;
     assert!(response.status().is_client_error());
-    let db = db(&app).await;
+    let db = app.db().await;
     let claims = format!(
         "SELECT COUNT(*) FROM actors WHERE public_key_id = '{alice_key}' AND ap_id <> '{}'",
         victim.actor("alice")
     );
-    assert_eq!(count(&db, &claims).await, 0, "a stranger holds Alice's key id");
+    assert_eq!(
+        count(&db, &claims).await,
+        0,
+        "a stranger holds Alice's key id"
+    );
     // Alice's own replies are still hers.
     let note = victim.note("alice", "a1", &app.url(STORY), "<p>alice, verified</p>");
     assert_eq!(
-        victim.send("alice", &app.url("/inbox"), &victim.create(&note)).await.status(),
+        victim
+            .send("alice", &app.url("/inbox"), &victim.create(&note))
+            .await
+            .status(),
         202
     );
     assert_eq!(count(&db, &claims).await, 0);
@@ -237,13 +219,17 @@ async fn an_unsigned_created_parameter_does_not_refresh_an_old_request() {
     let two_hours_ago = chrono::Utc::now() - chrono::Duration::hours(2);
     let now = chrono::Utc::now().timestamp();
     let inbox = app.url("/inbox");
-    for extra in ["".to_string(), format!(",created={now}"), format!(",created={now},expires={}", now + 60)] {
+    for extra in [
+        "".to_string(),
+        format!(",created={now}"),
+        format!(",created={now},expires={}", now + 60),
+    ] {
         let response = peer
             .send_signed_as(&inbox, &key, two_hours_ago, &extra, &create)
             .await;
         assert_eq!(response.status(), 401, "with `{extra}`");
     }
-    assert_eq!(stored_replies(&app).await, 0);
+    assert_eq!(app.stored_replies().await, 0);
 }
 
 #[tokio::test]
@@ -273,10 +259,13 @@ async fn naming_another_servers_key_does_not_spend_its_rate_limit() {
     }
     let note = victim.note("alice", "a1", &app.url(STORY), "<p>still heard</p>");
     assert_eq!(
-        victim.send("alice", &inbox, &victim.create(&note)).await.status(),
+        victim
+            .send("alice", &inbox, &victim.create(&note))
+            .await
+            .status(),
         202
     );
-    assert!(app.get_html(STORY).await.text().await.unwrap().contains("still heard"));
+    assert!(app.story_page().await.contains("still heard"));
 }
 
 #[tokio::test]
@@ -348,12 +337,18 @@ async fn a_blocked_hosts_keys_are_never_fetched() {
         .send()
         .await
         .unwrap();
-    assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
     let note = peer.note("dan", "d1", &app.url(STORY), "<p>blocked</p>");
-    let response = peer.send("dan", &app.url("/inbox"), &peer.create(&note)).await;
+    let response = peer
+        .send("dan", &app.url("/inbox"), &peer.create(&note))
+        .await;
     assert_eq!(response.status(), 403);
     assert_eq!(peer.document_gets(), 0);
-    assert_eq!(stored_replies(&app).await, 0);
+    assert_eq!(app.stored_replies().await, 0);
 }
 
 #[tokio::test]
@@ -361,25 +356,30 @@ async fn a_reply_whose_parents_server_is_failing_is_retried_not_lost() {
     let app = spawn_app().await;
     let peer = Peer::start().await;
     let parent = peer.note("erin", "p", &app.url(STORY), "<p>the parent</p>");
-    let child = peer.note("frank", "c", parent["id"].as_str().unwrap(), "<p>the child</p>");
+    let child = peer.note(
+        "frank",
+        "c",
+        parent["id"].as_str().unwrap(),
+        "<p>the child</p>",
+    );
     // Frank is known before the parent's server starts failing.
     let hello = peer.note("frank", "hello", &app.url(STORY), "<p>frank says hi</p>");
-    assert_eq!(peer.send("frank", &app.url("/inbox"), &peer.create(&hello)).await.status(), 202);
+    assert_eq!(
+        peer.send("frank", &app.url("/inbox"), &peer.create(&hello))
+            .await
+            .status(),
+        202
+    );
     peer.documents_answer_with(503);
     assert_eq!(
-        peer.send("frank", &app.url("/inbox"), &peer.create(&child)).await.status(),
+        peer.send("frank", &app.url("/inbox"), &peer.create(&child))
+            .await
+            .status(),
         202
     );
     tokio::time::sleep(Duration::from_millis(700)).await;
     peer.documents_answer_with(0);
-    let mut page = String::new();
-    for _ in 0..100 {
-        page = app.get_html(STORY).await.text().await.unwrap();
-        if page.contains("the child") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let page = app.page_until(|p| p.contains("the child")).await;
     assert!(page.contains("the parent") && page.contains("the child"));
 }
 
@@ -389,7 +389,12 @@ async fn one_actor_cannot_fill_the_inbox_queue() {
     let peer = Peer::start().await;
     let inbox = app.url("/inbox");
     let hello = peer.note("gus", "hello", &app.url(STORY), "<p>hi</p>");
-    assert_eq!(peer.send("gus", &inbox, &peer.create(&hello)).await.status(), 202);
+    assert_eq!(
+        peer.send("gus", &inbox, &peer.create(&hello))
+            .await
+            .status(),
+        202
+    );
     // Parents that can never be fetched keep the jobs waiting.
     peer.documents_answer_with(503);
     let mut statuses = Vec::new();
@@ -400,7 +405,12 @@ async fn one_actor_cannot_fill_the_inbox_queue() {
             &format!("{}/notes/missing{i}", peer.base),
             "<p>waiting</p>",
         );
-        statuses.push(peer.send("gus", &inbox, &peer.create(&note)).await.status().as_u16());
+        statuses.push(
+            peer.send("gus", &inbox, &peer.create(&note))
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert_eq!(statuses, [202, 202, 429, 429]);
 }
@@ -408,7 +418,7 @@ async fn one_actor_cannot_fill_the_inbox_queue() {
 #[tokio::test]
 async fn received_activity_ids_are_pruned_past_the_replay_window() {
     let app = spawn_app().await;
-    let db = db(&app).await;
+    let db = app.db().await;
     let old = chrono::Utc::now() - chrono::Duration::days(3);
     broadsheet::storage::received_activities::first_seen(&db, "https://a.example/old")
         .await
@@ -433,7 +443,10 @@ async fn received_activity_ids_are_pruned_past_the_replay_window() {
     .await
     .unwrap();
     assert_eq!(pruned, 1);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM received_activities").await, 1);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM received_activities").await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -442,17 +455,32 @@ async fn a_stored_key_that_no_longer_parses_is_fetched_again() {
     let peer = Peer::start().await;
     let inbox = app.url("/inbox");
     let first = peer.note("hal", "h1", &app.url(STORY), "<p>first</p>");
-    assert_eq!(peer.send("hal", &inbox, &peer.create(&first)).await.status(), 202);
-    let db = db(&app).await;
+    assert_eq!(
+        peer.send("hal", &inbox, &peer.create(&first))
+            .await
+            .status(),
+        202
+    );
+    let db = app.db().await;
     db.execute_unprepared(&format!(
         "UPDATE actors SET public_key = 'not a pem' WHERE ap_id = '{}'",
         peer.actor("hal")
     ))
     .await
     .unwrap();
-    let second = peer.note("hal", "h2", &app.url(STORY), "<p>second after a bad key</p>");
-    assert_eq!(peer.send("hal", &inbox, &peer.create(&second)).await.status(), 202);
-    assert!(app.get_html(STORY).await.text().await.unwrap().contains("second after a bad key"));
+    let second = peer.note(
+        "hal",
+        "h2",
+        &app.url(STORY),
+        "<p>second after a bad key</p>",
+    );
+    assert_eq!(
+        peer.send("hal", &inbox, &peer.create(&second))
+            .await
+            .status(),
+        202
+    );
+    assert!(app.story_page().await.contains("second after a bad key"));
 }
 
 #[tokio::test]
@@ -463,10 +491,15 @@ async fn one_account_cannot_flood_the_reports() {
     for i in 0..5 {
         let flag = json!({"id": format!("{}/flags/{i}", peer.actor("ivy")), "type": "Flag",
                           "actor": peer.actor("ivy"), "object": [app.url(STORY)], "content": "spam"});
-        statuses.push(peer.send("ivy", &app.url("/inbox"), &flag).await.status().as_u16());
+        statuses.push(
+            peer.send("ivy", &app.url("/inbox"), &flag)
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert_eq!(statuses, [202, 202, 202, 429, 429]);
-    let db = db(&app).await;
+    let db = app.db().await;
     assert_eq!(count(&db, "SELECT COUNT(*) FROM reports").await, 3);
 }
 
@@ -484,16 +517,35 @@ async fn a_replies_collection_on_another_host_is_never_crawled() {
     a["replies"] = json!(format!("{}/coll", attacker.base));
     peer.host("/notes/a", a.clone());
     assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &peer.create(&a)).await.status(),
+        peer.send("alice", &app.url("/inbox"), &peer.create(&a))
+            .await
+            .status(),
         202
     );
-    let db = db(&app).await;
+    let db = app.db().await;
     let held = format!(
         "SELECT COUNT(*) FROM replies WHERE ap_id = '{}' AND replies_url IS NULL",
         a["id"].as_str().unwrap()
     );
-    assert_eq!(count(&db, &held).await, 1, "the foreign collection was kept");
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        count(&db, &held).await,
+        1,
+        "the foreign collection was kept"
+    );
+    // A later reply with a collection on its own host: once the crawler has read that one, it
+    // has had its chance at the first.
+    let control = peer.note("alice", "b", &app.url(STORY), "<p>Control</p>");
+    assert_eq!(
+        peer.send("alice", &app.url("/inbox"), &peer.create(&control))
+            .await
+            .status(),
+        202
+    );
+    let crawled = format!(
+        "SELECT COUNT(*) FROM replies WHERE ap_id = '{}' AND crawled_at IS NOT NULL",
+        control["id"].as_str().unwrap()
+    );
+    count_reaches(&db, &crawled, 1).await;
     assert_eq!(attacker.document_gets(), 0);
-    assert!(!app.get_html(STORY).await.text().await.unwrap().contains("planted"));
+    assert!(!app.story_page().await.contains("planted"));
 }

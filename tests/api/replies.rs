@@ -1,33 +1,12 @@
 //! Replies from other servers, threaded under stories: delivered, fetched, backfilled; edited,
 //! deleted, liked; and refused when they prove nothing.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, html, spawn_app, spawn_app_with},
+    helpers::{STORY, html, spawn_app, spawn_app_with},
     peer::Peer,
 };
-
-const WAIT: Duration = Duration::from_secs(15);
-const STORY: &str = "/stories/welcome";
-
-/// Polls the story page until `pred` holds.
-async fn page_until(app: &TestApp, pred: impl Fn(&str) -> bool) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let page = app.get_html(STORY).await.text().await.unwrap();
-        if pred(&page) {
-            return page;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the story page never matched:\n{page}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// Texts of the replies at each nesting level, outermost first.
 fn nesting(page: &str, depth: usize) -> Vec<String> {
@@ -80,7 +59,7 @@ async fn replies_at_every_depth_thread_under_the_story_even_with_a_missing_middl
         202
     );
 
-    let page = page_until(&app, |p| p.contains("Fourth level")).await;
+    let page = app.page_until(|p| p.contains("Fourth level")).await;
     assert_eq!(nesting(&page, 1)[0], "First reply");
     assert!(nesting(&page, 2).contains(&"Second level".to_string()));
     assert!(nesting(&page, 3).contains(&"Third level, never delivered".to_string()));
@@ -121,7 +100,9 @@ async fn backfill_finds_replies_that_were_never_delivered() {
         202
     );
 
-    let page = page_until(&app, |p| p.contains("Only in the collection")).await;
+    let page = app
+        .page_until(|p| p.contains("Only in the collection"))
+        .await;
     assert!(nesting(&page, 2).contains(&"Only in the collection".to_string()));
 }
 
@@ -136,17 +117,15 @@ async fn edits_deletions_and_placeholders() {
     peer.send("bob", &inbox, &peer.create(&b)).await;
     let lone = peer.note("alice", "lone", &app.url(STORY), "<p>A lone reply</p>");
     peer.send("alice", &inbox, &peer.create(&lone)).await;
-    page_until(&app, |p| {
-        p.contains("An answer") && p.contains("A lone reply")
-    })
-    .await;
+    app.page_until(|p| p.contains("An answer") && p.contains("A lone reply"))
+        .await;
 
     let mut edited = a.clone();
     edited["content"] = json!("<p>Corrected words</p>");
     edited["updated"] = json!(chrono::Utc::now().to_rfc3339());
     let update = json!({"id": format!("{}/edit", a["id"].as_str().unwrap()), "type": "Update", "actor": peer.actor("alice"), "object": edited});
     assert_eq!(peer.send("alice", &inbox, &update).await.status(), 202);
-    let page = page_until(&app, |p| p.contains("Corrected words")).await;
+    let page = app.page_until(|p| p.contains("Corrected words")).await;
     assert!(!page.contains("Original words"));
     assert!(page.contains("edited"));
 
@@ -167,10 +146,9 @@ async fn edits_deletions_and_placeholders() {
             .status(),
         202
     );
-    let page = page_until(&app, |p| {
-        !p.contains("A lone reply") && !p.contains("Corrected words")
-    })
-    .await;
+    let page = app
+        .page_until(|p| !p.contains("A lone reply") && !p.contains("Corrected words"))
+        .await;
     assert!(
         page.contains("This reply was removed."),
         "a placeholder keeps Bob's answer in place"
@@ -180,7 +158,7 @@ async fn edits_deletions_and_placeholders() {
     // Bob's account is deleted: everything he wrote goes, and with it the placeholder.
     let gone = json!({"id": format!("{}#delete", peer.actor("bob")), "type": "Delete", "actor": peer.actor("bob"), "object": peer.actor("bob")});
     assert_eq!(peer.send("bob", &inbox, &gone).await.status(), 202);
-    let page = page_until(&app, |p| !p.contains("An answer")).await;
+    let page = app.page_until(|p| !p.contains("An answer")).await;
     assert!(!page.contains("This reply was removed."));
     assert_eq!(
         app.get_ap_json("/stories/welcome/replies").await["totalItems"],
@@ -195,7 +173,7 @@ async fn likes_and_boosts_are_counted_and_undone() {
     let inbox = app.url("/inbox");
     let a = peer.note("alice", "a", &app.url(STORY), "<p>Liked reply</p>");
     peer.send("alice", &inbox, &peer.create(&a)).await;
-    page_until(&app, |p| p.contains("Liked reply")).await;
+    app.page_until(|p| p.contains("Liked reply")).await;
 
     let like = |who: &str, object: &Value| json!({"id": format!("{}/likes/{}", peer.actor(who), object.as_str().unwrap().len()), "type": "Like", "actor": peer.actor(who), "object": object});
     for who in ["bob", "carol"] {
@@ -208,13 +186,13 @@ async fn likes_and_boosts_are_counted_and_undone() {
     peer.send("bob", &inbox, &boost).await;
     peer.send("bob", &inbox, &like("bob", &json!(app.url(STORY))))
         .await;
-    let page = page_until(&app, |p| p.contains("2 likes")).await;
+    let page = app.page_until(|p| p.contains("2 likes")).await;
     assert!(page.contains("1 boost"));
     assert!(page.contains("1 like"), "the story's own like: {page}");
 
     let undo = json!({"id": format!("{}/undo-like", peer.actor("carol")), "type": "Undo", "actor": peer.actor("carol"), "object": like("carol", &a["id"])});
     assert_eq!(peer.send("carol", &inbox, &undo).await.status(), 202);
-    page_until(&app, |p| !p.contains("2 likes")).await;
+    app.page_until(|p| !p.contains("2 likes")).await;
 }
 
 #[tokio::test]
@@ -280,8 +258,8 @@ async fn what_does_not_lead_to_our_stories_or_is_not_public_is_not_shown() {
             202
         );
     }
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let page = page_until(&app, |p| p.contains("Said twice")).await;
+    app.inbox_jobs_tried().await;
+    let page = app.page_until(|p| p.contains("Said twice")).await;
     assert!(!page.contains("Not about our story") && !page.contains("elsewhere root"));
     assert!(!page.contains("Private words"));
     assert_eq!(page.matches("Said twice").count(), 1);
@@ -374,7 +352,7 @@ async fn forged_and_malformed_activities_are_refused_and_change_nothing() {
     let response = peer.send_raw("alice", &inbox, huge, |_| {}).await;
     assert_eq!(response.status(), 413);
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.inbox_jobs_drained().await;
     assert_eq!(
         app.get_ap_json("/stories/welcome/replies").await["totalItems"],
         0
@@ -397,7 +375,7 @@ async fn hostile_html_in_a_reply_is_cleaned() {
             .status(),
         202
     );
-    let page = page_until(&app, |p| p.contains("fine link")).await;
+    let page = app.page_until(|p| p.contains("fine link")).await;
     let doc = html(&page);
     let bad = scraper::Selector::parse("section.conversation script:not([src=\"/static/live.js\"]), section.conversation style, section.conversation iframe, .e-content img, [onerror]").unwrap();
     assert_eq!(doc.select(&bad).count(), 0);
@@ -485,7 +463,7 @@ async fn rfc_9421_signatures_are_accepted_and_checked() {
             .status(),
         202
     );
-    page_until(&app, |p| p.contains("Signed the new way")).await;
+    app.page_until(|p| p.contains("Signed the new way")).await;
 
     let other = peer.note(
         "alice",
@@ -514,6 +492,6 @@ async fn rfc_9421_signatures_are_accepted_and_checked() {
         )
         .await;
     assert_eq!(response.status(), 401, "a signature must cover the digest");
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    let page = app.story_page().await;
     assert!(!page.contains("Changed in transit") && !page.contains("Swapped body"));
 }

@@ -2,36 +2,16 @@
 //! or a `Flag`'s objects is never stored nor shown as a link, rows stored before that rule are
 //! checked again when shown, and every page carries a Content-Security-Policy.
 
-use std::time::Duration;
-
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
 use crate::{
     admin::login,
-    helpers::{TestApp, html, spawn_app, spawn_app_with},
+    helpers::{STORY, TestApp, count, html, spawn_app, spawn_app_with},
     peer::Peer,
 };
 
-const STORY: &str = "/stories/welcome";
 const HOSTILE: &str = "javascript:alert(document.cookie)//";
-const WAIT: Duration = Duration::from_secs(15);
-
-/// Polls the story page until `pred` holds.
-async fn page_until(app: &TestApp, pred: impl Fn(&str) -> bool) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let page = app.get_html(STORY).await.text().await.unwrap();
-        if pred(&page) {
-            return page;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the story page never matched:\n{page}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 fn assert_no_script_url(what: &str, text: &str) {
     let lower = text.to_ascii_lowercase();
@@ -74,24 +54,13 @@ fn attrs(page: &str, selector: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-async fn database(app: &TestApp) -> DatabaseConnection {
-    broadsheet::storage::connect(&app.database_url, 1)
-        .await
-        .unwrap()
-}
-
 /// Stored URLs (replies, actors, reports) that are not http(s).
 async fn hostile_rows(db: &DatabaseConnection) -> i64 {
     let sql = "SELECT \
         (SELECT COUNT(*) FROM replies WHERE LOWER(url) LIKE '%javascript%' OR LOWER(ap_id) LIKE '%javascript%') + \
         (SELECT COUNT(*) FROM actors WHERE LOWER(url) LIKE '%javascript%' OR LOWER(icon_url) LIKE '%javascript%') + \
         (SELECT COUNT(*) FROM reports WHERE LOWER(objects) LIKE '%javascript%') AS n";
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count(db, sql).await
 }
 
 async fn reports(app: &TestApp, token: &str) -> Vec<Value> {
@@ -147,7 +116,9 @@ async fn javascript_links_from_other_servers_are_neither_stored_nor_shown() {
 
     // The reply is shown, without the hostile links: its time links to its id, its author's
     // name to the actor, and the avatar falls back to the initial.
-    let page = page_until(&app, |p| p.contains("A reply with a hostile link")).await;
+    let page = app
+        .page_until(|p| p.contains("A reply with a hostile link"))
+        .await;
     assert_no_script_url("the story page", &page);
     assert_no_script_link("the story page", &page);
     assert_eq!(
@@ -161,7 +132,7 @@ async fn javascript_links_from_other_servers_are_neither_stored_nor_shown() {
     assert!(attrs(&page, "section.conversation img.avatar", "src").is_empty());
 
     // Nothing hostile is stored, and the API and the admin pages show none of it.
-    assert_eq!(hostile_rows(&database(&app).await).await, 0);
+    assert_eq!(hostile_rows(&app.db().await).await, 0);
     let listed = reports(&app, &token).await;
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0]["objects"], json!([app.url(STORY)]));
@@ -202,10 +173,10 @@ async fn links_stored_by_older_versions_are_checked_again_when_shown() {
         peer.send("alice", &app.url("/inbox"), &flag).await.status(),
         202
     );
-    page_until(&app, |p| p.contains("Stored long ago")).await;
+    app.page_until(|p| p.contains("Stored long ago")).await;
 
     // What an older version may have written.
-    let db = database(&app).await;
+    let db = app.db().await;
     let objects = json!([HOSTILE, "data:text/html,<script>alert(1)</script>"]).to_string();
     for sql in [
         format!("UPDATE replies SET url = '{HOSTILE}'"),
@@ -221,7 +192,7 @@ async fn links_stored_by_older_versions_are_checked_again_when_shown() {
     }
     assert!(hostile_rows(&db).await > 0);
 
-    let page = app.get_html(STORY).await.text().await.unwrap();
+    let page = app.story_page().await;
     assert!(page.contains("Stored long ago"), "{page}");
     assert_no_script_url("the story page", &page);
     assert_no_script_link("the story page", &page);
@@ -343,7 +314,7 @@ async fn every_page_carries_the_content_security_policy() {
     let note = peer.note("alice", "csp", &app.url(STORY), "<p>A reply</p>");
     peer.send("alice", &app.url("/inbox"), &peer.create(&note))
         .await;
-    let story = page_until(&app, |p| p.contains("A reply")).await;
+    let story = app.page_until(|p| p.contains("A reply")).await;
     let author = attrs(&story, "a[rel=author]", "href");
     let tag = attrs(&story, "a[rel=tag]", "href");
     let mut public = vec![

@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::{
     error::{AppError, FieldErrors},
-    storage::{entities::block, moderation},
+    storage::{blocks, entities::block},
 };
 
 pub const ACTOR: &str = "actor";
@@ -21,7 +21,7 @@ pub struct Blocklist {
 impl Blocklist {
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self, AppError> {
         Ok(Blocklist {
-            entries: moderation::blocks(db).await?,
+            entries: blocks::all(db).await?,
         })
     }
 
@@ -57,12 +57,12 @@ pub async fn add(
     reason: &str,
 ) -> Result<(), AppError> {
     let value = normalise(kind, value)?;
-    moderation::add_block(db, kind, &value, reason.trim(), None).await?;
+    blocks::add(db, kind, &value, reason.trim(), None).await?;
     Ok(())
 }
 
 pub async fn remove(db: &impl ConnectionTrait, id: i64) -> Result<bool, AppError> {
-    Ok(moderation::remove_block(db, id).await?)
+    Ok(blocks::remove(db, id).await?)
 }
 
 fn normalise(kind: &str, value: &str) -> Result<String, AppError> {
@@ -128,7 +128,7 @@ pub fn parse_csv(text: &str) -> Vec<String> {
 pub async fn import_csv(db: &impl ConnectionTrait, text: &str) -> Result<usize, AppError> {
     let domains = parse_csv(text);
     for domain in &domains {
-        moderation::add_block(db, DOMAIN, domain, "imported blocklist", None).await?;
+        blocks::add(db, DOMAIN, domain, "imported blocklist", None).await?;
     }
     Ok(domains.len())
 }
@@ -141,7 +141,7 @@ pub async fn apply_subscription(
 ) -> Result<usize, AppError> {
     let domains = parse_csv(text);
     for domain in &domains {
-        moderation::add_block(
+        blocks::add(
             db,
             DOMAIN,
             domain,
@@ -150,7 +150,7 @@ pub async fn apply_subscription(
         )
         .await?;
     }
-    moderation::prune_subscription(db, subscription, &domains).await?;
+    blocks::prune_subscription(db, subscription, &domains).await?;
     Ok(domains.len())
 }
 

@@ -40,7 +40,7 @@ pub struct Rules<'a> {
 #[derive(Debug)]
 pub enum Accepted {
     /// Stored, shown or held for an editor (the row says which).
-    Stored(reply::Model),
+    Stored(Box<reply::Model>),
     /// A block refuses it; the reason is for the log.
     Refused(String),
     /// The story is closed to replies.
@@ -74,7 +74,7 @@ pub async fn accept(
     if verdict == Verdict::Show {
         events.conversation_changed(stored.story_id, stored.id, ThreadChange::Added);
     }
-    Ok(Accepted::Stored(stored))
+    Ok(Accepted::Stored(Box::new(stored)))
 }
 
 /// An edit of `existing` by `author`: only the reply's own author may edit it.

@@ -29,6 +29,7 @@ use crate::{
     storage::{
         entities::{actor, story},
         stories::{self, Listing},
+        story_authors, story_tags,
     },
 };
 
@@ -115,14 +116,14 @@ async fn hydrate(
 ) -> Result<Vec<Story>, AppError> {
     let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
     let mut bylines: HashMap<i64, Vec<Author>> = HashMap::new();
-    for (story_id, author) in stories::authors_of(db, &ids).await? {
+    for (story_id, author) in story_authors::of_stories(db, &ids).await? {
         bylines
             .entry(story_id)
             .or_default()
             .push(author_from_model(author)?);
     }
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in stories::tags_of(db, &ids).await? {
+    for row in story_tags::of_stories(db, &ids).await? {
         tags.entry(row.story_id).or_default().push(row.tag);
     }
     models

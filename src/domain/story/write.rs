@@ -8,7 +8,7 @@ use super::{Story, StoryDraft, StoryEvents, authors, find_by_slug, slug};
 use crate::{
     domain::ids::Urls,
     error::{AppError, FieldErrors},
-    storage::{self, entities::story, stories},
+    storage::{self, entities::story, stories, story_authors, story_tags},
 };
 
 /// Stores a new story and returns it as readers will see it.
@@ -42,8 +42,8 @@ pub async fn publish(
         .await
         .map_err(|e| slug_taken_or(e, &slug))?;
     let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
-    stories::set_authors(&txn, stored.id, &author_ids).await?;
-    stories::set_tags(&txn, stored.id, &draft.tags).await?;
+    story_authors::set(&txn, stored.id, &author_ids).await?;
+    story_tags::set(&txn, stored.id, &draft.tags).await?;
     let story = find_by_slug(&txn, &slug)
         .await?
         .ok_or(AppError::NotFound("story"))?;
@@ -87,8 +87,8 @@ pub async fn update(
     };
     stories::update(&txn, model).await?;
     let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
-    stories::set_authors(&txn, existing.id, &author_ids).await?;
-    stories::set_tags(&txn, existing.id, &draft.tags).await?;
+    story_authors::set(&txn, existing.id, &author_ids).await?;
+    story_tags::set(&txn, existing.id, &draft.tags).await?;
     let story = find_by_slug(&txn, slug)
         .await?
         .ok_or(AppError::NotFound("story"))?;

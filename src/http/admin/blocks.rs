@@ -21,7 +21,7 @@ use crate::{
     domain::moderation::blocks::{self, Blocklist},
     error::{AppError, FieldErrors},
     state::AppState,
-    storage::moderation,
+    storage::blocklist_subscriptions,
 };
 
 pub fn router() -> Router {
@@ -34,7 +34,7 @@ pub fn router() -> Router {
 
 async fn page(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let list = Blocklist::load(&data.db).await?;
-    let subscriptions = moderation::subscriptions(&data.db).await?;
+    let subscriptions = blocklist_subscriptions::all(&data.db).await?;
     let body = html! {
         form method="post" action="/admin/blocks" class="stack" {
             (csrf(&editor))
@@ -136,7 +136,7 @@ async fn subscribe(
         errors.add("url", "must be a URL");
         AppError::Validation(errors)
     })?;
-    moderation::add_subscription(&data.db, url.as_str()).await?;
+    blocklist_subscriptions::add(&data.db, url.as_str()).await?;
     data.federation.blocklists.notify_one();
     Ok(Redirect::to("/admin/blocks").into_response())
 }

@@ -7,6 +7,7 @@ mod moderation;
 mod network;
 mod session;
 mod stories;
+mod story_form;
 mod views;
 
 use activitypub_federation::config::Data;
@@ -19,7 +20,7 @@ use crate::{
     domain::{moderation as rules, page::PageRequest, story},
     error::AppError,
     state::AppState,
-    storage::{deliveries, moderation as queries, stories::Listing},
+    storage::{deliveries, replies, stories::Listing},
 };
 
 pub fn router() -> Router {
@@ -36,9 +37,7 @@ async fn dashboard(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<
     let stories = story::list(&data.db, Listing::All, PageRequest::new(Some(1), 1))
         .await?
         .total_items;
-    let held = queries::replies_in_state(&data.db, rules::HELD, 1000)
-        .await?
-        .len();
+    let held = replies::in_state(&data.db, rules::HELD, 1000).await?.len();
     let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
     let (pending, _, dead) = deliveries::snapshot(&data.db).await?;
     let body = html! {

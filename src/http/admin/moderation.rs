@@ -26,7 +26,7 @@ use crate::{
     http::actions,
     http::views::{layout::trusted, safe_href},
     state::AppState,
-    storage::{interactions, moderation as queries},
+    storage::{replies, reports},
 };
 
 pub fn router() -> Router {
@@ -43,7 +43,7 @@ pub fn router() -> Router {
 
 async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
-    let held = queries::replies_in_state(&data.db, rules::HELD, 200).await?;
+    let held = replies::in_state(&data.db, rules::HELD, 200).await?;
     let body = html! {
         form method="post" action="/admin/moderation/mode" class="row" {
             (csrf(&editor))
@@ -104,7 +104,7 @@ async fn approve(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    actions::approve(&data, id).await?;
+    actions::moderation::approve(&data, id).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -114,7 +114,7 @@ async fn hide(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    actions::hide(&data, id).await?;
+    actions::moderation::hide(&data, id).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -124,7 +124,7 @@ async fn delete(
     Path(id): Path<i64>,
     _f: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    actions::remove(&data, id).await?;
+    actions::moderation::remove(&data, id).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -141,7 +141,7 @@ async fn answer(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<AnswerForm>,
 ) -> Result<Response, AppError> {
-    actions::answer(&data, id, form.as_actor.as_deref(), &form.content).await?;
+    actions::moderation::answer(&data, id, form.as_actor.as_deref(), &form.content).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -202,7 +202,7 @@ async fn story_thread(
 }
 
 async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
-    let mut all = interactions::reports(&data.db).await?;
+    let mut all = reports::all(&data.db).await?;
     all.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     let mut items = Vec::new();
     for report in all {

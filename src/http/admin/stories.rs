@@ -5,26 +5,22 @@ use activitypub_federation::config::Data;
 use axum::{
     Router,
     extract::Path,
-    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 
 use super::{
     Editor,
     session::CsrfForm,
-    views::{self, button, csrf},
+    story_form::{StoryForm, form, preview, rejected},
+    views::{self, button},
 };
 use crate::{
-    domain::{
-        page::PageRequest,
-        story::{self, StoryInput, markdown},
-        user::Session,
-    },
+    domain::{page::PageRequest, story},
     error::AppError,
-    http::views::layout::trusted,
+    http::actions::stories as actions,
     state::AppState,
     storage::stories::Listing,
 };
@@ -38,75 +34,6 @@ pub fn router() -> Router {
         .route("/admin/stories/{slug}/delete", post(delete))
         .route("/admin/stories/{slug}/close", post(close))
         .route("/admin/stories/{slug}/reopen", post(reopen))
-}
-
-/// The story form's fields; lists are comma separated.
-#[derive(Deserialize, Default, Clone)]
-pub struct StoryForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    authors: String,
-    #[serde(default)]
-    tags: String,
-    #[serde(default)]
-    image: String,
-    #[serde(default)]
-    image_alt: String,
-    #[serde(default)]
-    slug: String,
-    /// Present when the Preview button was pressed.
-    preview: Option<String>,
-}
-
-impl StoryForm {
-    fn input(&self) -> StoryInput {
-        let list = |text: &str| {
-            text.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
-        };
-        let optional = |text: &str| Some(text.trim().to_string()).filter(|s| !s.is_empty());
-        StoryInput {
-            title: optional(&self.title),
-            summary: optional(&self.summary),
-            body: optional(&self.body),
-            authors: list(&self.authors),
-            tags: list(&self.tags),
-            image: optional(&self.image),
-            image_alt: optional(&self.image_alt),
-            slug: optional(&self.slug),
-        }
-    }
-
-    fn from_story(s: &story::Story) -> Self {
-        StoryForm {
-            title: s.title.clone(),
-            summary: s.summary.clone(),
-            body: s.body_markdown.clone(),
-            authors: s
-                .authors
-                .iter()
-                .map(|a| a.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            tags: s.tags.join(", "),
-            image: s
-                .image
-                .as_ref()
-                .map(|i| i.url.to_string())
-                .unwrap_or_default(),
-            image_alt: s.image.as_ref().map(|i| i.alt.clone()).unwrap_or_default(),
-            slug: s.slug.clone(),
-            preview: None,
-        }
-    }
 }
 
 async fn list(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
@@ -170,25 +97,16 @@ async fn create(
         form: fields,
     }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
-    if fields.preview.is_some() {
-        return Ok(preview(&data, &editor, "/admin/stories", &fields));
+    let action = "/admin/stories";
+    if fields.wants_preview() {
+        return Ok(preview(&data, &editor, action, &fields));
     }
-    match fields.input().validate(&data.urls.root()) {
-        Ok(draft) => {
-            let published =
-                story::publish(&data.db, &data.urls, draft, data.fanout.as_ref()).await?;
-            data.deliveries_queued();
-            Ok(Redirect::to(published.ap_id.as_str()).into_response())
-        }
-        Err(AppError::Validation(errors)) => Ok(invalid(
-            &data,
-            &editor,
-            "/admin/stories",
-            &fields,
-            &errors.to_string(),
-        )),
-        Err(err) => Err(err),
-    }
+    let draft = match actions::validate(&data, fields.input()) {
+        Ok(draft) => draft,
+        Err(err) => return rejected(&data, &editor, action, &fields, err),
+    };
+    let published = actions::publish(&data, draft).await?;
+    Ok(Redirect::to(published.ap_id.as_str()).into_response())
 }
 
 async fn update(
@@ -200,35 +118,17 @@ async fn update(
     }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
     let action = format!("/admin/stories/{slug}");
-    if fields.preview.is_some() {
+    if fields.wants_preview() {
         return Ok(preview(&data, &editor, &action, &fields));
     }
-    let draft = match fields.input().validate(&data.urls.root()) {
-        Ok(draft) => draft,
-        Err(AppError::Validation(errors)) => {
-            return Ok(invalid(
-                &data,
-                &editor,
-                &action,
-                &fields,
-                &errors.to_string(),
-            ));
-        }
-        Err(err) => return Err(err),
-    };
-    match story::update(&data.db, &data.urls, &slug, draft, data.fanout.as_ref()).await {
-        Ok(updated) => {
-            data.deliveries_queued();
-            Ok(Redirect::to(updated.ap_id.as_str()).into_response())
-        }
-        Err(AppError::Validation(errors)) => Ok(invalid(
-            &data,
-            &editor,
-            &action,
-            &fields,
-            &errors.to_string(),
-        )),
+    // A story the update itself refuses (a slug change) gets the form again too.
+    let updated = match actions::validate(&data, fields.input()) {
+        Ok(draft) => actions::update(&data, &slug, draft).await,
         Err(err) => Err(err),
+    };
+    match updated {
+        Ok(updated) => Ok(Redirect::to(updated.ap_id.as_str()).into_response()),
+        Err(err) => rejected(&data, &editor, &action, &fields, err),
     }
 }
 
@@ -237,8 +137,7 @@ async fn delete(
     Path(slug): Path<String>,
     _form: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    story::delete(&data.db, &slug, data.fanout.as_ref()).await?;
-    data.deliveries_queued();
+    actions::delete(&data, &slug).await?;
     Ok(Redirect::to("/admin/stories").into_response())
 }
 
@@ -247,7 +146,7 @@ async fn close(
     Path(slug): Path<String>,
     _form: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    story::set_replies_closed(&data.db, &slug, true).await?;
+    actions::set_replies_closed(&data, &slug, true).await?;
     Ok(Redirect::to("/admin/stories").into_response())
 }
 
@@ -256,7 +155,7 @@ async fn reopen(
     Path(slug): Path<String>,
     _form: CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    story::set_replies_closed(&data.db, &slug, false).await?;
+    actions::set_replies_closed(&data, &slug, false).await?;
     Ok(Redirect::to("/admin/stories").into_response())
 }
 
@@ -268,61 +167,4 @@ async fn live(data: &AppState, slug: &str) -> Result<story::Story, AppError> {
         .await?
         .filter(|s| s.deleted_at.is_none())
         .ok_or(AppError::NotFound("story"))
-}
-
-fn preview(state: &AppState, editor: &Session, action: &str, fields: &StoryForm) -> Response {
-    let rendered = markdown::render(&fields.body);
-    Html(views::page(
-        state,
-        Some(editor),
-        "Preview",
-        form(editor, action, fields, Some(&rendered), None),
-    ))
-    .into_response()
-}
-
-fn invalid(
-    state: &AppState,
-    editor: &Session,
-    action: &str,
-    fields: &StoryForm,
-    errors: &str,
-) -> Response {
-    let page = views::page(
-        state,
-        Some(editor),
-        "Fix the story",
-        form(editor, action, fields, None, Some(errors)),
-    );
-    (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
-}
-
-fn form(
-    editor: &Session,
-    action: &str,
-    f: &StoryForm,
-    preview: Option<&str>,
-    errors: Option<&str>,
-) -> Markup {
-    html! {
-        @if let Some(errors) = errors { pre class="error" role="alert" { (errors) } }
-        @if let Some(preview) = preview {
-            section class="preview" aria-label="Preview" { h2 { (f.title) } div class="e-content" { (trusted(preview)) } }
-        }
-        form method="post" action=(action) class="stack" {
-            (csrf(editor))
-            label { "Title" input name="title" value=(f.title) required; }
-            label { "Summary (the teaser shown on the fediverse)" input name="summary" value=(f.summary); }
-            label { "Story (Markdown)" textarea name="body" rows="16" required { (f.body) } }
-            label { "Authors (comma separated)" input name="authors" value=(f.authors); }
-            label { "Tags (comma separated)" input name="tags" value=(f.tags); }
-            label { "Image URL" input name="image" value=(f.image); }
-            label { "Image description" input name="image_alt" value=(f.image_alt); }
-            label { "Slug (optional; fixed once published)" input name="slug" value=(f.slug); }
-            div class="row" {
-                button type="submit" name="preview" value="1" { "Preview" }
-                button type="submit" { "Publish" }
-            }
-        }
-    }
 }

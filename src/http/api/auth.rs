@@ -1,4 +1,5 @@
-//! The bearer-token extractor: a handler that takes [`ApiToken`] runs only for a valid token.
+//! The bearer-token check: [`ApiToken`] extracts only from a request with a valid token; the
+//! API router requires it of every route.
 
 use activitypub_federation::config::Data;
 use axum::{

@@ -2,32 +2,35 @@
 
 use activitypub_federation::config::Data;
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query},
-    http::{StatusCode, header},
+    http::{Method, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
 };
 use serde::Serialize;
 
-use super::{ApiJson, ApiToken};
+use super::{ApiJson, Route};
 use crate::{
     domain::{
         page::Page,
         story::{self, Story, StoryInput},
     },
     error::AppError,
-    http::pages::PageQuery,
+    http::{actions::stories as actions, pages::PageQuery},
     state::AppState,
     storage::stories::Listing,
 };
 
-pub fn router() -> Router {
-    Router::new()
-        .route("/stories", get(list).post(create))
-        .route("/stories/{slug}", get(read).put(update).delete(delete))
-        .route("/stories/{slug}/close", axum::routing::post(close))
-        .route("/stories/{slug}/reopen", axum::routing::post(reopen))
+pub(super) fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/stories", list),
+        Route::new(Method::POST, "/stories", create),
+        Route::new(Method::GET, "/stories/{slug}", read),
+        Route::new(Method::PUT, "/stories/{slug}", update),
+        Route::new(Method::DELETE, "/stories/{slug}", delete),
+        Route::new(Method::POST, "/stories/{slug}/close", close),
+        Route::new(Method::POST, "/stories/{slug}/reopen", reopen),
+    ]
 }
 
 /// A story as the API returns it.
@@ -93,7 +96,6 @@ impl StoryResource {
 }
 
 async fn list(
-    _: ApiToken,
     data: Data<AppState>,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Page<StoryResource>>, AppError> {
@@ -112,13 +114,11 @@ async fn list(
 }
 
 async fn create(
-    _: ApiToken,
     data: Data<AppState>,
     ApiJson(input): ApiJson<StoryInput>,
 ) -> Result<Response, AppError> {
-    let draft = input.validate(&data.urls.root())?;
-    let story = story::publish(&data.db, &data.urls, draft, data.fanout.as_ref()).await?;
-    data.deliveries_queued();
+    let draft = actions::validate(&data, input)?;
+    let story = actions::publish(&data, draft).await?;
     let location = story.ap_id.to_string();
     let body = StoryResource::new(story, &data.settings.domain());
     Ok((
@@ -130,7 +130,6 @@ async fn create(
 }
 
 async fn read(
-    _: ApiToken,
     data: Data<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<StoryResource>, AppError> {
@@ -144,41 +143,32 @@ async fn read(
 }
 
 async fn update(
-    _: ApiToken,
     data: Data<AppState>,
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<StoryInput>,
 ) -> Result<Json<StoryResource>, AppError> {
-    let draft = input.validate(&data.urls.root())?;
-    let story = story::update(&data.db, &data.urls, &slug, draft, data.fanout.as_ref()).await?;
-    data.deliveries_queued();
+    let draft = actions::validate(&data, input)?;
+    let story = actions::update(&data, &slug, draft).await?;
     Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }
 
-async fn delete(
-    _: ApiToken,
-    data: Data<AppState>,
-    Path(slug): Path<String>,
-) -> Result<StatusCode, AppError> {
-    story::delete(&data.db, &slug, data.fanout.as_ref()).await?;
-    data.deliveries_queued();
+async fn delete(data: Data<AppState>, Path(slug): Path<String>) -> Result<StatusCode, AppError> {
+    actions::delete(&data, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn close(
-    _: ApiToken,
     data: Data<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<StoryResource>, AppError> {
-    let story = story::set_replies_closed(&data.db, &slug, true).await?;
+    let story = actions::set_replies_closed(&data, &slug, true).await?;
     Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }
 
 async fn reopen(
-    _: ApiToken,
     data: Data<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<StoryResource>, AppError> {
-    let story = story::set_replies_closed(&data.db, &slug, false).await?;
+    let story = actions::set_replies_closed(&data, &slug, false).await?;
     Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }

@@ -1,4 +1,4 @@
-//! Queries on `job_leases`.
+//! Queries on `job_leases`: which replica runs a periodic job (backfill, blocklists) for now.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{

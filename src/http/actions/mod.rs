@@ -1,0 +1,5 @@
+//! The actions the admin pages and the JSON API both perform, one function each, so the two
+//! front-ends differ only in how they read a request and answer it.
+
+pub mod moderation;
+pub mod stories;

@@ -1,0 +1,40 @@
+//! Publishing, editing, deleting and closing stories: the change (its deliveries written in the
+//! same transaction), then waking the delivery worker.
+
+use crate::{
+    domain::story::{self, Story, StoryDraft, StoryInput},
+    error::AppError,
+    state::AppState,
+};
+
+/// Checks a story's fields against the site's rules (image paths resolve against its root).
+pub fn validate(state: &AppState, input: StoryInput) -> Result<StoryDraft, AppError> {
+    input.validate(&state.urls.root())
+}
+
+pub async fn publish(state: &AppState, draft: StoryDraft) -> Result<Story, AppError> {
+    let published = story::publish(&state.db, &state.urls, draft, state.fanout.as_ref()).await?;
+    state.deliveries_queued();
+    Ok(published)
+}
+
+pub async fn update(state: &AppState, slug: &str, draft: StoryDraft) -> Result<Story, AppError> {
+    let updated = story::update(&state.db, &state.urls, slug, draft, state.fanout.as_ref()).await?;
+    state.deliveries_queued();
+    Ok(updated)
+}
+
+pub async fn delete(state: &AppState, slug: &str) -> Result<(), AppError> {
+    story::delete(&state.db, slug, state.fanout.as_ref()).await?;
+    state.deliveries_queued();
+    Ok(())
+}
+
+/// Closes (`true`) or reopens a story to replies; nothing is delivered.
+pub async fn set_replies_closed(
+    state: &AppState,
+    slug: &str,
+    closed: bool,
+) -> Result<Story, AppError> {
+    story::set_replies_closed(&state.db, slug, closed).await
+}

@@ -1,0 +1,53 @@
+//! Queries on `reports`: `Flag`s sent to us by other servers' users.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, sea_query::OnConflict,
+};
+
+use super::entities::report;
+
+/// Files a report; false when one with the same id is already there (a re-delivery).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+    actor_id: i64,
+    content: &str,
+    objects: &str,
+) -> Result<bool, DbErr> {
+    let row = report::ActiveModel {
+        ap_id: Set(ap_id.to_string()),
+        actor_id: Set(actor_id),
+        content: Set(content.to_string()),
+        objects: Set(objects.to_string()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let inserted = report::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(report::Column::ApId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted > 0)
+}
+
+/// Reports sent by `actor_id` since `since`.
+pub async fn count_sent_since(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    report::Entity::find()
+        .filter(report::Column::ActorId.eq(actor_id))
+        .filter(report::Column::CreatedAt.gte(since))
+        .count(db)
+        .await
+}
+
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<report::Model>, DbErr> {
+    report::Entity::find().all(db).await
+}
