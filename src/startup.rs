@@ -105,7 +105,7 @@ impl Application {
             tokio::spawn(InboxWorker::new(self.federation.clone()).run(stopped.clone()));
         let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped.clone()));
         let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped.clone()));
-        let live = tokio::spawn(crate::http::live::render_changes(self.state.clone(), stopped));
+        let live = tokio::spawn(http::live::render_changes(self.state.clone(), stopped));
         tracing::info!(%address, "listening");
         let app = self
             .router

@@ -128,7 +128,7 @@ pub struct PublicationSettings {
 #[serde(deny_unknown_fields)]
 pub struct WebSettings {
     pub page_size: u64,
-    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::http::client_addr`]).
+    /// Proxies whose `X-Forwarded-For` is believed (see `http::client_addr`, which reads them).
     #[serde(default, deserialize_with = "networks")]
     pub trusted_proxies: Vec<IpNet>,
     /// Live-update streams one client address may hold open at once.

@@ -10,10 +10,10 @@ use tokio::sync::watch;
 use url::Url;
 
 use super::{
+    ancestors::{self, Budget, ThreadError},
     context::Federation,
     origin::{self, same_origin},
-    protocol::inbound::id_of,
-    ancestors::{self, Budget, ThreadError},
+    protocol::inbound::{InboundObject, id_of},
 };
 use crate::{
     domain::ids::host_with_port,
@@ -101,7 +101,10 @@ impl Crawler {
     /// every page must be on the reply's own origin (as finally served, after redirects), and
     /// embedded items are trusted only from that origin.
     async fn crawl(&self, holder: &reply_entity::Model, url: &Url) -> Result<usize, String> {
-        let holder_id: Url = holder.ap_id.parse().map_err(|_| "bad reply id".to_string())?;
+        let holder_id: Url = holder
+            .ap_id
+            .parse()
+            .map_err(|_| "bad reply id".to_string())?;
         if !same_origin(url, &holder_id) {
             return Err(format!("{url} is not on the host of {holder_id}"));
         }
@@ -109,16 +112,7 @@ impl Crawler {
         let blocks = Blocklist::load(&self.fed.db)
             .await
             .map_err(|e| e.to_string())?;
-        let (mut page_id, mut page) = self.fetch(url, &holder_id).await?;
-        if let Some(first) = page.get("first").cloned() {
-            (page_id, page) = match first {
-                Value::String(next) => {
-                    let next = next.parse().map_err(|_| "bad first page".to_string())?;
-                    self.fetch(&next, &holder_id).await?
-                }
-                embedded => (page_id, embedded),
-            };
-        }
+        let (mut page_id, mut page) = self.first_page(url, &holder_id).await?;
         let mut found = 0;
         let mut seen = 0;
         for _ in 0..self.fed.settings.replies.crawl_pages {
@@ -152,6 +146,19 @@ impl Crawler {
         Ok(found)
     }
 
+    /// The collection's first page: embedded in it, or named by its `first`.
+    async fn first_page(&self, url: &Url, holder: &Url) -> Result<(Url, Value), String> {
+        let (id, collection) = self.fetch(url, holder).await?;
+        match collection.get("first").cloned() {
+            Some(Value::String(first)) => {
+                let first = first.parse().map_err(|_| "bad first page".to_string())?;
+                self.fetch(&first, holder).await
+            }
+            Some(embedded) => Ok((id, embedded)),
+            None => Ok((id, collection)),
+        }
+    }
+
     /// Stores one collection item if it is new and answers `holder`.
     async fn take_in(
         &self,
@@ -171,19 +178,8 @@ impl Crawler {
         {
             return Ok(false);
         }
-        // Embedded objects are trusted only from their own host; others are fetched.
-        let object = match ancestors::checked(page, item) {
-            Some(object) if item.is_object() => object,
-            _ => {
-                let Ok(url) = id.parse::<Url>() else {
-                    return Ok(false);
-                };
-                match ancestors::fetch_object(&self.fed, &url).await {
-                    Ok(Some(object)) => object,
-                    Ok(None) => return Ok(false),
-                    Err(err) => return Err(err.to_string()),
-                }
-            }
+        let Some(object) = self.item_object(page, item, id).await? else {
+            return Ok(false);
         };
         if object.in_reply_to.as_ref().map(Url::as_str) != Some(holder.ap_id.as_str()) {
             return Ok(false);
@@ -196,6 +192,27 @@ impl Crawler {
                 Ok(false)
             }
         }
+    }
+
+    /// The object an item stands for. Embedded objects are trusted only from the page's own
+    /// origin; others are fetched (through the origin rules).
+    async fn item_object(
+        &self,
+        page: &Url,
+        item: &Value,
+        id: &str,
+    ) -> Result<Option<InboundObject>, String> {
+        if item.is_object()
+            && let Some(object) = ancestors::checked(page, item)
+        {
+            return Ok(Some(object));
+        }
+        let Ok(url) = id.parse::<Url>() else {
+            return Ok(None);
+        };
+        ancestors::fetch_object(&self.fed, &url)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// A page of the collection, authoritative and on the reply's origin: its id and the page.

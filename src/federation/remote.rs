@@ -113,24 +113,25 @@ async fn store(
     let id = fetched.id.clone();
     let doc: ActorDocument = serde_json::from_value(fetched.document)
         .map_err(|e| AppError::Unprocessable(format!("{id} is not an actor: {e}")))?;
+    let refuse = |why: String| Err(AppError::Unprocessable(why));
     if doc.id != id {
-        return Err(AppError::Unprocessable(format!(
-            "{id} claims to be {}",
-            doc.id
-        )));
+        return refuse(format!("{id} claims to be {}", doc.id));
     }
     if origin::is_ours(&fed.settings, &doc.id) {
-        return Err(AppError::Unprocessable(format!(
-            "{} is on our own host",
-            doc.id
-        )));
+        return refuse(format!("{id} is on our own host"));
     }
     if !same_origin(&id, &doc.inbox) {
-        return Err(AppError::Unprocessable(format!(
-            "the inbox of {id} is on another host"
-        )));
+        return refuse(format!("the inbox of {id} is on another host"));
     }
-    let (public_key_id, public_key_pem) = public_key(&doc, key_id)?;
+    let key = public_key(&doc, key_id)?;
+    remote::upsert(&fed.db, &fed.settings.domain(), actor_data(doc, key)).await
+}
+
+/// What we keep of a checked actor document, with its chosen key (id, PEM).
+fn actor_data(
+    doc: ActorDocument,
+    (public_key_id, public_key_pem): (String, String),
+) -> RemoteActorData {
     let username = doc
         .preferred_username
         .clone()
@@ -142,7 +143,7 @@ async fn store(
                 .map(str::to_string)
         })
         .unwrap_or_default();
-    let data = RemoteActorData {
+    RemoteActorData {
         name: doc
             .name
             .clone()
@@ -162,8 +163,7 @@ async fn store(
         public_key_id,
         public_key_pem,
         ap_id: doc.id,
-    };
-    remote::upsert(&fed.db, &fed.settings.domain(), data).await
+    }
 }
 
 /// The actor's key: the one named `key_id` when given, else the first. Its id must be on the
@@ -177,9 +177,10 @@ fn public_key(doc: &ActorDocument, key_id: Option<&str>) -> Result<(String, Stri
         Some(wanted) => k.get("id").and_then(Value::as_str) == Some(wanted),
         None => true,
     };
-    let key = keys.into_iter().find(wanted).ok_or_else(|| {
-        AppError::Signature(format!("{} does not hold the key named", doc.id))
-    })?;
+    let key = keys
+        .into_iter()
+        .find(wanted)
+        .ok_or_else(|| AppError::Signature(format!("{} does not hold the key named", doc.id)))?;
     let unusable = || AppError::Unprocessable(format!("{} has no usable publicKey", doc.id));
     let id = key.get("id").and_then(Value::as_str).ok_or_else(unusable)?;
     let pem = key

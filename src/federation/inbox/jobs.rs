@@ -11,10 +11,10 @@ use crate::{
     domain::moderation::blocks::Blocklist,
     domain::remote,
     federation::{
+        ancestors::{self, Budget, Placed, ThreadError},
         context::Federation,
         delivery::backoff,
         protocol::inbound::{InboundActivity, InboundObject},
-        ancestors::{self, Budget, Placed, ThreadError},
     },
     storage::{entities::inbox_job, inbox_jobs, received_activities},
 };

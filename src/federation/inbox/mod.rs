@@ -6,11 +6,11 @@
 //! parent is queued in the same transaction, so a crash never turns the sender's retry into a
 //! "duplicate" of something we lost.
 
-mod replies;
 mod delete;
 mod follow;
 mod interact;
 pub mod jobs;
+mod replies;
 mod verify;
 
 use axum::http::HeaderMap;
@@ -57,26 +57,9 @@ pub async fn receive(
     let envelope = Envelope::read(&activity)?;
     // Loaded before verification: a blocked server's keys are never even fetched.
     let blocks = Blocklist::load(&fed.db).await?;
-    let signer = match verify::verify(fed, &request, &blocks).await {
-        Ok(signer) => signer,
-        // A deleted account's own Delete cannot be verified (its key is gone with it) and we
-        // hold nothing of an account we cannot fetch: acknowledge it so the sender stops.
-        Err(AppError::Gone(_))
-            if envelope.kind == "Delete" && id_of(&activity["object"]) == Some(envelope.actor) =>
-        {
-            return Ok(Received::Ignored);
-        }
-        Err(AppError::Gone(_)) => {
-            return Err(AppError::Signature("the signing actor is gone".into()));
-        }
-        Err(err) => return Err(err),
+    let Some(signer) = signer_of(fed, &request, &activity, &envelope, &blocks).await? else {
+        return Ok(Received::Ignored);
     };
-    if signer.ap_id.as_str() != envelope.actor {
-        return Err(AppError::Signature(format!(
-            "signed by {} but the activity's actor is {}",
-            signer.ap_id, envelope.actor
-        )));
-    }
     if !per_host.allow(&signer.domain) {
         return Err(AppError::TooManyRequests(format!(
             "too many requests from {}; retry later",
@@ -92,14 +75,7 @@ pub async fn receive(
         tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");
         fed.wake.notify_one();
     }
-    // Replies record their id with their effect (see `create`); everything else here.
-    let records_itself = matches!(envelope.kind, "Create" | "Update");
-    let first = if records_itself {
-        !received_activities::seen(&fed.db, envelope.id).await?
-    } else {
-        received_activities::first_seen(&fed.db, envelope.id).await?
-    };
-    if !first {
+    if !first_time(fed, &envelope).await? {
         return Ok(Received::Duplicate);
     }
     let outcome = dispatch(fed, &activity, &envelope, &signer, &blocks).await;
@@ -107,13 +83,58 @@ pub async fn receive(
         .as_ref()
         .is_err_and(|e| e.status().is_server_error())
     {
-        // Our fault: forget the id, so the sender's retry is processed instead of being taken
-        // for a duplicate and lost.
-        if let Err(err) = received_activities::forget(&fed.db, envelope.id).await {
-            tracing::error!(error = %err, activity = envelope.id, "cannot forget a failed activity");
-        }
+        forget(fed, envelope.id).await;
     }
     outcome
+}
+
+/// After a failure on our side: forget the id, so the sender's retry is processed instead of
+/// being taken for a duplicate and lost.
+async fn forget(fed: &Federation, id: &str) {
+    if let Err(err) = received_activities::forget(&fed.db, id).await {
+        tracing::error!(error = %err, activity = id, "cannot forget a failed activity");
+    }
+}
+
+/// The verified signer, who must be the activity's actor. `None` for a deleted account's own
+/// `Delete`: it cannot be verified (its key is gone with it) and we hold nothing of an account
+/// we cannot fetch, so it is acknowledged and the sender stops.
+async fn signer_of(
+    fed: &Federation,
+    request: &InboxRequest<'_>,
+    activity: &Value,
+    envelope: &Envelope<'_>,
+    blocks: &Blocklist,
+) -> Result<Option<RemoteActor>, AppError> {
+    let signer = match verify::verify(fed, request, blocks).await {
+        Ok(signer) => signer,
+        Err(AppError::Gone(_))
+            if envelope.kind == "Delete" && id_of(&activity["object"]) == Some(envelope.actor) =>
+        {
+            return Ok(None);
+        }
+        Err(AppError::Gone(_)) => {
+            return Err(AppError::Signature("the signing actor is gone".into()));
+        }
+        Err(err) => return Err(err),
+    };
+    if signer.ap_id.as_str() != envelope.actor {
+        return Err(AppError::Signature(format!(
+            "signed by {} but the activity's actor is {}",
+            signer.ap_id, envelope.actor
+        )));
+    }
+    Ok(Some(signer))
+}
+
+/// Whether the activity is new. Replies record their id with their effect (see
+/// `replies::create`), so for them this only reads; everything else is recorded here.
+async fn first_time(fed: &Federation, envelope: &Envelope<'_>) -> Result<bool, AppError> {
+    if matches!(envelope.kind, "Create" | "Update") {
+        Ok(!received_activities::seen(&fed.db, envelope.id).await?)
+    } else {
+        Ok(received_activities::first_seen(&fed.db, envelope.id).await?)
+    }
 }
 
 async fn dispatch(

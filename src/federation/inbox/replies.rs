@@ -12,9 +12,9 @@ use crate::{
     },
     error::AppError,
     federation::{
+        ancestors::{self, Budget, Placed, ThreadError},
         context::Federation,
         protocol::inbound::InboundObject,
-        ancestors::{self, Budget, Placed, ThreadError},
     },
     storage::{inbox_jobs, received_activities},
 };
@@ -44,6 +44,7 @@ pub async fn create(
         .await?
         .is_none()
     {
+        // A parent on our host that we do not hold does not exist.
         if host_with_port(&in_reply_to) == fed.settings.domain() {
             return Ok(Received::Ignored);
         }
@@ -53,7 +54,12 @@ pub async fn create(
         return Ok(Received::Duplicate);
     }
     let mut budget = Budget::new(fed);
-    match ancestors::place(fed, object, Some(signer.clone()), &mut budget, blocks).await {
+    answer(ancestors::place(fed, object, Some(signer.clone()), &mut budget, blocks).await)
+}
+
+/// The inbox's answer for a reply placed now (its parent was ours already).
+fn answer(placed: Result<Placed, ThreadError>) -> Result<Received, AppError> {
+    match placed {
         Ok(Placed::Stored) => Ok(Received::Processed),
         Ok(Placed::NotOurs) => Ok(Received::Ignored),
         Ok(Placed::Closed) => Err(AppError::Forbidden(
@@ -75,7 +81,8 @@ async fn queue(
     signer: &RemoteActor,
 ) -> Result<Received, AppError> {
     let actor = signer.ap_id.as_str();
-    if inbox_jobs::pending_for(&fed.db, actor).await? >= fed.settings.inbox.max_pending_jobs_per_actor
+    if inbox_jobs::pending_for(&fed.db, actor).await?
+        >= fed.settings.inbox.max_pending_jobs_per_actor
     {
         return Err(AppError::TooManyRequests(format!(
             "too many replies from {actor} are waiting; retry later"

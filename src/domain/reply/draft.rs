@@ -1,0 +1,71 @@
+//! A reply's content as received: cleaned (see `sanitize`) and bounded before anything keeps it.
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::sanitize;
+use crate::{domain::links::is_web, error::AppError};
+
+const MAX_CONTENT: usize = 100_000;
+
+/// A reply's content as received, cleaned and checked.
+#[derive(Debug, Clone)]
+pub struct ReplyDraft {
+    pub ap_id: Url,
+    pub in_reply_to: Url,
+    pub content_html: String,
+    pub summary: Option<String>,
+    pub url: Option<Url>,
+    pub sensitive: bool,
+    pub published: DateTime<Utc>,
+    pub replies_url: Option<Url>,
+}
+
+impl ReplyDraft {
+    /// Cleans `content_html` (remote HTML) and bounds what is kept. The ids must be http(s);
+    /// a `url` or `replies_url` that is not is dropped (the reply links to its id instead).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per field of the wire object"
+    )]
+    pub fn new(
+        ap_id: Url,
+        in_reply_to: Url,
+        content_html: &str,
+        summary: Option<&str>,
+        url: Option<Url>,
+        sensitive: bool,
+        published: Option<DateTime<Utc>>,
+        replies_url: Option<Url>,
+    ) -> Result<Self, AppError> {
+        if !is_web(&ap_id) || !is_web(&in_reply_to) {
+            return Err(AppError::Unprocessable(
+                "a reply's id and inReplyTo must be http(s) URLs".into(),
+            ));
+        }
+        if content_html.len() > MAX_CONTENT {
+            return Err(AppError::Unprocessable(format!(
+                "the reply is longer than {MAX_CONTENT} bytes"
+            )));
+        }
+        let now = Utc::now();
+        Ok(ReplyDraft {
+            ap_id,
+            in_reply_to,
+            content_html: sanitize::clean(content_html),
+            summary: summary
+                .map(|s| {
+                    sanitize::plain_text(s)
+                        .chars()
+                        .take(500)
+                        .collect::<String>()
+                })
+                .filter(|s| !s.trim().is_empty()),
+            url: url.filter(is_web),
+            sensitive,
+            // A date in the future would sort a reply below everything said after it.
+            published: published.map_or(now, |p| p.min(now)),
+            replies_url: replies_url.filter(is_web),
+        })
+    }
+}

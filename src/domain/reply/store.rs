@@ -1,0 +1,178 @@
+//! Storing, editing and removing replies, with the story's reply count kept exact.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
+use url::Url;
+
+use super::{MAX_DEPTH, Parent, ReplyDraft};
+use crate::{
+    domain::links::is_web,
+    error::AppError,
+    storage::{
+        entities::reply,
+        replies::{self, VISIBLE},
+        stories,
+    },
+};
+
+/// Stores a reply under `parent` in `state` (`visible`, or `held` for an editor). A reply already held is left as it is (re-deliveries and
+/// backfill find the same replies again).
+pub async fn store(
+    db: &impl ConnectionTrait,
+    draft: &ReplyDraft,
+    author_id: i64,
+    parent: &Parent,
+    local: bool,
+    state: &str,
+) -> Result<reply::Model, AppError> {
+    if let Some(existing) = replies::find_by_ap_id(db, draft.ap_id.as_str()).await? {
+        return Ok(existing);
+    }
+    // The fields are public, so the rule is checked here too, whoever built the draft.
+    if !is_web(&draft.ap_id) {
+        return Err(AppError::Unprocessable(
+            "a reply's id must be an http(s) URL".into(),
+        ));
+    }
+    let placement = Placement::under(parent, draft.published)?;
+    let story_id = placement.story_id;
+    let stored = replies::insert(db, row(draft, author_id, placement, local, state))
+        .await
+        .context("cannot store the reply")?;
+    if state == VISIBLE {
+        count_reply(db, story_id, 1).await?;
+    }
+    Ok(stored)
+}
+
+/// Where a reply sits in its story's tree.
+struct Placement {
+    story_id: i64,
+    parent_id: Option<i64>,
+    path: String,
+    depth: i32,
+}
+
+impl Placement {
+    /// Under `parent`, one level deeper, sorted by `published`; refused past [`MAX_DEPTH`].
+    fn under(parent: &Parent, published: DateTime<Utc>) -> Result<Self, AppError> {
+        let (story_id, parent_id, parent_path, depth) = match parent {
+            Parent::Story(s) => (s.id, None, None, 0),
+            Parent::Reply(r) => (r.story_id, Some(r.id), Some(r.path.as_str()), r.depth + 1),
+        };
+        if depth >= MAX_DEPTH {
+            return Err(AppError::Unprocessable(format!(
+                "threads deeper than {MAX_DEPTH} are not kept"
+            )));
+        }
+        let segment = path_segment(published);
+        let path = match parent_path {
+            Some(p) => format!("{p}/{segment}"),
+            None => segment,
+        };
+        Ok(Placement {
+            story_id,
+            parent_id,
+            path,
+            depth,
+        })
+    }
+}
+
+/// The row for a new reply.
+fn row(
+    draft: &ReplyDraft,
+    author_id: i64,
+    at: Placement,
+    local: bool,
+    state: &str,
+) -> reply::ActiveModel {
+    let web = |u: &Option<Url>| u.as_ref().filter(|u| is_web(u)).map(Url::to_string);
+    reply::ActiveModel {
+        ap_id: Set(draft.ap_id.to_string()),
+        story_id: Set(at.story_id),
+        parent_id: Set(at.parent_id),
+        path: Set(at.path),
+        depth: Set(at.depth),
+        author_id: Set(author_id),
+        content_html: Set(draft.content_html.clone()),
+        summary: Set(draft.summary.clone()),
+        url: Set(web(&draft.url)),
+        sensitive: Set(draft.sensitive),
+        state: Set(state.to_string()),
+        local: Set(local),
+        likes: Set(0),
+        boosts: Set(0),
+        replies_url: Set(web(&draft.replies_url)),
+        crawled_at: Set(None),
+        published_at: Set(draft.published),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+}
+
+/// One sortable path segment: the time, then randomness so replies in one millisecond differ.
+fn path_segment(published: DateTime<Utc>) -> String {
+    let mut noise = [0u8; 3];
+    getrandom::fill(&mut noise).ok();
+    format!(
+        "{:013}{:02x}{:02x}{:02x}",
+        published.timestamp_millis().max(0),
+        noise[0],
+        noise[1],
+        noise[2]
+    )
+}
+
+/// Applies an edit by the reply's author.
+pub async fn edit(
+    db: &impl ConnectionTrait,
+    existing: &reply::Model,
+    draft: &ReplyDraft,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    replies::edit(
+        db,
+        existing.id,
+        &draft.content_html,
+        draft.summary.as_deref(),
+        draft.sensitive,
+        at,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a reply. One that others answered stays as a placeholder, so the thread keeps its shape.
+pub async fn remove(db: &impl ConnectionTrait, existing: &reply::Model) -> Result<(), AppError> {
+    if existing.deleted_at.is_some() {
+        return Ok(());
+    }
+    // Our own replies keep their row too, so their id answers 410 Gone with a Tombstone.
+    if existing.local || replies::has_children(db, existing.id).await? {
+        replies::mark_deleted(db, existing.id, Utc::now()).await?;
+    } else {
+        replies::delete(db, existing.id).await?;
+    }
+    if existing.state == VISIBLE {
+        count_reply(db, existing.story_id, -1).await?;
+    }
+    Ok(())
+}
+
+/// Removes everything an actor wrote (their account was deleted).
+pub async fn remove_all_by(db: &impl ConnectionTrait, author_id: i64) -> Result<usize, AppError> {
+    let theirs = replies::by_author(db, author_id).await?;
+    for reply in &theirs {
+        remove(db, reply).await?;
+    }
+    Ok(theirs.len())
+}
+
+async fn count_reply(db: &impl ConnectionTrait, story_id: i64, delta: i32) -> Result<(), AppError> {
+    stories::add_reply_count(db, story_id, delta).await?;
+    Ok(())
+}
