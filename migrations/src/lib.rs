@@ -21,6 +21,7 @@ mod m20261125_000015_create_moderation;
 mod m20261125_000016_add_replies_closed;
 mod m20261201_000017_add_inbox_jobs_actor;
 mod m20261201_000018_index_received_activities_age;
+mod m20261201_000019_add_reply_presentation;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000016_add_replies_closed::Migration),
             Box::new(m20261201_000017_add_inbox_jobs_actor::Migration),
             Box::new(m20261201_000018_index_received_activities_age::Migration),
+            Box::new(m20261201_000019_add_reply_presentation::Migration),
         ]
     }
 }

@@ -38,6 +38,9 @@ pub struct Federation {
     /// Notified when a blocklist subscription is added, so it is fetched at once.
     pub blocklists: Notify,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Signs the media proxy's URLs (see `http::media`), so it serves only what our pages
+    /// link to. Derived from the instance actor's key: the same on every replica, never stored.
+    pub media_key: ring::hmac::Key,
     /// Key fetches remembered for the cool-down (see `remote::fetch_key_owner`).
     pub key_fetches: super::remote::KeyFetches,
     /// Conversation changes, for live story pages (in this process; see `http::live`).
@@ -53,6 +56,15 @@ impl Federation {
             kind,
         });
     }
+}
+
+/// A key for signing media URLs, derived from (and as secret as) the instance actor's key.
+fn media_key(private_key_pem: &str) -> ring::hmac::Key {
+    let seed = ring::digest::digest(
+        &ring::digest::SHA256,
+        format!("broadsheet media proxy\n{private_key_pem}").as_bytes(),
+    );
+    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, seed.as_ref())
 }
 
 /// Conversation changes reach open story pages through the live-update channel.
@@ -84,7 +96,9 @@ impl Federation {
         let key_fetches = super::remote::KeyFetches::new(Duration::from_secs(
             settings.inbox.key_refresh_cooldown_secs,
         ));
+        let media_key = media_key(&instance.private_key_pem);
         Ok(Arc::new(Federation {
+            media_key,
             client,
             settings,
             db,

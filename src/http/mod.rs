@@ -11,6 +11,7 @@ pub mod health;
 pub mod inbox;
 pub mod interact;
 pub mod live;
+pub mod media;
 pub mod negotiate;
 pub mod notes;
 pub mod pages;

@@ -6,6 +6,7 @@
 pub mod accept;
 mod draft;
 pub mod local;
+pub mod presentation;
 mod parent;
 pub mod sanitize;
 mod store;

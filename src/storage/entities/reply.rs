@@ -34,6 +34,19 @@ pub struct Model {
     /// Set when deleted but kept as a placeholder because others replied to it.
     pub deleted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The ActivityStreams type it was posted as (`Note`, `Image`, `Event` …).
+    pub object_type: String,
+    /// BCP 47 language of the content, when known.
+    pub language: Option<String>,
+    /// JSON list of attachments (see `domain::reply::presentation`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub attachments: Option<String>,
+    /// JSON list of mentions, hashtags and custom emoji.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub tags: Option<String>,
+    /// JSON of what the object type carries (an event's time, a poll's options).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub details: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
