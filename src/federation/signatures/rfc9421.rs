@@ -53,8 +53,29 @@ pub fn parse(headers: &HeaderMap) -> Result<Parsed, SignatureError> {
         .strip_prefix('(')
         .and_then(|r| r.split_once(')'))
         .ok_or_else(|| SignatureError::Malformed("Signature-Input is not an inner list".into()))?;
-    let components = list
-        .split_whitespace()
+    let components = components(list)?;
+    let params = SignatureParams::read(params)?;
+    let signature = labelled(&signatures, label)
+        .ok_or_else(|| SignatureError::Malformed(format!("no signature labelled {label}")))?;
+    Ok(Parsed {
+        components,
+        key_id: params
+            .key_id
+            .ok_or_else(|| SignatureError::Malformed("no keyid".into()))?,
+        created: params
+            .created
+            .ok_or(SignatureError::NotCovered("created"))?,
+        expires: params.expires,
+        signature: STANDARD
+            .decode(signature)
+            .map_err(|_| SignatureError::Malformed("signature is not base64".into()))?,
+        params_text,
+    })
+}
+
+/// The covered components: an inner list of plain strings, lower-cased.
+fn components(list: &str) -> Result<Vec<String>, SignatureError> {
+    list.split_whitespace()
         .map(|c| {
             c.strip_prefix('"')
                 .and_then(|c| c.strip_suffix('"'))
@@ -63,39 +84,44 @@ pub fn parse(headers: &HeaderMap) -> Result<Parsed, SignatureError> {
                     SignatureError::Malformed(format!("component {c} is not a plain string"))
                 })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut key_id = None;
-    let mut created = None;
-    let mut expires = None;
-    for param in params.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (name, value) = param.split_once('=').unwrap_or((param, ""));
-        let unquoted = value.trim_matches('"').to_string();
-        match name {
-            "keyid" => key_id = Some(unquoted),
-            "created" => created = unquoted.parse().ok(),
-            "expires" => expires = unquoted.parse().ok(),
-            "alg" if unquoted != "rsa-v1_5-sha256" => {
-                return Err(SignatureError::UnsupportedAlgorithm(unquoted));
+        .collect()
+}
+
+/// The parameters after the component list (`;created=…;keyid="…"`).
+#[derive(Default)]
+struct SignatureParams {
+    key_id: Option<String>,
+    created: Option<i64>,
+    expires: Option<i64>,
+}
+
+impl SignatureParams {
+    fn read(params: &str) -> Result<Self, SignatureError> {
+        let mut read = SignatureParams::default();
+        for param in params.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = param.split_once('=').unwrap_or((param, ""));
+            let unquoted = value.trim_matches('"').to_string();
+            match name {
+                "keyid" => read.key_id = Some(unquoted),
+                "created" => read.created = unquoted.parse().ok(),
+                "expires" => read.expires = unquoted.parse().ok(),
+                "alg" if unquoted != "rsa-v1_5-sha256" => {
+                    return Err(SignatureError::UnsupportedAlgorithm(unquoted));
+                }
+                _ => {}
             }
-            _ => {}
         }
+        Ok(read)
     }
-    let signature = signatures
+}
+
+/// The `:base64:` value labelled `label` in the `Signature` header.
+fn labelled<'a>(signatures: &'a str, label: &str) -> Option<&'a str> {
+    signatures
         .split(',')
         .map(str::trim)
         .find_map(|entry| entry.strip_prefix(label).and_then(|r| r.strip_prefix('=')))
         .and_then(|v| v.trim().strip_prefix(':').and_then(|v| v.strip_suffix(':')))
-        .ok_or_else(|| SignatureError::Malformed(format!("no signature labelled {label}")))?;
-    Ok(Parsed {
-        components,
-        key_id: key_id.ok_or_else(|| SignatureError::Malformed("no keyid".into()))?,
-        created: created.ok_or(SignatureError::NotCovered("created"))?,
-        expires,
-        signature: STANDARD
-            .decode(signature)
-            .map_err(|_| SignatureError::Malformed("signature is not base64".into()))?,
-        params_text,
-    })
 }
 
 impl Parsed {
