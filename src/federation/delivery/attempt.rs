@@ -53,8 +53,6 @@ async fn record(
     token: &str,
     result: Result<u16, FetchError>,
 ) -> anyhow::Result<()> {
-    let db = &fed.db;
-    let settings = &fed.settings.delivery;
     let now = Utc::now();
     let (verdict, status, error) = match result {
         Ok(status) => (
@@ -65,18 +63,58 @@ async fn record(
         Err(FetchError::Refused(reason)) => (Verdict::Rejected, None, Some(reason)),
         Err(err) => (Verdict::Retry, None, Some(err.to_string())),
     };
-    // Any HTTP answer proves the host is up; a 5xx or a network error counts against it.
-    let host_alive = status.is_some_and(|s| s < 500);
-    if host_alive {
-        hosts::succeeded(db, &row.host).await?;
-    } else if let Some(error) = &error {
-        let dead_before = now - chrono::Duration::seconds(settings.dead_after_secs as i64);
-        hosts::failed(db, &row.host, error, dead_before).await?;
+    record_host(fed, row, status, error.as_deref(), now).await?;
+    let (state, next) = next_state(fed, row, verdict, now);
+    tracing::debug!(delivery = row.id, inbox = %row.inbox, state, ?status, "delivery attempt");
+    fed.metrics.delivery(match state {
+        DELIVERED => "delivered",
+        FAILED => "failed",
+        EXPIRED => "expired",
+        _ => "retry",
+    });
+    if state == FAILED || state == EXPIRED {
+        tracing::warn!(delivery = row.id, inbox = %row.inbox, state, error = ?error, "delivery given up");
     }
+    let outcome = Outcome {
+        state,
+        status,
+        error,
+        next_attempt_at: next,
+    };
+    deliveries::record(&fed.db, row.id, token, outcome).await?;
+    Ok(())
+}
+
+/// Any HTTP answer proves the host is up; a 5xx or a network error counts against it.
+async fn record_host(
+    fed: &Federation,
+    row: &delivery::Model,
+    status: Option<i32>,
+    error: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if status.is_some_and(|s| s < 500) {
+        hosts::succeeded(&fed.db, &row.host).await?;
+    } else if let Some(error) = error {
+        let dead_after = chrono::Duration::seconds(fed.settings.delivery.dead_after_secs as i64);
+        hosts::failed(&fed.db, &row.host, error, now - dead_after).await?;
+    }
+    Ok(())
+}
+
+/// The delivery's next state and when it is next due: a retry backs off until the delivery
+/// expires.
+fn next_state(
+    fed: &Federation,
+    row: &delivery::Model,
+    verdict: Verdict,
+    now: chrono::DateTime<Utc>,
+) -> (&'static str, chrono::DateTime<Utc>) {
+    let settings = &fed.settings.delivery;
     let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
     let expired =
         now - row.created_at > chrono::Duration::seconds(settings.expire_after_secs as i64);
-    let (state, next) = match verdict {
+    match verdict {
         Verdict::Delivered => (DELIVERED, now),
         Verdict::Rejected => (FAILED, now),
         Verdict::Retry if expired => (EXPIRED, now),
@@ -92,28 +130,5 @@ async fn record(
                 now + chrono::Duration::from_std(wait).unwrap_or_default(),
             )
         }
-    };
-    tracing::debug!(delivery = row.id, inbox = %row.inbox, state, ?status, attempts, "delivery attempt");
-    fed.metrics.delivery(match (state, verdict) {
-        (DELIVERED, _) => "delivered",
-        (FAILED, _) => "failed",
-        (EXPIRED, _) => "expired",
-        _ => "retry",
-    });
-    if state == FAILED || state == EXPIRED {
-        tracing::warn!(delivery = row.id, inbox = %row.inbox, state, error = ?error, "delivery given up");
     }
-    deliveries::record(
-        db,
-        row.id,
-        token,
-        Outcome {
-            state,
-            status,
-            error,
-            next_attempt_at: next,
-        },
-    )
-    .await?;
-    Ok(())
 }
