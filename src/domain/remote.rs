@@ -92,8 +92,13 @@ pub async fn upsert(
             data.ap_id
         )));
     }
+    RemoteActor::from_model(actors::upsert_remote(db, row(data)).await?)
+}
+
+/// The row for a remote actor, refreshed now.
+fn row(data: RemoteActorData) -> actor::ActiveModel {
     let now = Utc::now();
-    let model = actor::ActiveModel {
+    actor::ActiveModel {
         ap_id: Set(data.ap_id.to_string()),
         role: Set("remote".to_string()),
         kind: Set(data.kind),
@@ -119,8 +124,7 @@ pub async fn upsert(
         published_at: Set(now),
         last_refreshed_at: Set(now),
         ..Default::default()
-    };
-    RemoteActor::from_model(actors::upsert_remote(db, model).await?)
+    }
 }
 
 pub async fn find_by_ap_id(

@@ -79,6 +79,8 @@ async fn instance_actor(data: Data<AppState>, headers: HeaderMap) -> Result<Resp
     ))))
 }
 
+/// An actor: its JSON for ActivityPub clients, its author page for browsers. One template
+/// with the two answers side by side, kept whole so each reads top to bottom.
 async fn show(
     data: Data<AppState>,
     Path(username): Path<String>,

@@ -23,6 +23,7 @@ pub fn router() -> Router {
     Router::new().route("/feed.atom", get(atom))
 }
 
+/// The Atom feed: one template, kept whole so the document reads in the order it is written.
 async fn atom(data: Data<AppState>) -> Result<Response, AppError> {
     let page = story::list(&data.db, Listing::All, PageRequest::new(Some(1), ENTRIES)).await?;
     let updated = page

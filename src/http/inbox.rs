@@ -80,7 +80,14 @@ async fn receive(
         body,
     };
     let outcome = inbox::receive(&data.federation, request, &data.inbox_limiter).await;
-    data.federation.metrics.inbox(match &outcome {
+    count(data, &outcome);
+    outcome?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Counts the outcome for the metrics, and logs why a request was refused.
+fn count(data: &AppState, outcome: &Result<inbox::Received, AppError>) {
+    data.federation.metrics.inbox(match outcome {
         Ok(inbox::Received::Processed) => "processed",
         Ok(inbox::Received::Queued) => "queued",
         Ok(inbox::Received::Duplicate) => "duplicate",
@@ -90,11 +97,9 @@ async fn receive(
         Err(err) if err.status().is_client_error() => "refused",
         Err(_) => "error",
     });
-    if let Err(err) = &outcome
+    if let Err(err) = outcome
         && err.status().is_client_error()
     {
         tracing::info!(status = %err.status(), reason = %err, "inbox request refused");
     }
-    outcome?;
-    Ok(StatusCode::ACCEPTED)
 }

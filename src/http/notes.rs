@@ -24,6 +24,8 @@ pub fn router() -> Router {
     Router::new().route("/notes/{key}", get(show))
 }
 
+/// One of our notes: ActivityPub clients get the `Note`, browsers go to its thread. Kept
+/// whole: the two answers share their lookups and read best side by side.
 async fn show(
     data: Data<AppState>,
     Path(key): Path<String>,

@@ -63,14 +63,7 @@ pub async fn update(
     events: &dyn StoryEvents,
 ) -> Result<Story, AppError> {
     let existing = live(db, slug).await?;
-    if draft.slug.as_deref().is_some_and(|s| s != slug) {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "slug",
-            "cannot change once published: it is the story's address on every server that has it",
-        );
-        return Err(AppError::Validation(errors));
-    }
+    keeps_its_slug(&draft, slug)?;
     let keys = authors::prepare_keys(db, &draft.authors).await?;
     let txn = crate::storage::begin_write(db).await?;
     let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
@@ -155,4 +148,17 @@ fn slug_taken_or(err: sea_orm::DbErr, slug: &str) -> AppError {
     } else {
         err.into()
     }
+}
+
+/// A story's slug cannot change once published: it is its address on every server that has it.
+fn keeps_its_slug(draft: &StoryDraft, slug: &str) -> Result<(), AppError> {
+    if draft.slug.as_deref().is_some_and(|s| s != slug) {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "slug",
+            "cannot change once published: it is the story's address on every server that has it",
+        );
+        return Err(AppError::Validation(errors));
+    }
+    Ok(())
 }

@@ -32,6 +32,7 @@ pub fn router() -> Router {
         .route("/admin/blocks/subscriptions", post(subscribe))
 }
 
+/// Blocks and blocklists: one template, kept whole so the page reads top to bottom.
 async fn page(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let list = Blocklist::load(&data.db).await?;
     let subscriptions = blocklist_subscriptions::all(&data.db).await?;

@@ -70,50 +70,26 @@ async fn login(
     headers: HeaderMap,
     Form(credentials): Form<Credentials>,
 ) -> Result<Response, AppError> {
+    let refuse = |message: &str, status| render(&data, &credentials.name, Some(message), status);
     if cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(credentials.csrf.as_str())
         || credentials.csrf.is_empty()
     {
-        return Ok(render(
-            &data,
-            &credentials.name,
-            Some("The form expired. Please try again."),
+        return Ok(refuse(
+            "The form expired. Please try again.",
             StatusCode::FORBIDDEN,
         ));
     }
     let address = client.limit_key().to_string();
-    if !data.login_limiter.allow(&address) {
-        tracing::debug!(client = %client, "login attempts limited for this address");
-        let page = render(
-            &data,
-            &credentials.name,
-            Some("Too many attempts. Wait a few minutes."),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-        return Ok(retry_after(page, 15 * 60));
-    }
-    // Every attempt counts as a failure until it succeeds, so a burst cannot slip through.
     let account = credentials.name.trim().to_lowercase();
-    if let Err(wait) = data.login_backoff.attempt(&account) {
-        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-        let page = render(
-            &data,
-            &credentials.name,
-            Some(&format!(
-                "Too many failed attempts for this name. Try again in {seconds} seconds."
-            )),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
+    if let Some(limited) = limited(&data, &address, &account, &client) {
+        let (message, seconds) = limited;
+        let page = refuse(&message, StatusCode::TOO_MANY_REQUESTS);
         return Ok(retry_after(page, seconds));
     }
     let Some(found) =
         user::authenticate(&data.db, &credentials.name, &credentials.password).await?
     else {
-        return Ok(render(
-            &data,
-            &credentials.name,
-            Some("Wrong name or password."),
-            StatusCode::UNAUTHORIZED,
-        ));
+        return Ok(refuse("Wrong name or password.", StatusCode::UNAUTHORIZED));
     };
     data.login_backoff.succeeded(&account);
     data.login_limiter.reset(&address);
@@ -121,6 +97,29 @@ async fn login(
     tracing::info!(user = %found.name, "editor logged in");
     let cookie = set_cookie(&data, SESSION_COOKIE, &value, 14 * 24 * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin")).into_response())
+}
+
+/// Why this attempt must wait, and for how many seconds: the client address has tried too
+/// often, or the account is in its growing delay. Every attempt counts as a failure until it
+/// succeeds, so a burst cannot slip through.
+fn limited(
+    data: &AppState,
+    address: &str,
+    account: &str,
+    client: &ClientIp,
+) -> Option<(String, u64)> {
+    if !data.login_limiter.allow(address) {
+        tracing::debug!(client = %client, "login attempts limited for this address");
+        return Some(("Too many attempts. Wait a few minutes.".into(), 15 * 60));
+    }
+    if let Err(wait) = data.login_backoff.attempt(account) {
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        return Some((
+            format!("Too many failed attempts for this name. Try again in {seconds} seconds."),
+            seconds,
+        ));
+    }
+    None
 }
 
 fn retry_after(mut response: Response, seconds: u64) -> Response {

@@ -145,6 +145,7 @@ async fn answer(
     Ok(back(&headers).into_response())
 }
 
+/// One story's thread for moderation: one template, kept whole so the page reads top to bottom.
 async fn story_thread(
     Editor(editor): Editor,
     data: Data<AppState>,
@@ -201,6 +202,7 @@ async fn story_thread(
     )))
 }
 
+/// Reports received: one template, kept whole so the page reads top to bottom.
 async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let mut all = reports::all(&data.db).await?;
     all.sort_by_key(|r| std::cmp::Reverse(r.created_at));
