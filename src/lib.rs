@@ -9,12 +9,16 @@
 //! http  →  federation  →  domain  →  storage
 //! ```
 //!
-//! - [`http`]: axum routes: web pages, the JSON API, ActivityPub endpoints, WebFinger/NodeInfo.
-//! - [`federation`]: the wire format (`protocol`), conversions from domain types, the inbox and
-//!   signatures, fetching through the origin rules (`origin`) and the address guard.
-//! - [`domain`]: stories, actors, tokens: every rule lives here.
-//! - [`storage`]: SeaORM entities and the queries on them, SQLite or PostgreSQL.
-//! - [`config`], [`error`], [`startup`], [`telemetry`], [`cli`]: the process around them.
+//! - [`http`]: axum routes: web pages, the JSON API, the admin, ActivityPub endpoints,
+//!   WebFinger/NodeInfo; the actions the admin and the API share; the HTML views.
+//! - [`federation`]: the wire: `protocol` (the JSON), `inbox` (one file per activity kind),
+//!   `ancestors` and `backfill` (fetching what was not delivered), `outbox` and `delivery`
+//!   (what we send), `origin` and `guard` (what may be fetched and believed), `signatures`.
+//! - [`domain`]: every rule: stories, replies (`reply::accept` is the one intake), moderation,
+//!   actors, follows, users and tokens.
+//! - [`storage`]: one file per table, queries named for what they do, SQLite or PostgreSQL.
+//! - [`config`], [`error`], [`live`], [`ratelimit`], [`secret`]: leaves every layer may use;
+//!   [`startup`], [`state`], [`telemetry`], [`cli`]: the process around them.
 
 pub mod cli;
 pub mod config;

@@ -11,7 +11,7 @@ use super::{
     context::Federation,
     origin::{self, same_origin},
     protocol::inbound::InboundObject,
-    remote,
+    remote_actors,
 };
 use crate::{
     domain::{
@@ -186,7 +186,7 @@ pub async fn author_of(
     if !budget.spend() {
         return Err(ThreadError::Retry("fetch budget spent".into()));
     }
-    match remote::fetch_actor(fed, &object.attributed_to).await {
+    match remote_actors::fetch_actor(fed, &object.attributed_to).await {
         Ok(author) => Ok(author),
         // Unreachable for now (the fetch failed on the way): try again later.
         Err(AppError::Signature(reason)) => Err(ThreadError::Retry(reason)),

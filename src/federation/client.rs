@@ -38,7 +38,9 @@ pub struct Fetched {
 #[derive(Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
-    dev: bool,
+    /// Follows no redirects: [`HttpClient::get_media`] checks every hop itself.
+    pub(super) media: reqwest::Client,
+    pub(super) dev: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,23 +94,19 @@ impl HttpClient {
                 attempt.follow()
             }
         });
-        let inner = reqwest::Client::builder()
-            .user_agent(format!(
-                "Broadsheet/{} (+{})",
-                env!("CARGO_PKG_VERSION"),
-                settings.public_url
-            ))
-            .dns_resolver(guard::resolver(dev))
+        let inner = builder(settings, connect_timeout)
             .redirect(redirects)
             .timeout(timeout)
-            .connect_timeout(connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(8)
-            // A system proxy (`HTTPS_PROXY`) would resolve names itself, past the address guard.
-            .no_proxy()
             .build()
             .context("cannot build the HTTP client")?;
-        Ok(HttpClient { inner, dev })
+        // The media proxy follows redirects itself, checking each hop against our own host too.
+        let media = builder(settings, connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            // A backstop: the fetch's own deadline (one second shorter) is the one that answers.
+            .timeout(Duration::from_secs(settings.media.fetch_timeout_secs + 1))
+            .build()
+            .context("cannot build the media HTTP client")?;
+        Ok(HttpClient { inner, media, dev })
     }
 
     pub fn check(&self, url: &Url) -> Result<(), FetchError> {
@@ -224,6 +222,22 @@ impl HttpClient {
     }
 }
 
+/// What every client shares: who we are, the guarded resolver, pooling, no system proxy.
+fn builder(settings: &Settings, connect_timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(format!(
+            "Broadsheet/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            settings.public_url
+        ))
+        .dns_resolver(guard::resolver(settings.dev))
+        .connect_timeout(connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(8)
+        // A system proxy (`HTTPS_PROXY`) would resolve names itself, past the address guard.
+        .no_proxy()
+}
+
 /// The body of a successful answer, refused past `max` bytes without reading the rest.
 async fn read_body(
     url: &Url,
@@ -253,7 +267,7 @@ async fn read_body(
     Ok(body)
 }
 
-fn path_and_query(url: &Url) -> String {
+pub(super) fn path_and_query(url: &Url) -> String {
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),
@@ -261,7 +275,7 @@ fn path_and_query(url: &Url) -> String {
 }
 
 /// reqwest's Display hides the cause ("error sending request"); the chain says what happened.
-fn describe(err: &reqwest::Error) -> String {
+pub(super) fn describe(err: &reqwest::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {

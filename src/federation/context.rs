@@ -41,8 +41,8 @@ pub struct Federation {
     /// Signs the media proxy's URLs (see `http::media`), so it serves only what our pages
     /// link to. Derived from the instance actor's key: the same on every replica, never stored.
     pub media_key: ring::hmac::Key,
-    /// Key fetches remembered for the cool-down (see `remote::fetch_key_owner`).
-    pub key_fetches: super::remote::KeyFetches,
+    /// Key fetches remembered for the cool-down (see `remote_actors::fetch_key_owner`).
+    pub key_fetches: super::remote_actors::KeyFetches,
     /// Conversation changes, for live story pages (in this process; see `http::live`).
     pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
 }
@@ -59,7 +59,7 @@ impl Federation {
 }
 
 /// A key for signing media URLs, derived from (and as secret as) the instance actor's key.
-fn media_key(private_key_pem: &str) -> ring::hmac::Key {
+pub fn media_key(private_key_pem: &str) -> ring::hmac::Key {
     let seed = ring::digest::digest(
         &ring::digest::SHA256,
         format!("broadsheet media proxy\n{private_key_pem}").as_bytes(),
@@ -93,7 +93,7 @@ impl Federation {
             key_id: urls.key_id(&instance.ap_id).to_string(),
             key: SigningKey::from_pem(&instance.private_key_pem).context("instance actor key")?,
         };
-        let key_fetches = super::remote::KeyFetches::new(Duration::from_secs(
+        let key_fetches = super::remote_actors::KeyFetches::new(Duration::from_secs(
             settings.inbox.key_refresh_cooldown_secs,
         ));
         let media_key = media_key(&instance.private_key_pem);

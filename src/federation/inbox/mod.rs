@@ -8,7 +8,7 @@
 
 mod delete;
 mod follow;
-mod interact;
+mod reactions;
 pub mod jobs;
 mod replies;
 mod verify;
@@ -149,7 +149,7 @@ async fn dispatch(
         "Undo" if object_type(activity) == Some("Follow") => {
             follow::undo(fed, activity, signer).await
         }
-        "Undo" => match interact::undo(fed, activity, signer).await? {
+        "Undo" => match reactions::undo(fed, activity, signer).await? {
             // An Undo naming only an id may be of a Follow.
             Received::Ignored if activity["object"].is_string() => {
                 follow::undo(fed, activity, signer).await
@@ -159,9 +159,9 @@ async fn dispatch(
         "Create" => replies::create(fed, activity, envelope.id, signer, blocks).await,
         "Update" => replies::update(fed, activity, envelope.id, signer, blocks).await,
         "Delete" => delete::delete(fed, activity, signer).await,
-        "Flag" => interact::flag(fed, activity, signer).await,
-        kind => match interact::is_interaction(kind) {
-            Some(interaction) => interact::like_or_boost(fed, activity, interaction, signer).await,
+        "Flag" => reactions::flag(fed, activity, signer).await,
+        kind => match reactions::is_interaction(kind) {
+            Some(interaction) => reactions::like_or_boost(fed, activity, interaction, signer).await,
             None => {
                 tracing::debug!(kind, id = envelope.id, "activity ignored");
                 Ok(Received::Ignored)

@@ -17,7 +17,7 @@ use crate::{
     error::AppError,
     federation::{
         context::Federation,
-        origin, remote,
+        origin, remote_actors,
         signatures::{SignatureError, cavage, digest, rfc9421},
     },
 };
@@ -45,7 +45,7 @@ pub async fn verify(
     if (Utc::now() - claim.signed_at).num_seconds().abs() > window {
         return Err(reject(SignatureError::Stale));
     }
-    let key_url = remote::key_url(&claim.key_id)?;
+    let key_url = remote_actors::key_url(&claim.key_id)?;
     if origin::is_ours(&fed.settings, &key_url) {
         return Err(AppError::Signature(
             "the keyId is on our own host: nobody else signs for it".into(),
@@ -57,11 +57,11 @@ pub async fn verify(
     let stored = crate::domain::remote::find_by_key_id(&fed.db, &claim.key_id).await?;
     let actor = match stored {
         Some(stored) if verifies(fed, &claim, &stored) => return Ok(stored),
-        Some(stored) if !remote::may_refresh(fed, &stored) => {
+        Some(stored) if !remote_actors::may_refresh(fed, &stored) => {
             return Err(reject(SignatureError::Invalid));
         }
         // Unknown, or known but failing after the cool-down: the key may have rotated.
-        _ => remote::fetch_key_owner(fed, &claim.key_id).await?,
+        _ => remote_actors::fetch_key_owner(fed, &claim.key_id).await?,
     };
     if verifies(fed, &claim, &actor) {
         Ok(actor)
