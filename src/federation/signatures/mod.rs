@@ -29,3 +29,18 @@ pub enum SignatureError {
     #[error("the signing key could not be found: {0}")]
     UnknownKey(String),
 }
+
+/// A signed header's value as both schemes read it: every field line of that name, trimmed,
+/// joined with `, `.
+fn header(headers: &axum::http::HeaderMap, name: &str) -> Result<String, SignatureError> {
+    let values: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::trim)
+        .collect();
+    if values.is_empty() {
+        return Err(SignatureError::MissingHeader(name.to_string()));
+    }
+    Ok(values.join(", "))
+}

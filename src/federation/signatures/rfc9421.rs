@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
 
-use super::SignatureError;
+use super::{SignatureError, header};
 
 /// One parsed signature: its label's components and parameters, and the raw parameter string
 /// the signature base ends with.
@@ -188,18 +188,6 @@ impl Parsed {
     }
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Result<String, SignatureError> {
-    let values: Vec<&str> = headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(str::trim)
-        .collect();
-    if values.is_empty() {
-        return Err(SignatureError::MissingHeader(name.to_string()));
-    }
-    Ok(values.join(", "))
-}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
 
-use super::{SignatureError, keys::SigningKey};
+use super::{SignatureError, header, keys::SigningKey};
 
 /// The headers we sign on a POST; a GET drops `digest`.
 const POST_HEADERS: &str = "(request-target) host date digest";
@@ -224,14 +224,3 @@ impl Parsed {
     }
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Result<String, SignatureError> {
-    let values: Vec<&str> = headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    if values.is_empty() {
-        return Err(SignatureError::MissingHeader(name.to_string()));
-    }
-    Ok(values.join(", "))
-}
