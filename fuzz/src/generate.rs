@@ -85,7 +85,7 @@ pub fn params(
         let value = word(u, values)?;
         parts.push(match u.int_in_range(0..=3)? {
             0 => format!("{name}={value}"),
-            1 => format!("{name}"),
+            1 => name,
             _ => format!("{name}=\"{value}\""),
         });
     }

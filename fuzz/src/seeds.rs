@@ -26,7 +26,12 @@ pub fn fixtures_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("BROADSHEET_FIXTURES") {
         return Some(PathBuf::from(dir)).filter(|d| d.is_dir());
     }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/fediverse");
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let clone = crate_dir.parent().unwrap_or(crate_dir);
+    let beside = clone
+        .parent()
+        .unwrap_or(clone)
+        .join("shared/fixtures/fediverse");
     beside.is_dir().then_some(beside)
 }
 

@@ -235,6 +235,7 @@ fn cavage_generate(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
             } else {
                 ""
             };
+            let sep = if u.arbitrary()? { "," } else { ", " };
             let params = generate::params(
                 u,
                 &[
@@ -256,7 +257,7 @@ fn cavage_generate(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
                     "-1",
                     "99999999999999999999",
                 ],
-                if u.arbitrary()? { "," } else { ", " },
+                sep,
             )?;
             Ok(format!("{prefix}{params}"))
         }
@@ -529,7 +530,7 @@ fn digest_run(data: &[u8]) -> u64 {
 
 // ---- inbound JSON ----------------------------------------------------------------------------
 
-const JSON_KEYS: &[&str] = &[
+pub const JSON_KEYS: &[&str] = &[
     "@context",
     "id",
     "type",
@@ -571,7 +572,7 @@ const JSON_KEYS: &[&str] = &[
     "subject",
 ];
 
-const JSON_STRINGS: &[&str] = &[
+pub const JSON_STRINGS: &[&str] = &[
     "https://www.w3.org/ns/activitystreams#Public",
     "as:Public",
     "Public",
@@ -859,8 +860,10 @@ fn webfinger_run(data: &[u8]) -> u64 {
                 .unwrap_or_else(|e| panic!("{e}"));
             let url = interaction_link::interaction_url(&base, template.as_deref(), &uri);
             if template.is_none() {
-                let url = url.unwrap_or_else(|| panic!("the fallback is always a URL"));
-                assert_eq!(url.path(), "/authorize_interaction");
+                let fallback = url
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("the fallback is always a URL"));
+                assert_eq!(fallback.path(), "/authorize_interaction");
             }
             hash_of((2, template.is_some(), url.is_some()))
         }
