@@ -24,6 +24,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "BROADSHEET_CLOSE_REPLIES_AFTER_DAYS",
         "replies.close_after_days",
     ),
+    ("BROADSHEET_MEDIA_DIR", "media.dir"),
+    ("BROADSHEET_MEDIA_MAX_BYTES", "media.max_bytes"),
     ("BROADSHEET_LOG_FORMAT", "log.format"),
     ("RUST_LOG", "log.filter"),
     ("BROADSHEET_LOG", "log.filter"),
@@ -62,13 +64,14 @@ pub(super) fn set_key(table: &mut toml::Table, dotted: &str, value: toml::Value)
 pub(super) fn env_value(key: &str, value: &str) -> anyhow::Result<toml::Value> {
     Ok(match key {
         "dev" | "publication.sample_story" => toml::Value::Boolean(parse_bool(value)?),
-        "database.max_connections" | "web.page_size" | "replies.close_after_days" => {
-            toml::Value::Integer(
-                value
-                    .parse()
-                    .with_context(|| format!("{key} must be a number, got `{value}`"))?,
-            )
-        }
+        "database.max_connections"
+        | "web.page_size"
+        | "replies.close_after_days"
+        | "media.max_bytes" => toml::Value::Integer(
+            value
+                .parse()
+                .with_context(|| format!("{key} must be a number, got `{value}`"))?,
+        ),
         "web.trusted_proxies" => toml::Value::Array(
             value
                 .split(',')

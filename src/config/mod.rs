@@ -37,6 +37,7 @@ pub struct Settings {
     pub inbox: InboxSettings,
     pub replies: ReplySettings,
     pub moderation: ModerationSettings,
+    pub media: MediaSettings,
     pub log: LogSettings,
 }
 
@@ -55,6 +56,7 @@ struct RawSettings {
     inbox: InboxSettings,
     replies: ReplySettings,
     moderation: ModerationSettings,
+    media: MediaSettings,
     log: LogSettings,
 }
 
@@ -103,6 +105,7 @@ impl Settings {
             bail!("web.live_streams_per_client must be at least 1");
         }
         check_frame_ancestors(&raw.web.frame_ancestors)?;
+        check_media(&raw.media)?;
         Ok(Settings {
             dev: raw.dev.unwrap_or_else(|| is_loopback_host(&public_url)),
             public_url,
@@ -114,6 +117,7 @@ impl Settings {
             inbox: raw.inbox,
             replies: raw.replies,
             moderation: raw.moderation,
+            media: raw.media,
             log: raw.log,
         })
     }
@@ -173,6 +177,16 @@ fn check_frame_ancestors(sources: &str) -> anyhow::Result<()> {
         bail!(
             "web.frame_ancestors must be 'none', 'self' or origins separated by spaces, not `{sources}`"
         );
+    }
+    Ok(())
+}
+
+fn check_media(media: &MediaSettings) -> anyhow::Result<()> {
+    if media.max_file_bytes == 0 || media.max_bytes < media.max_file_bytes {
+        bail!("media.max_file_bytes must be at least 1 and at most media.max_bytes");
+    }
+    if media.fetch_timeout_secs == 0 || media.concurrent_fetches == 0 {
+        bail!("media.fetch_timeout_secs and media.concurrent_fetches must be at least 1");
     }
     Ok(())
 }

@@ -154,6 +154,22 @@ fn parse_network(text: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("`{text}` is not an address or CIDR block (like 10.0.0.0/8)"))
 }
 
+/// The media proxy's disk cache and fetch limits (see `http::media`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSettings {
+    /// Where cached files live; replicas may share it (files appear whole, by rename).
+    pub dir: std::path::PathBuf,
+    /// The cache's size cap: past it, the least recently used files go.
+    pub max_bytes: u64,
+    /// A larger remote file is refused (and never cached).
+    pub max_file_bytes: u64,
+    /// A remote fetch, redirects and body included, is cut off after this long.
+    pub fetch_timeout_secs: u64,
+    /// Remote media fetches in flight at once; more requests wait for a slot.
+    pub concurrent_fetches: usize,
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {

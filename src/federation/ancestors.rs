@@ -137,7 +137,7 @@ async fn store_chain(
             Some(author) => author,
             None => author_of(fed, &object, budget).await?,
         };
-        let draft = draft_of(&object)?;
+        let draft = draft_of(&object, &fed.settings.publication.language)?;
         match accept::accept(&fed.db, &rules, &draft, &author, &parent, fed).await? {
             Accepted::Stored(stored) => parent = Parent::Reply(*stored),
             Accepted::Closed => return Ok(Placed::Closed),
@@ -150,7 +150,9 @@ async fn store_chain(
     Ok(Placed::Stored)
 }
 
-pub fn draft_of(object: &InboundObject) -> Result<ReplyDraft, AppError> {
+/// The reply `object` as the domain takes it in, its content chosen for a site written in
+/// `site_language`.
+pub fn draft_of(object: &InboundObject, site_language: &str) -> Result<ReplyDraft, AppError> {
     let in_reply_to = object
         .in_reply_to
         .clone()
@@ -160,16 +162,20 @@ pub fn draft_of(object: &InboundObject) -> Result<ReplyDraft, AppError> {
     let replies_url = object
         .replies_url()
         .filter(|url| same_origin(url, &object.id));
-    ReplyDraft::new(
+    let (content, language) = object.content_in(site_language);
+    let draft = ReplyDraft::new(
         object.id.clone(),
         in_reply_to,
-        &object.content,
+        content,
         object.summary.as_deref(),
         object.url.clone(),
         object.sensitive,
         object.published,
         replies_url,
-    )
+    )?;
+    let mut presentation = object.presentation.clone();
+    presentation.language = language;
+    Ok(draft.posted_as(presentation))
 }
 
 /// The stored author of a fetched object, fetching the actor when new.

@@ -116,7 +116,7 @@ async fn show(
             p class="handle" { "@" (handle) }
             @if !actor.summary.is_empty() { p { (actor.summary) } }
         }
-        (listing::stories(&page, actor.ap_id.path()))
+        (listing::stories(&data, &page, actor.ap_id.path()))
     };
     Ok(vary_accept(Html(
         layout::page(&data, head, body).into_string(),

@@ -44,6 +44,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(health::router())
         .merge(interact::router())
         .merge(assets::router())
+        .merge(media::router(settings))
         .merge(admin::router())
         .nest(api::PREFIX, api::router())
         .fallback(pages::not_found)

@@ -52,7 +52,7 @@ async fn front(data: Data<AppState>, Query(q): Query<PageQuery>) -> Result<Html<
     };
     let body = html! {
         p class="intro" { (settings.publication.summary) }
-        (listing::stories(&page, "/"))
+        (listing::stories(&data, &page, "/"))
     };
     Ok(Html(layout::page(&data, head, body).into_string()))
 }
@@ -70,7 +70,7 @@ async fn tag(
     };
     let body = html! {
         h1 { "Stories tagged #" (tag) }
-        (listing::stories(&page, data.urls.tag(&tag).path()))
+        (listing::stories(&data, &page, data.urls.tag(&tag).path()))
     };
     Ok(Html(layout::page(&data, head, body).into_string()))
 }

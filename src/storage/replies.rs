@@ -11,6 +11,15 @@ use super::entities::{actor, reply, story};
 
 pub const VISIBLE: &str = "visible";
 
+/// How a reply was posted, as its columns hold it (JSON: see `domain::reply::presentation`).
+pub struct AsPosted {
+    pub object_type: String,
+    pub language: Option<String>,
+    pub attachments: Option<String>,
+    pub tags: Option<String>,
+    pub details: Option<String>,
+}
+
 pub async fn insert(
     db: &impl ConnectionTrait,
     model: reply::ActiveModel,
@@ -94,6 +103,23 @@ pub async fn edit(
     Ok(())
 }
 
+/// Replaces how the reply `id` was posted (its author edited it).
+pub async fn set_presentation(
+    db: &impl ConnectionTrait,
+    id: i64,
+    posted: AsPosted,
+) -> Result<(), DbErr> {
+    update_reply(id)
+        .col_expr(reply::Column::ObjectType, Expr::value(posted.object_type))
+        .col_expr(reply::Column::Language, Expr::value(posted.language))
+        .col_expr(reply::Column::Attachments, Expr::value(posted.attachments))
+        .col_expr(reply::Column::Tags, Expr::value(posted.tags))
+        .col_expr(reply::Column::Details, Expr::value(posted.details))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Keeps the row (others replied to it) but drops what it said.
 pub async fn mark_deleted(
     db: &impl ConnectionTrait,
@@ -103,6 +129,12 @@ pub async fn mark_deleted(
     update_reply(id)
         .col_expr(reply::Column::ContentHtml, Expr::value(""))
         .col_expr(reply::Column::Summary, Expr::value(Option::<String>::None))
+        .col_expr(
+            reply::Column::Attachments,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(reply::Column::Tags, Expr::value(Option::<String>::None))
+        .col_expr(reply::Column::Details, Expr::value(Option::<String>::None))
         .col_expr(reply::Column::DeletedAt, Expr::value(at))
         .exec(db)
         .await?;

@@ -22,6 +22,8 @@ use crate::{
     peer::Peer,
 };
 
+mod media;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const EDITOR: &str = "desk";
 const PASSWORD: &str = "a long passphrase for the desk";

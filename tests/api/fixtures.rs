@@ -13,11 +13,11 @@ use broadsheet::{
         reply::{self, Parent},
     },
     federation::{
+        ancestors,
         protocol::{
             actor::RemoteActor,
             inbound::{InboundActivity, InboundObject},
         },
-        ancestors,
     },
     storage,
 };
@@ -65,6 +65,13 @@ fn fixtures_dir() -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// One captured payload by its path under the fixtures folder; `None` (the test skips) when the
+/// fixtures are not there.
+pub fn fixture(path: &str) -> Option<Value> {
+    let text = std::fs::read_to_string(fixtures_dir()?.join(path)).unwrap();
+    Some(serde_json::from_str(&text).unwrap())
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
@@ -225,7 +232,8 @@ async fn every_fixture_parses_or_is_refused_for_a_stated_reason_and_replies_thre
                 .unwrap()
             }
         };
-        let draft = ancestors::draft_of(object).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let draft =
+            ancestors::draft_of(object, "en").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let parent = reply::find_parent(&db, parent_url.as_str())
             .await
             .unwrap()

@@ -104,6 +104,8 @@ pub async fn spawn_on(
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let mut settings = test_settings(port, &database_url);
+    // The media cache lives beside the database, so a restart on `dir` finds it again.
+    settings.media.dir = dir.path().join("media");
     adjust(&mut settings);
     let domain = settings.domain();
     let address = settings

@@ -8,6 +8,8 @@
 mod actors;
 mod admin;
 mod api;
+mod as_posted;
+mod as_shown;
 mod browser;
 mod cli;
 mod conversation;
@@ -20,6 +22,7 @@ mod helpers;
 mod hostile;
 mod interop;
 mod login_limits;
+mod media;
 mod operations;
 mod origin;
 mod pages;

@@ -256,6 +256,9 @@ fn check_headers(path: &str, response: &reqwest::Response, frame_ancestors: &str
         ("object-src", "'none'"),
         ("base-uri", "'none'"),
         ("connect-src", "'self'"),
+        // Remote media come through the media proxy, so the page loads none from elsewhere.
+        ("img-src", "'self' data:"),
+        ("media-src", "'self'"),
         ("frame-ancestors", frame_ancestors),
     ] {
         assert_eq!(

@@ -5,6 +5,7 @@
 //   node admin.mjs … --scenario approve --text 'A held reply' --story /stories/welcome
 //   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
 //   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server]
+//   node admin.mjs --url … --scenario media --story /stories/welcome   (see media.mjs)
 //
 // Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
 // event and Chromium's "Refused to …" console messages); every scenario ends with a step that
@@ -23,6 +24,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
+
+import { media } from './media.mjs';
 
 const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -46,7 +49,7 @@ class CheckFailed extends Error {}
 function usage(message) {
   process.stderr.write(
     `${message}\n` +
-      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block\n' +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media\n' +
       '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
   );
   process.exit(2);
@@ -73,7 +76,9 @@ function options() {
   } catch (err) {
     usage(err.message);
   }
-  for (const name of parsed.scenario === 'live' ? ['url', 'scenario'] : ['url', 'user', 'password', 'scenario']) {
+  // A reader's scenarios need no editor.
+  const reader = ['live', 'media'].includes(parsed.scenario);
+  for (const name of reader ? ['url', 'scenario'] : ['url', 'user', 'password', 'scenario']) {
     if (!parsed[name]) usage(`--${name} is required`);
   }
   const needs = {
@@ -81,6 +86,7 @@ function options() {
     approve: ['text', 'story'],
     block: ['text', 'story', 'domain'],
     live: ['text', 'story', 'ready-file'],
+    media: ['story'],
   };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
@@ -444,7 +450,13 @@ async function live(steps, page, opts) {
   }
 }
 
-const SCENARIOS = { publish, approve, block, live };
+const SCENARIOS = {
+  publish,
+  approve,
+  block,
+  live,
+  media: (steps, page, opts) => media(steps, page, opts, { open, CheckFailed }),
+};
 
 async function main() {
   const opts = options();

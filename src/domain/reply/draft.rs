@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::sanitize;
+use super::{presentation::Presentation, sanitize};
 use crate::{domain::links::is_web, error::AppError};
 
 const MAX_CONTENT: usize = 100_000;
@@ -19,6 +19,8 @@ pub struct ReplyDraft {
     pub sensitive: bool,
     pub published: DateTime<Utc>,
     pub replies_url: Option<Url>,
+    /// How it was posted: kind, language, media, tags, details.
+    pub presentation: Presentation,
 }
 
 impl ReplyDraft {
@@ -66,6 +68,21 @@ impl ReplyDraft {
             // A date in the future would sort a reply below everything said after it.
             published: published.map_or(now, |p| p.min(now)),
             replies_url: replies_url.filter(is_web),
+            presentation: Presentation::default(),
         })
+    }
+
+    /// The draft as it was posted. Its URLs are checked again here, whoever read them: media,
+    /// mentions and emoji that are not http(s) are left out.
+    pub fn posted_as(mut self, mut presentation: Presentation) -> Self {
+        presentation.attachments.retain(|a| is_web(&a.url));
+        for tag in &mut presentation.tags {
+            tag.href = tag.href.take().filter(is_web);
+        }
+        presentation
+            .tags
+            .retain(|t| t.icon.as_ref().is_none_or(is_web));
+        self.presentation = presentation;
+        self
     }
 }

@@ -5,7 +5,11 @@ use chrono::Utc;
 use sea_orm::ConnectionTrait;
 use url::Url;
 
-use super::{Parent, ReplyDraft, store};
+use super::{
+    Parent, ReplyDraft,
+    presentation::{ObjectKind, Presentation},
+    store,
+};
 use crate::{
     domain::{
         actor::LocalActor, ids::Urls, moderation::VISIBLE, remote::RemoteActor, story::markdown,
@@ -49,13 +53,15 @@ pub fn render(markdown_text: &str, reader: Option<&RemoteActor>) -> Result<Strin
     })
 }
 
-/// Stores an editor's answer to `parent` as `author`. Returns the stored reply.
+/// Stores an editor's answer to `parent` as `author`, a Note in the site's `language`.
+/// Returns the stored reply.
 pub async fn answer(
     db: &impl ConnectionTrait,
     urls: &Urls,
     parent: &reply::Model,
     author: &LocalActor,
     content_html: String,
+    language: &str,
 ) -> Result<reply::Model, AppError> {
     let ap_id: Url = urls.note(&uuid::Uuid::new_v4().simple().to_string());
     let draft = ReplyDraft {
@@ -70,6 +76,11 @@ pub async fn answer(
         sensitive: false,
         published: Utc::now(),
         replies_url: None,
+        presentation: Presentation {
+            kind: ObjectKind::Note,
+            language: Some(language.to_string()),
+            ..Presentation::default()
+        },
     };
     store(
         db,

@@ -112,6 +112,9 @@ pub enum Details {
     #[default]
     None,
     Event {
+        /// The event's title (its `name`).
+        #[serde(default)]
+        name: Option<String>,
         starts_at: Option<DateTime<Utc>>,
         ends_at: Option<DateTime<Utc>>,
         location: Option<String>,

@@ -1,17 +1,19 @@
 //! Storing, editing and removing replies, with the story's reply count kept exact.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use url::Url;
 
-use super::{MAX_DEPTH, Parent, ReplyDraft};
+use super::{MAX_DEPTH, Parent, ReplyDraft, presentation::Presentation};
 use crate::{
     domain::links::is_web,
     error::AppError,
     storage::{
         entities::reply,
-        replies::{self, VISIBLE},
+        replies::{self, AsPosted, VISIBLE},
         stories,
     },
 };
@@ -89,6 +91,7 @@ fn row(
     state: &str,
 ) -> reply::ActiveModel {
     let web = |u: &Option<Url>| u.as_ref().filter(|u| is_web(u)).map(Url::to_string);
+    let posted = columns(&draft.presentation);
     reply::ActiveModel {
         ap_id: Set(draft.ap_id.to_string()),
         story_id: Set(at.story_id),
@@ -110,21 +113,52 @@ fn row(
         edited_at: Set(None),
         deleted_at: Set(None),
         created_at: Set(Utc::now()),
+        object_type: Set(posted.object_type),
+        language: Set(posted.language),
+        attachments: Set(posted.attachments),
+        tags: Set(posted.tags),
+        details: Set(posted.details),
         ..Default::default()
     }
 }
 
-/// One sortable path segment: the time, then randomness so replies in one millisecond differ.
+fn columns(presentation: &Presentation) -> AsPosted {
+    let (attachments, tags, details) = presentation.to_columns();
+    AsPosted {
+        object_type: presentation.kind.as_str().to_string(),
+        language: presentation.language.clone(),
+        attachments,
+        tags,
+        details,
+    }
+}
+
+/// One sortable path segment: the time it was published to the millisecond, then when it was
+/// received, so that replies published in one millisecond stay in the order they arrived, then
+/// three random digits, so that replicas receiving in the same microsecond still differ.
+/// Digits only, fixed widths: the order is the same under any collation.
 fn path_segment(published: DateTime<Utc>) -> String {
-    let mut noise = [0u8; 3];
+    let mut noise = [0u8; 2];
     getrandom::fill(&mut noise).ok();
     format!(
-        "{:013}{:02x}{:02x}{:02x}",
-        published.timestamp_millis().max(0),
-        noise[0],
-        noise[1],
-        noise[2]
+        "{:013}{:016}{:03}",
+        published.timestamp_millis().clamp(0, 9_999_999_999_999),
+        received_stamp(),
+        u16::from_le_bytes(noise) % 1000
     )
+}
+
+/// Microseconds since the epoch, strictly increasing within this process even when the clock
+/// is coarse or steps back.
+fn received_stamp() -> i64 {
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = Utc::now().timestamp_micros();
+    let previous = LAST
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or(now);
+    now.max(previous + 1)
 }
 
 /// Applies an edit by the reply's author.
@@ -143,6 +177,7 @@ pub async fn edit(
         at,
     )
     .await?;
+    replies::set_presentation(db, existing.id, columns(&draft.presentation)).await?;
     Ok(())
 }
 

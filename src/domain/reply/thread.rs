@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use url::Url;
 
+use super::presentation::Presentation;
 use crate::{
     domain::links::web,
     error::AppError,
@@ -40,6 +41,11 @@ pub struct ThreadReply {
     pub placeholder: bool,
     pub likes: i32,
     pub boosts: i32,
+    /// Marked sensitive by its author: its media (or, without media, its text) is shown behind
+    /// a warning.
+    pub sensitive: bool,
+    /// How it was posted: kind, language, media, tags and what its kind carries.
+    pub presentation: Presentation,
     pub children: Vec<ThreadReply>,
 }
 
@@ -113,6 +119,18 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         .map(String::from)
         .unwrap_or_default();
     let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
+    // A placeholder shows nothing of what was posted.
+    let presentation = if placeholder {
+        Presentation::default()
+    } else {
+        Presentation::from_columns(
+            &reply.object_type,
+            reply.language.as_deref(),
+            reply.attachments.as_deref(),
+            reply.tags.as_deref(),
+            reply.details.as_deref(),
+        )
+    };
     Some(ThreadReply {
         id: reply.id,
         url,
@@ -129,6 +147,8 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         placeholder,
         likes: reply.likes,
         boosts: reply.boosts,
+        sensitive: reply.sensitive,
+        presentation,
         children: Vec::new(),
     })
 }

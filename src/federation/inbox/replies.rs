@@ -120,7 +120,7 @@ pub async fn update(
     let Some(existing) = reply::find(&fed.db, object.id.as_str()).await? else {
         return create(fed, activity, id, signer, blocks).await;
     };
-    let draft = ancestors::draft_of(&object)?;
+    let draft = ancestors::draft_of(&object, &fed.settings.publication.language)?;
     let at = object.updated.unwrap_or_else(chrono::Utc::now);
     accept::accept_edit(&fed.db, &existing, &draft, signer, at, fed).await?;
     // Recorded after the edit: an edit is idempotent, and a refused one stays refused.
@@ -128,7 +128,8 @@ pub async fn update(
     Ok(Received::Processed)
 }
 
-/// The embedded object, when it is a Note-like object written by the signer on the signer's host.
+/// The embedded object, written by the signer on the signer's host. An object of a type we do
+/// not show is refused with that reason: accepting it would drop it unseen.
 fn authored_object(
     activity: &Value,
     signer: &RemoteActor,
@@ -141,7 +142,10 @@ fn authored_object(
     let object = InboundObject::parse(embedded)
         .map_err(|e| AppError::Unprocessable(format!("object: {e}")))?;
     if !object.is_reply_type() {
-        return Ok(None);
+        return Err(AppError::Unprocessable(format!(
+            "objects of type {} are not shown as replies",
+            object.kind
+        )));
     }
     if object.attributed_to != signer.ap_id {
         return Err(AppError::Unprocessable(

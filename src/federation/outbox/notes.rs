@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::enqueue;
 use crate::{
+    config::PublicationSettings,
     domain::ids::host_with_port,
     domain::{
         actor::{self, LocalActor, Role},
@@ -25,23 +26,25 @@ use crate::{
     storage::{self, entities::reply as reply_entity, replies},
 };
 
-/// An editor answers reply `parent_id` as `as_username` (default: the publication).
+/// An editor answers reply `parent_id` as `as_username` (default: the publication), in the
+/// publication's language.
 pub async fn answer(
     db: &DatabaseConnection,
     urls: &Urls,
     parent_id: i64,
     as_username: Option<&str>,
-    publication: &str,
+    publication: &PublicationSettings,
     markdown: &str,
 ) -> Result<reply_entity::Model, AppError> {
     let parent = reply::find_by_id(db, parent_id)
         .await?
         .ok_or(AppError::NotFound("reply"))?;
-    let author = speaker(db, as_username.unwrap_or(publication)).await?;
+    let author = speaker(db, as_username.unwrap_or(&publication.handle)).await?;
     let reader = remote::find_by_id(db, parent.author_id).await?;
     let content = local::render(markdown, reader.as_ref())?;
     let txn = storage::begin_write(db).await?;
-    let ours = local::answer(&txn, urls, &parent, &author, content).await?;
+    let language = &publication.language;
+    let ours = local::answer(&txn, urls, &parent, &author, content, language).await?;
     let note = note_of(&ours, &author, &parent, reader.as_ref(), urls);
     let thread = Thread {
         author: &author,

@@ -5,13 +5,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use url::Url;
 
-use super::{
-    PUBLIC,
-    urls::{is_web, web_url},
-};
-
-/// Object types whose `inReplyTo` makes them a reply we can show.
-pub const REPLY_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
+use super::{PUBLIC, posted, urls::is_web};
+use crate::domain::reply::presentation::{ObjectKind, Presentation};
 
 /// Why a payload is not one of our types. Each reason is stable, for logs and tests.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,11 +25,14 @@ pub enum Rejection {
 #[derive(Debug, Clone)]
 pub struct InboundObject {
     pub id: Url,
+    /// Its type (of a list, the first we show).
     pub kind: String,
     pub attributed_to: Url,
     pub in_reply_to: Option<Url>,
     /// HTML as sent (not yet cleaned).
     pub content: String,
+    /// `contentMap`: the same content by language (see [`InboundObject::content_in`]).
+    pub content_map: Vec<(String, String)>,
     pub summary: Option<String>,
     pub sensitive: bool,
     pub published: Option<DateTime<Utc>>,
@@ -45,6 +43,9 @@ pub struct InboundObject {
     pub public: bool,
     /// Its own replies collection: an id, or the collection embedded.
     pub replies: Option<Value>,
+    /// Its kind, media, tags and details; the language is the object's own until
+    /// [`InboundObject::content_in`] picks one from `contentMap`.
+    pub presentation: Presentation,
 }
 
 /// An activity's envelope.
@@ -93,7 +94,7 @@ fn web_field(value: &Value, name: &'static str) -> Result<Url, Rejection> {
     }
 }
 
-fn date(value: &Value) -> Option<DateTime<Utc>> {
+pub(super) fn date(value: &Value) -> Option<DateTime<Utc>> {
     let text = value.as_str()?;
     DateTime::parse_from_rfc3339(text)
         .map(|d| d.with_timezone(&Utc))
@@ -131,10 +132,10 @@ impl InboundObject {
         if !value.is_object() {
             return Err(Rejection::NotObject);
         }
-        let kind = value["type"]
-            .as_str()
+        let kind = posted::type_of(value)
             .ok_or(Rejection::Missing("type"))?
             .to_string();
+        let object_kind = ObjectKind::parse(&kind).unwrap_or_default();
         let audience: Vec<&str> = ids_of(&value["to"])
             .into_iter()
             .chain(ids_of(&value["cc"]))
@@ -147,6 +148,7 @@ impl InboundObject {
                 None => None,
             },
             content: content_of(value),
+            content_map: posted::content_map(value),
             summary: value["summary"]
                 .as_str()
                 .filter(|s| !s.is_empty())
@@ -154,15 +156,27 @@ impl InboundObject {
             sensitive: value["sensitive"].as_bool().unwrap_or(false),
             published: date(&value["published"]),
             updated: date(&value["updated"]),
-            url: web_url(&value["url"]),
+            url: posted::page_url(value, object_kind),
             public: audience.iter().any(|a| is_public(a)),
             replies: value.get("replies").filter(|r| !r.is_null()).cloned(),
+            presentation: posted::read(value, object_kind),
             kind,
         })
     }
 
+    /// Whether it is of a type we show (a reply of any other type is refused).
     pub fn is_reply_type(&self) -> bool {
-        REPLY_TYPES.contains(&self.kind.as_str())
+        ObjectKind::parse(&self.kind).is_some()
+    }
+
+    /// The content to keep on a site written in `site_language`, and its language.
+    pub fn content_in(&self, site_language: &str) -> (&str, Option<String>) {
+        posted::pick_content(
+            &self.content,
+            &self.content_map,
+            self.presentation.language.as_deref(),
+            site_language,
+        )
     }
 
     /// The id of its replies collection, when it has one (and it is http(s)).

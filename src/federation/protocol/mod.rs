@@ -5,6 +5,7 @@ pub mod article;
 pub mod collection;
 pub mod context;
 pub mod inbound;
+pub mod posted;
 pub mod urls;
 
 use serde::{Deserialize, Serialize};

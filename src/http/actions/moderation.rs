@@ -52,8 +52,8 @@ pub async fn answer(
     as_actor: Option<&str>,
     markdown: &str,
 ) -> Result<reply_entity::Model, AppError> {
-    let handle = &state.settings.publication.handle;
-    let ours = notes::answer(&state.db, &state.urls, id, as_actor, handle, markdown).await?;
+    let publication = &state.settings.publication;
+    let ours = notes::answer(&state.db, &state.urls, id, as_actor, publication, markdown).await?;
     state.deliveries_queued();
     state
         .federation

@@ -24,7 +24,7 @@ use crate::{
     },
     error::AppError,
     http::actions,
-    http::views::{layout::trusted, safe_href},
+    http::views::{reply::row_body, safe_href},
     state::AppState,
     storage::{replies, reports},
 };
@@ -60,7 +60,7 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
             @for (r, author, s) in &held {
                 li class="held" id={ "held-" (r.id) } {
                     p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " on " a href=(s.ap_id) { (s.title) } }
-                    div class="e-content" { (trusted(&r.content_html)) }
+                    (row_body(&data, r))
                     div class="actions" {
                         (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve"))
                         (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide"))
@@ -169,7 +169,7 @@ async fn story_thread(
                 li class={ (r.state) " depth-" (r.depth.clamp(0, 8)) } {
                     p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " · " (r.state)
                         @if r.deleted_at.is_some() { " · deleted" } }
-                    div class="e-content" { (trusted(&r.content_html)) }
+                    (row_body(&data, r))
                     @if r.deleted_at.is_none() {
                         div class="actions" {
                             @if r.state != rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve")) }
@@ -236,7 +236,7 @@ async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<St
                                 code { (object) }
                             }
                             @if let Some(r) = found {
-                                div class="e-content" { (trusted(&r.content_html)) }
+                                (row_body(&data, r))
                                 div class="actions" {
                                     (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide"))
                                     (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))

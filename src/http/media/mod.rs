@@ -3,18 +3,41 @@
 //! read by thousands costs the remote server one fetch. A proxied URL carries a signature of the
 //! remote URL, so the proxy serves only what our own pages link to.
 
+mod cache;
+mod proxy;
+mod route;
+mod sniff;
+
+use std::sync::Arc;
+
+use axum::{Router, routing::get};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use url::Url;
 
-use crate::state::AppState;
+use crate::{config::Settings, state::AppState};
+
+pub use proxy::{Proxy, Refusal};
+pub use sniff::media_type;
+
+/// The proxy's route, with its cache opened (and counted) now.
+pub fn router(settings: &Settings) -> Router {
+    Router::new()
+        .route("/media/{signature}/{encoded}", get(route::serve))
+        .with_state(Arc::new(Proxy::new(&settings.media)))
+}
+
+/// [`proxied`] with the key given, for callers outside a request (tools, tests).
+pub fn proxied_with(key: &ring::hmac::Key, remote: &Url) -> String {
+    format!(
+        "/media/{}/{}",
+        signature(key, remote.as_str()),
+        URL_SAFE_NO_PAD.encode(remote.as_str())
+    )
+}
 
 /// The path our pages use for `remote`: `/media/{signature}/{remote URL, base64url}`.
 pub fn proxied(state: &AppState, remote: &Url) -> String {
-    format!(
-        "/media/{}/{}",
-        signature(&state.federation.media_key, remote.as_str()),
-        URL_SAFE_NO_PAD.encode(remote.as_str())
-    )
+    proxied_with(&state.federation.media_key, remote)
 }
 
 /// The remote URL a proxied path stands for, when its signature is ours.
@@ -35,7 +58,7 @@ fn signature(key: &ring::hmac::Key, remote: &str) -> String {
 }
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     (0..text.len())

@@ -2,11 +2,14 @@
 
 use maud::{Markup, html};
 
-use super::time;
-use crate::domain::{page::Page, story::Story};
+use super::{images::image_src, time};
+use crate::{
+    domain::{page::Page, story::Story},
+    state::AppState,
+};
 
 /// Story cards with older/newer links. `base` is the page's own path, for `?page=` links.
-pub fn stories(page: &Page<Story>, base: &str) -> Markup {
+pub fn stories(state: &AppState, page: &Page<Story>, base: &str) -> Markup {
     html! {
         @if page.items.is_empty() {
             p class="empty" { "No stories yet." }
@@ -15,7 +18,7 @@ pub fn stories(page: &Page<Story>, base: &str) -> Markup {
             @for story in &page.items {
                 li class="card" {
                     @if let Some(image) = &story.image {
-                        img src=(image.url) alt=(image.alt) loading="lazy";
+                        img src=(image_src(state, &image.url)) alt=(image.alt) loading="lazy";
                     }
                     h2 { a href=(story.ap_id) { (story.title) } }
                     p class="teaser" { (story.summary) }

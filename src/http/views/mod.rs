@@ -1,7 +1,9 @@
 //! Server-rendered HTML (maud escapes every interpolation). Pages work without JavaScript.
 
+pub mod images;
 pub mod layout;
 pub mod listing;
+pub mod reply;
 pub mod story;
 pub mod thread;
 

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::{
+    images::{image_src, proxy_images},
     layout::trusted,
     listing::byline,
     thread::{conversation, plural},
@@ -29,11 +30,11 @@ pub fn article(state: &AppState, story: &Story, thread: &[ThreadReply]) -> Marku
             }
             @if let Some(image) = &story.image {
                 figure {
-                    img src=(image.url) alt=(image.alt);
+                    img src=(image_src(state, &image.url)) alt=(image.alt);
                     figcaption { (image.alt) }
                 }
             }
-            div class="e-content" { (trusted(&story.content_html)) }
+            div class="e-content" { (trusted(&proxy_images(state, &story.content_html))) }
             @if !story.tags.is_empty() {
                 ul class="tags" aria-label="Tags" {
                     @for tag in &story.tags {

@@ -3,8 +3,11 @@
 
 use maud::{Markup, html};
 
-use super::{layout::trusted, safe_href, time};
-use crate::{domain::reply::thread::ThreadReply, state::AppState};
+use super::{
+    reply::{Shown, body},
+    safe_href, time,
+};
+use crate::{domain::reply::thread::ThreadReply, http::media::proxied, state::AppState};
 
 /// Nesting deeper than this is drawn flat, so threads stay readable on a phone.
 const MAX_INDENT: usize = 6;
@@ -58,43 +61,56 @@ fn card(state: &AppState, reply: &ThreadReply) -> Markup {
     if reply.placeholder {
         return html! { article class="reply-body removed" { p { "This reply was removed." } } };
     }
+    let shown = Shown {
+        content_html: &reply.content_html,
+        summary: reply.summary.as_deref(),
+        sensitive: reply.sensitive,
+        presentation: &reply.presentation,
+        original: &reply.url,
+    };
     html! {
         article class="reply-body h-entry" {
-            header class="byline" {
-                @if let Some(icon) = reply.author.icon.as_ref().and_then(|i| safe_href(i.as_str())) {
-                    img class="avatar" src=(icon) alt="" width="40" height="40" loading="lazy" referrerpolicy="no-referrer";
-                } @else {
-                    span class="avatar initial" aria-hidden="true" { (initial(&reply.author.name)) }
-                }
-                @if let Some(profile) = safe_href(reply.author.profile.as_str()) {
-                    a class="author p-author" href=(profile) rel="nofollow noopener ugc" {
-                        strong { (reply.author.name) }
-                        " " span class="handle" { (reply.author.handle) }
-                    }
-                } @else {
-                    span class="author p-author" {
-                        strong { (reply.author.name) }
-                        " " span class="handle" { (reply.author.handle) }
-                    }
-                }
-                @if reply.author.local { " " span class="badge" { "Newsroom" } }
-            }
-            @if let Some(summary) = &reply.summary {
-                details { summary { (summary) } div class="e-content" { (trusted(&reply.content_html)) } }
+            (byline(state, reply))
+            (body(state, &shown))
+            (meta(state, reply))
+        }
+    }
+}
+
+/// The author: avatar (through the media proxy) or initial, name and handle.
+fn byline(state: &AppState, reply: &ThreadReply) -> Markup {
+    let author = &reply.author;
+    let who = html! { strong { (author.name) } " " span class="handle" { (author.handle) } };
+    html! {
+        header class="byline" {
+            @if let Some(icon) = author.icon.as_ref().filter(|i| safe_href(i.as_str()).is_some()) {
+                img class="avatar" src=(proxied(state, icon)) alt="" width="40" height="40" loading="lazy";
             } @else {
-                div class="e-content" { (trusted(&reply.content_html)) }
+                span class="avatar initial" aria-hidden="true" { (initial(&author.name)) }
             }
-            footer class="meta" {
-                @if let Some(url) = safe_href(&reply.url) {
-                    a class="u-url" href=(url) rel="nofollow noopener ugc" { (time(reply.published_at)) }
-                } @else {
-                    (time(reply.published_at))
-                }
-                @if reply.edited_at.is_some() { " · " span class="edited" { "edited" } }
-                @if reply.likes > 0 { " · " span class="likes" { (reply.likes) " " (plural(reply.likes, "like")) } }
-                @if reply.boosts > 0 { " · " span class="boosts" { (reply.boosts) " " (plural(reply.boosts, "boost")) } }
-                " · " a href={ (state.urls.interact()) "?uri=" (urlencode(&reply.ap_id)) } { "Reply" }
+            @if let Some(profile) = safe_href(author.profile.as_str()) {
+                a class="author p-author" href=(profile) rel="nofollow noopener ugc" { (who) }
+            } @else {
+                span class="author p-author" { (who) }
             }
+            @if author.local { " " span class="badge" { "Newsroom" } }
+        }
+    }
+}
+
+/// When, a link to the original, edits, counts, and a way to answer.
+fn meta(state: &AppState, reply: &ThreadReply) -> Markup {
+    html! {
+        footer class="meta" {
+            @if let Some(url) = safe_href(&reply.url) {
+                a class="u-url" href=(url) rel="nofollow noopener ugc" { (time(reply.published_at)) }
+            } @else {
+                (time(reply.published_at))
+            }
+            @if reply.edited_at.is_some() { " · " span class="edited" { "edited" } }
+            @if reply.likes > 0 { " · " span class="likes" { (reply.likes) " " (plural(reply.likes, "like")) } }
+            @if reply.boosts > 0 { " · " span class="boosts" { (reply.boosts) " " (plural(reply.boosts, "boost")) } }
+            " · " a href={ (state.urls.interact()) "?uri=" (urlencode(&reply.ap_id)) } { "Reply" }
         }
     }
 }
