@@ -7,32 +7,37 @@ use std::{
     sync::LazyLock,
 };
 
+/// The elements a reply may keep; any other is removed, its text kept.
+pub const ELEMENTS: [&str; 17] = [
+    "p",
+    "br",
+    "span",
+    "a",
+    "del",
+    "s",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+];
+/// The classes kept on links.
+pub const LINK_CLASSES: [&str; 4] = ["mention", "hashtag", "u-url", "status-link"];
+/// And on spans (Mastodon hides the middle of long links with `invisible`).
+pub const SPAN_CLASSES: [&str; 3] = ["h-card", "invisible", "ellipsis"];
+
 /// Passes of the cleaner at most: one is enough but for markup whose cleaned tree the parser
 /// would rebuild differently (a link left inside a link once a table around it is removed).
 const MAX_PASSES: usize = 4;
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let tags: HashSet<&str> = [
-        "p",
-        "br",
-        "span",
-        "a",
-        "del",
-        "s",
-        "pre",
-        "code",
-        "em",
-        "strong",
-        "b",
-        "i",
-        "u",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-    ]
-    .into_iter()
-    .collect();
+    let tags: HashSet<&str> = ELEMENTS.into_iter().collect();
     // Exactly these attributes: `Builder::empty` empties only the tags, and would keep
     // ammonia's default attributes (`title` and `lang` everywhere, `cite`, `hreflang`, …).
     let tag_attributes: HashMap<&str, HashSet<&str>> = [
@@ -49,16 +54,8 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .generic_attributes(HashSet::new())
         .allowed_classes(
             [
-                (
-                    "a",
-                    ["mention", "hashtag", "u-url", "status-link"]
-                        .into_iter()
-                        .collect(),
-                ),
-                (
-                    "span",
-                    ["h-card", "invisible", "ellipsis"].into_iter().collect(),
-                ),
+                ("a", LINK_CLASSES.into_iter().collect()),
+                ("span", SPAN_CLASSES.into_iter().collect()),
             ]
             .into_iter()
             .collect(),

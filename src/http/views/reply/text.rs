@@ -14,31 +14,8 @@ use html5ever::tokenizer::{
 use super::inline::{Links, escape, write};
 use crate::http::views::safe_href;
 
-/// The cleaner's elements (`domain::reply::sanitize`); any other is left out, its text kept.
-const ELEMENTS: [&str; 17] = [
-    "p",
-    "br",
-    "span",
-    "a",
-    "del",
-    "s",
-    "pre",
-    "code",
-    "em",
-    "strong",
-    "b",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "blockquote",
-];
-
-/// The classes the cleaner keeps on links.
-const LINK_CLASSES: [&str; 4] = ["mention", "hashtag", "u-url", "status-link"];
-/// And on spans (Mastodon hides the middle of long links with `invisible`).
-const SPAN_CLASSES: [&str; 3] = ["h-card", "invisible", "ellipsis"];
+/// What the cleaner keeps (`domain::reply::sanitize`); anything else is left out, its text kept.
+use crate::domain::reply::sanitize::{ELEMENTS, LINK_CLASSES, SPAN_CLASSES};
 
 /// `html` with the tags in `links` found in its text.
 pub fn linked(html: &str, links: &Links) -> String {
