@@ -31,7 +31,6 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("BROADSHEET_LOG", "log.filter"),
 ];
 
-
 /// Overlays `over` on `base`, descending into tables so a file may set a single key.
 pub(super) fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {
@@ -91,4 +90,3 @@ fn parse_bool(value: &str) -> anyhow::Result<bool> {
         other => bail!("expected 1/0 or true/false, got `{other}`"),
     }
 }
-

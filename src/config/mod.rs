@@ -20,7 +20,6 @@ use layers::{env_value, merge, set_key};
 
 const DEFAULTS: &str = include_str!("../../config/default.toml");
 
-
 /// Everything the process needs to know, resolved and validated once at start.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -41,7 +40,6 @@ pub struct Settings {
     pub log: LogSettings,
 }
 
-
 /// The file's shape before derived values (bind, dev) are filled in.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +57,6 @@ struct RawSettings {
     media: MediaSettings,
     log: LogSettings,
 }
-
 
 impl Settings {
     /// Reads the layers from this process's environment.
@@ -131,7 +128,6 @@ impl Settings {
     }
 }
 
-
 /// The publication's handle: the same rule as every local username (a-z, 0-9, _; 1 to 30).
 fn is_valid_handle(name: &str) -> bool {
     (1..=30).contains(&name.len())
@@ -140,15 +136,12 @@ fn is_valid_handle(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-
-
 fn read_file(path: &Path) -> anyhow::Result<toml::Table> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read BROADSHEET_CONFIG file {}", path.display()))?;
     text.parse()
         .with_context(|| format!("{} is not valid TOML", path.display()))
 }
-
 
 fn normalise_public_url(mut url: Url) -> anyhow::Result<Url> {
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -212,4 +205,3 @@ fn is_loopback_host(url: &Url) -> bool {
         None => false,
     }
 }
-

@@ -183,4 +183,3 @@ pub struct LogSettings {
     pub format: LogFormat,
     pub filter: String,
 }
-

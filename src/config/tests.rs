@@ -73,8 +73,8 @@ fn trusted_proxies_are_a_comma_separated_list() {
         .map(ToString::to_string)
         .collect();
     assert_eq!(listed, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
-    let err = Settings::load_from(&env(&[("BROADSHEET_TRUSTED_PROXIES", "10.0.0.0/33")]))
-        .unwrap_err();
+    let err =
+        Settings::load_from(&env(&[("BROADSHEET_TRUSTED_PROXIES", "10.0.0.0/33")])).unwrap_err();
     assert!(format!("{err:#}").contains("10.0.0.0/33"), "{err:#}");
 }
 
@@ -98,8 +98,8 @@ fn bad_values_are_refused_with_their_name() {
     assert!(format!("{err:#}").contains("maybe"));
     let err = Settings::load_from(&env(&[("BROADSHEET_HANDLE", "News Desk")])).unwrap_err();
     assert!(format!("{err:#}").contains("handle"));
-    let err = Settings::load_from(&env(&[("BROADSHEET_PUBLIC_URL", "http://x.test/sub")]))
-        .unwrap_err();
+    let err =
+        Settings::load_from(&env(&[("BROADSHEET_PUBLIC_URL", "http://x.test/sub")])).unwrap_err();
     assert!(format!("{err:#}").contains("site root"));
     assert!(Settings::load_from(&env(&[("BROADSHEET_CONFIG", "/nonexistent.toml")])).is_err());
     for bad in [
@@ -109,8 +109,7 @@ fn bad_values_are_refused_with_their_name() {
         "'unsafe-inline'",
         "https://a.example,https://b.example",
     ] {
-        let err =
-            Settings::load_from(&env(&[("BROADSHEET_FRAME_ANCESTORS", bad)])).unwrap_err();
+        let err = Settings::load_from(&env(&[("BROADSHEET_FRAME_ANCESTORS", bad)])).unwrap_err();
         assert!(format!("{err:#}").contains("frame_ancestors"), "{bad}");
     }
     let s = Settings::load_from(&env(&[(

@@ -1,6 +1,7 @@
 //! Federation: the ActivityPub wire format ([`protocol`]), conversions from domain types
 //! ([`objects`]), the inbox, signatures, and the persistent delivery queue ([`send`], [`delivery`]).
 
+pub mod ancestors;
 pub mod backfill;
 pub mod blocklists;
 pub mod client;
@@ -12,11 +13,10 @@ pub mod interaction_link;
 pub mod media_fetch;
 pub mod objects;
 pub mod origin;
+pub mod outbox;
 pub mod protocol;
 pub mod remote_actors;
-pub mod outbox;
 pub mod signatures;
-pub mod ancestors;
 
 /// The media type of ActivityPub documents we serve.
 pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";

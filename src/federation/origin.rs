@@ -96,8 +96,17 @@ mod tests {
     #[test]
     fn origins_compare_host_and_port() {
         let url = |s: &str| s.parse::<url::Url>().expect("url");
-        assert!(same_origin(&url("https://a.example/x"), &url("https://A.example/y")));
-        assert!(!same_origin(&url("https://a.example/x"), &url("https://a.example:8443/x")));
-        assert!(!same_origin(&url("https://a.example/x"), &url("https://b.a.example/x")));
+        assert!(same_origin(
+            &url("https://a.example/x"),
+            &url("https://A.example/y")
+        ));
+        assert!(!same_origin(
+            &url("https://a.example/x"),
+            &url("https://a.example:8443/x")
+        ));
+        assert!(!same_origin(
+            &url("https://a.example/x"),
+            &url("https://b.a.example/x")
+        ));
     }
 }

@@ -71,4 +71,3 @@ impl Backoff {
         self.len() == 0
     }
 }
-

@@ -114,7 +114,6 @@ impl<V: Default> Table<V> {
     }
 }
 
-
 /// At most `limit` events per key in each fixed window.
 pub struct RateLimiter {
     limit: u32,
@@ -164,4 +163,3 @@ impl RateLimiter {
         self.len() == 0
     }
 }
-

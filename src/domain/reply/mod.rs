@@ -6,8 +6,8 @@
 pub mod accept;
 mod draft;
 pub mod local;
-pub mod presentation;
 mod parent;
+pub mod presentation;
 pub mod sanitize;
 mod store;
 pub mod thread;

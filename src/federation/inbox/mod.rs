@@ -8,8 +8,8 @@
 
 mod delete;
 mod follow;
-mod reactions;
 pub mod jobs;
+mod reactions;
 mod replies;
 mod verify;
 

@@ -188,7 +188,6 @@ impl Parsed {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

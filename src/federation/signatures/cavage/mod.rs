@@ -223,4 +223,3 @@ impl Parsed {
         Ok(lines.join("\n"))
     }
 }
-
