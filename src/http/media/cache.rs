@@ -108,6 +108,9 @@ impl DiskCache {
         file.write_all(entry.content_type.as_bytes())?;
         file.write_all(b"\n")?;
         file.write_all(&entry.body)?;
+        // Stamped with the precise clock, as `get` stamps a hit: the kernel dates writes with a
+        // coarser one, which could make a file just written look older than one read after it.
+        file.set_modified(SystemTime::now())?;
         let written = file.metadata()?.len();
         drop(file);
         let target = self.path(key);
