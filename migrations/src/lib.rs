@@ -22,6 +22,9 @@ mod m20261125_000016_add_replies_closed;
 mod m20261201_000017_add_inbox_jobs_actor;
 mod m20261201_000018_index_received_activities_age;
 mod m20261201_000019_add_reply_presentation;
+mod m20261201_000020_add_reply_context_url;
+mod m20261201_000031_add_stories_quote_policy;
+mod m20261201_000032_create_quotes;
 
 pub struct Migrator;
 
@@ -48,6 +51,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_add_inbox_jobs_actor::Migration),
             Box::new(m20261201_000018_index_received_activities_age::Migration),
             Box::new(m20261201_000019_add_reply_presentation::Migration),
+            Box::new(m20261201_000020_add_reply_context_url::Migration),
+            Box::new(m20261201_000031_add_stories_quote_policy::Migration),
+            Box::new(m20261201_000032_create_quotes::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("BROADSHEET_ICON_URL", "publication.icon_url"),
     ("BROADSHEET_LANGUAGE", "publication.language"),
     ("BROADSHEET_SAMPLE_STORY", "publication.sample_story"),
+    ("BROADSHEET_QUOTE_POLICY", "publication.quote_policy"),
     ("BROADSHEET_PAGE_SIZE", "web.page_size"),
     ("BROADSHEET_FRAME_ANCESTORS", "web.frame_ancestors"),
     ("BROADSHEET_TRUSTED_PROXIES", "web.trusted_proxies"),

@@ -63,6 +63,43 @@ impl ModerationMode {
     }
 }
 
+/// Who may quote a story (FEP-044f), site-wide or per story. Blocks apply whatever it says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuotePolicy {
+    /// Every request is approved at once.
+    #[default]
+    Anyone,
+    /// Only the publication's followers are approved; others are refused.
+    Followers,
+    /// Every request is refused.
+    Nobody,
+    /// Every request waits for an editor in the moderation queue.
+    Editor,
+}
+
+impl QuotePolicy {
+    pub const ALL: [QuotePolicy; 4] = [
+        QuotePolicy::Anyone,
+        QuotePolicy::Followers,
+        QuotePolicy::Nobody,
+        QuotePolicy::Editor,
+    ];
+
+    pub fn parse(text: &str) -> Option<QuotePolicy> {
+        Self::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotePolicy::Anyone => "anyone",
+            QuotePolicy::Followers => "followers",
+            QuotePolicy::Nobody => "nobody",
+            QuotePolicy::Editor => "editor",
+        }
+    }
+}
+
 /// Fetching unknown parents and crawling for missed replies.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +159,9 @@ pub struct PublicationSettings {
     pub icon_url: Option<Url>,
     pub language: String,
     pub sample_story: bool,
+    /// The quote policy of stories that set none of their own.
+    #[serde(default)]
+    pub quote_policy: QuotePolicy,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -60,6 +60,10 @@ impl Urls {
     pub fn story_replies(&self, slug: &str) -> Url {
         self.url(&format!("/stories/{slug}/replies"))
     }
+    /// A story's conversation (FEP-7888 `context`): the story and every reply the page shows.
+    pub fn story_context(&self, slug: &str) -> Url {
+        self.url(&format!("/stories/{slug}/context"))
+    }
     /// The `replies` collection we keep for any reply we hold (remote ones included).
     pub fn reply_replies(&self, id: i64) -> Url {
         self.url(&format!("/replies/{id}/replies"))
@@ -67,6 +71,10 @@ impl Urls {
     /// A reply written here by an editor.
     pub fn note(&self, key: &str) -> Url {
         self.url(&format!("/notes/{key}"))
+    }
+    /// The authorization stamp (FEP-044f `QuoteAuthorization`) issued for quote `id`.
+    pub fn quote_stamp(&self, id: i64) -> Url {
+        self.url(&format!("/quotes/{id}"))
     }
     pub fn interact(&self) -> Url {
         self.url("/interact")

@@ -8,6 +8,7 @@ pub mod interaction;
 pub mod links;
 pub mod moderation;
 pub mod page;
+pub mod quote;
 pub mod remote;
 pub mod reply;
 pub mod story;

@@ -157,10 +157,14 @@ pub fn draft_of(object: &InboundObject, site_language: &str) -> Result<ReplyDraf
         .in_reply_to
         .clone()
         .ok_or_else(|| AppError::Unprocessable("not a reply".into()))?;
-    // Only the reply's own server can say which replies it has: a `replies` collection
-    // elsewhere is not crawled.
+    // Only the reply's own server can say which replies it has: a `replies` or `context`
+    // collection elsewhere is not crawled.
     let replies_url = object
         .replies_url()
+        .filter(|url| same_origin(url, &object.id));
+    let context_url = object
+        .context
+        .clone()
         .filter(|url| same_origin(url, &object.id));
     let (content, language) = object.content_in(site_language);
     let draft = ReplyDraft::new(
@@ -175,7 +179,7 @@ pub fn draft_of(object: &InboundObject, site_language: &str) -> Result<ReplyDraf
     )?;
     let mut presentation = object.presentation.clone();
     presentation.language = language;
-    Ok(draft.posted_as(presentation))
+    Ok(draft.in_context(context_url).posted_as(presentation))
 }
 
 /// The stored author of a fetched object, fetching the actor when new.

@@ -1,6 +1,8 @@
 //! Backfill: Mastodon delivers a reply-to-a-reply only to the parent's author, so many replies
-//! never reach us. Periodically crawl the `replies` collections of the replies we hold (bounded
-//! per run, signed fetches, a failing host skipped for the run) and take in what is missing.
+//! never reach us. Periodically crawl the `replies` collections of the replies we hold, and
+//! their `context` collections (FEP-7888: the whole conversation as their server knows it),
+//! bounded per run, signed fetches, a failing host skipped for the run, and take in what is
+//! missing.
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
@@ -24,6 +26,25 @@ use crate::{
 
 /// Items read from one collection, at most.
 const MAX_ITEMS: usize = 200;
+
+/// Which collection of a reply is crawled, and so which of its items are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Its `replies`: only direct answers to it.
+    Replies,
+    /// Its `context`: any post of the conversation that answers something we hold.
+    Context,
+}
+
+/// What one run has learnt so far.
+#[derive(Default)]
+struct Run {
+    /// Hosts that failed: skipped until the next run.
+    failing: HashSet<String>,
+    /// Context collections already read: many replies of one thread share one.
+    contexts: HashSet<String>,
+    found: usize,
+}
 
 pub struct Crawler {
     fed: Arc<Federation>,
@@ -67,80 +88,64 @@ impl Crawler {
         let settings = &self.fed.settings.replies;
         let before = Utc::now() - chrono::Duration::seconds(settings.crawl_interval_secs as i64);
         let due = replies::due_for_crawl(&self.fed.db, before, settings.crawl_batch).await?;
-        let mut failing: HashSet<String> = HashSet::new();
-        let mut found = 0;
+        let mut run = Run::default();
         for holder in due {
-            let Some(url) = holder
-                .replies_url
-                .as_deref()
-                .and_then(|u| u.parse::<Url>().ok())
-            else {
-                continue;
-            };
-            let host = host_with_port(&url);
-            if failing.contains(&host) {
-                continue;
-            }
-            match self.crawl(&holder, &url).await {
-                Ok(n) => found += n,
-                Err(reason) => {
-                    tracing::debug!(%host, %reason, "backfill: host skipped for this run");
-                    failing.insert(host);
+            for (url, source) in sources(&holder, &mut run.contexts) {
+                let host = host_with_port(&url);
+                if run.failing.contains(&host) {
+                    continue;
+                }
+                match self.crawl(&holder, &url, source).await {
+                    Ok(n) => run.found += n,
+                    Err(reason) => {
+                        tracing::debug!(%host, %reason, "backfill: host skipped for this run");
+                        run.failing.insert(host);
+                    }
                 }
             }
             // Crawled (or failed): either way it waits an interval before the next look.
             replies::set_crawled(&self.fed.db, holder.id, Utc::now()).await?;
         }
-        if found > 0 {
-            tracing::info!(found, "backfill took in missing replies");
+        if run.found > 0 {
+            tracing::info!(found = run.found, "backfill took in missing replies");
         }
-        Ok(found)
+        Ok(run.found)
     }
 
-    /// Reads up to `crawl_pages` pages of `holder`'s replies collection. The collection and
+    /// Reads up to `crawl_pages` pages of one of `holder`'s collections. The collection and
     /// every page must be on the reply's own origin (as finally served, after redirects), and
     /// embedded items are trusted only from that origin.
-    async fn crawl(&self, holder: &reply_entity::Model, url: &Url) -> Result<usize, String> {
+    async fn crawl(
+        &self,
+        holder: &reply_entity::Model,
+        url: &Url,
+        source: Source,
+    ) -> Result<usize, String> {
         let holder_id: Url = holder
             .ap_id
             .parse()
             .map_err(|_| "bad reply id".to_string())?;
-        if !same_origin(url, &holder_id) {
-            return Err(format!("{url} is not on the host of {holder_id}"));
-        }
         let mut budget = Budget::new(&self.fed);
         let blocks = Blocklist::load(&self.fed.db)
             .await
             .map_err(|e| e.to_string())?;
+        // Every fetch, the first one included, is refused off the reply's own origin.
         let (mut page_id, mut page) = self.first_page(url, &holder_id).await?;
         let mut found = 0;
         let mut seen = 0;
         for _ in 0..self.fed.settings.replies.crawl_pages {
-            let items = page
-                .get("orderedItems")
-                .or_else(|| page.get("items"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for item in items.iter().take(MAX_ITEMS.saturating_sub(seen)) {
+            for item in items_of(&page).iter().take(MAX_ITEMS.saturating_sub(seen)) {
                 seen += 1;
                 if self
-                    .take_in(holder, &page_id, item, &mut budget, &blocks)
+                    .take_in((holder, source), &page_id, item, &mut budget, &blocks)
                     .await?
                 {
                     found += 1;
                 }
             }
-            let Some(next) = page
-                .get("next")
-                .and_then(id_of)
-                .and_then(|n| n.parse::<Url>().ok())
-            else {
+            let Some(next) = next_of(&page).filter(|_| seen < MAX_ITEMS) else {
                 break;
             };
-            if seen >= MAX_ITEMS {
-                break;
-            }
             (page_id, page) = self.fetch(&next, &holder_id).await?;
         }
         Ok(found)
@@ -159,10 +164,11 @@ impl Crawler {
         }
     }
 
-    /// Stores one collection item if it is new and answers `holder`.
+    /// Stores one collection item if it is new and answers `holder` (read from its `replies`)
+    /// or anything we hold (read from its `context`).
     async fn take_in(
         &self,
-        holder: &reply_entity::Model,
+        (holder, source): (&reply_entity::Model, Source),
         page: &Url,
         item: &Value,
         budget: &mut Budget,
@@ -181,7 +187,7 @@ impl Crawler {
         let Some(object) = self.item_object(page, item, id).await? else {
             return Ok(false);
         };
-        if object.in_reply_to.as_ref().map(Url::as_str) != Some(holder.ap_id.as_str()) {
+        if !self.answers(holder, source, &object).await? {
             return Ok(false);
         }
         match ancestors::place(&self.fed, object, None, budget, blocks).await {
@@ -191,6 +197,25 @@ impl Crawler {
                 tracing::debug!(error = %err, "backfill: item refused");
                 Ok(false)
             }
+        }
+    }
+
+    /// Whether `object` answers what `source` lets it answer.
+    async fn answers(
+        &self,
+        holder: &reply_entity::Model,
+        source: Source,
+        object: &InboundObject,
+    ) -> Result<bool, String> {
+        let Some(parent) = object.in_reply_to.as_ref() else {
+            return Ok(false);
+        };
+        match source {
+            Source::Replies => Ok(parent.as_str() == holder.ap_id),
+            Source::Context => Ok(reply::find_parent(&self.fed.db, parent.as_str())
+                .await
+                .map_err(|e| e.to_string())?
+                .is_some()),
         }
     }
 
@@ -228,4 +253,35 @@ impl Crawler {
         }
         Ok((fetched.id, fetched.document))
     }
+}
+
+/// The collections of `holder` to crawl: its `replies`, and its `context` unless this run has
+/// read that one already.
+fn sources(holder: &reply_entity::Model, contexts: &mut HashSet<String>) -> Vec<(Url, Source)> {
+    let parse = |u: &Option<String>| u.as_deref().and_then(|u| u.parse::<Url>().ok());
+    let mut out = Vec::new();
+    if let Some(url) = parse(&holder.replies_url) {
+        out.push((url, Source::Replies));
+    }
+    if let Some(url) = parse(&holder.context_url)
+        && contexts.insert(url.to_string())
+    {
+        out.push((url, Source::Context));
+    }
+    out
+}
+
+/// A collection page's items, ordered or not.
+fn items_of(page: &Value) -> Vec<Value> {
+    page.get("orderedItems")
+        .or_else(|| page.get("items"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn next_of(page: &Value) -> Option<Url> {
+    page.get("next")
+        .and_then(id_of)
+        .and_then(|n| n.parse().ok())
 }

@@ -15,6 +15,7 @@ pub mod media;
 pub mod negotiate;
 pub mod notes;
 pub mod pages;
+pub mod quotes;
 pub mod security_headers;
 pub mod stories;
 pub mod views;
@@ -40,6 +41,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(well_known::router())
         .merge(feed::router())
         .merge(notes::router())
+        .merge(quotes::router())
         .merge(live::router())
         .merge(health::router())
         .merge(interact::router())

@@ -13,11 +13,10 @@ use serde_json::json;
 
 use super::negotiate::{ActivityJson, vary_accept, wants_activity_json};
 use crate::{
-    domain::{actor, remote, reply},
+    domain::{actor, remote, reply, story},
     error::AppError,
     federation::objects::note::{Answering, to_note},
     state::AppState,
-    storage::stories,
 };
 
 pub fn router() -> Router {
@@ -36,7 +35,7 @@ async fn show(
         .await?
         .filter(|r| r.local)
         .ok_or(AppError::NotFound("note"))?;
-    let story = stories::find_by_id(&data.db, ours.story_id)
+    let story = story::find_by_id(&data.db, ours.story_id)
         .await?
         .ok_or(AppError::NotFound("note"))?;
     if !wants_activity_json(&headers) {
@@ -62,12 +61,17 @@ async fn show(
     };
     let parent_ap_id = parent
         .as_ref()
-        .map_or(story.ap_id.clone(), |p| p.ap_id.clone());
+        .map_or(story.ap_id.to_string(), |p| p.ap_id.clone());
     let answering = Answering {
         parent_ap_id: &parent_ap_id,
         reader: reader.as_ref(),
+        story: &story,
     };
     Ok(vary_accept(ActivityJson(to_note(
-        &ours, &author, &answering, &data.urls, true,
+        &ours,
+        &author,
+        &answering,
+        &data.site(),
+        true,
     ))))
 }

@@ -1,5 +1,5 @@
 //! A story's URL: HTML for browsers, the `Article` for ActivityPub clients, 410 once deleted;
-//! and its `replies` collection.
+//! its conversation (`context`) and its `replies` collections, which list what the page shows.
 
 use activitypub_federation::config::Data;
 use axum::{
@@ -21,7 +21,8 @@ use super::{
 };
 use crate::{
     domain::{
-        reply,
+        quote,
+        reply::{self, conversation::Scope},
         story::{self, Story},
     },
     error::AppError,
@@ -39,6 +40,7 @@ pub fn router() -> Router {
     Router::new()
         .route("/stories/{slug}", get(show))
         .route("/stories/{slug}/replies", get(replies))
+        .route("/stories/{slug}/context", get(conversation))
         .route("/replies/{id}/replies", get(reply_replies))
 }
 
@@ -62,7 +64,8 @@ async fn show(
         (false, false) => {
             let started = std::time::Instant::now();
             let thread = reply::thread::load(&data.db, story.id).await?;
-            let page = story_page(&data, &story, &thread);
+            let (quotes, total) = quote::shown_on(&data.db, story.id, QUOTES_SHOWN).await?;
+            let page = story_page(&data, &story, &thread, (&quotes, total));
             data.federation
                 .metrics
                 .story_page(started.elapsed().as_secs_f64());
@@ -72,7 +75,15 @@ async fn show(
     Ok(vary_accept(response))
 }
 
-fn story_page(state: &AppState, story: &Story, thread: &[reply::thread::ThreadReply]) -> String {
+/// Quotes listed on a story page; the heading counts them all.
+const QUOTES_SHOWN: u64 = 200;
+
+fn story_page(
+    state: &AppState,
+    story: &Story,
+    thread: &[reply::thread::ThreadReply],
+    quotes: views::story::Quotes<'_>,
+) -> String {
     let head = Head {
         title: format!("{} · {}", story.title, state.settings.publication.name),
         description: Some(story.summary.clone()),
@@ -80,7 +91,7 @@ fn story_page(state: &AppState, story: &Story, thread: &[reply::thread::ThreadRe
         activity_json: Some(story.ap_id.clone()),
         extra: Some(views::story::meta(state, story)),
     };
-    layout::page(state, head, views::story::article(state, story, thread)).into_string()
+    layout::page(state, head, views::story::article(state, story, thread, quotes)).into_string()
 }
 
 fn gone_page(state: &AppState, story: &Story) -> String {
@@ -95,6 +106,18 @@ fn gone_page(state: &AppState, story: &Story) -> String {
     layout::page(state, head, body).into_string()
 }
 
+/// The story's conversation (FEP-7888, FEP-f228): the story, then every reply the page shows,
+/// in thread order. Every object of ours names it as its `context`.
+async fn conversation(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let story = published(&data, &slug).await?;
+    let id = data.urls.story_context(&story.slug);
+    collection(&data, id, story.id, Scope::Whole(story.ap_id.as_str()), q).await
+}
+
 /// Every visible reply to a story, in thread order, so a server can load the whole
 /// conversation from one collection.
 async fn replies(
@@ -102,21 +125,12 @@ async fn replies(
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let story = story::find_by_slug(&data.db, &slug)
-        .await?
-        .filter(|s| s.deleted_at.is_none())
-        .ok_or(AppError::NotFound("story"))?;
-    collection(
-        &data,
-        data.urls.story_replies(&story.slug),
-        story.id,
-        None,
-        q,
-    )
-    .await
+    let story = published(&data, &slug).await?;
+    let id = data.urls.story_replies(&story.slug);
+    collection(&data, id, story.id, Scope::Replies, q).await
 }
 
-/// The direct answers to a reply we hold.
+/// The direct answers to a reply we hold, as the page shows them.
 async fn reply_replies(
     data: Data<AppState>,
     Path(id): Path<i64>,
@@ -125,26 +139,28 @@ async fn reply_replies(
     let held = reply::find_by_id(&data.db, id)
         .await?
         .ok_or(AppError::NotFound("reply"))?;
-    collection(
-        &data,
-        data.urls.reply_replies(held.id),
-        held.story_id,
-        Some(held.id),
-        q,
-    )
-    .await
+    let id = data.urls.reply_replies(held.id);
+    collection(&data, id, held.story_id, Scope::AnswersTo(held.id), q).await
 }
 
+async fn published(data: &AppState, slug: &str) -> Result<Story, AppError> {
+    story::find_by_slug(&data.db, slug)
+        .await?
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or(AppError::NotFound("story"))
+}
+
+/// The collection `id` of `scope`: without `?page=`, its size and first page; with it, a page.
 async fn collection(
     data: &AppState,
     id: url::Url,
     story_id: i64,
-    of_reply: Option<i64>,
+    scope: Scope<'_>,
     q: PageQuery,
 ) -> Result<Response, AppError> {
     let request = q.request(data);
     let (items, total) =
-        reply::collection_page(&data.db, story_id, of_reply, request.offset(), request.size)
+        reply::conversation::page(&data.db, story_id, scope, request.offset(), request.size)
             .await?;
     let body = match q.page {
         None => serde_json::to_value(OrderedCollection::paged(id, total, Some(context::plain()))),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany,
+    QueryFilter, QueryOrder, QuerySelect, UpdateMany,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -64,25 +64,6 @@ pub async fn has_children(db: &impl ConnectionTrait, id: i64) -> Result<bool, Db
         .count(db)
         .await?
         > 0)
-}
-
-/// Direct replies to a story (`parent_id` None) or to a reply, oldest first.
-pub async fn children(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    parent_id: Option<i64>,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<reply::Model>, u64), DbErr> {
-    let parent = match parent_id {
-        Some(id) => Condition::all().add(reply::Column::ParentId.eq(id)),
-        None => Condition::all().add(reply::Column::ParentId.is_null()),
-    };
-    let select = reply::Entity::find()
-        .filter(reply::Column::StoryId.eq(story_id))
-        .filter(parent)
-        .filter(reply::Column::State.eq(VISIBLE));
-    page_in_thread_order(db, select, offset, limit).await
 }
 
 pub async fn edit(
@@ -183,14 +164,19 @@ async fn add_to(
     Ok(result.rows_affected > 0)
 }
 
-/// Remote replies whose `replies` collection was never crawled or not since `before`.
+/// Remote replies whose `replies` or `context` collection was never crawled or not since
+/// `before`.
 pub async fn due_for_crawl(
     db: &impl ConnectionTrait,
     before: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<reply::Model>, DbErr> {
     reply::Entity::find()
-        .filter(reply::Column::RepliesUrl.is_not_null())
+        .filter(
+            Condition::any()
+                .add(reply::Column::RepliesUrl.is_not_null())
+                .add(reply::Column::ContextUrl.is_not_null()),
+        )
         .filter(reply::Column::DeletedAt.is_null())
         .filter(
             Condition::any()
@@ -213,37 +199,6 @@ pub async fn set_crawled(
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// A page of a story's visible replies in thread order, and how many there are.
-pub async fn thread_page(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<reply::Model>, u64), DbErr> {
-    let select = reply::Entity::find()
-        .filter(reply::Column::StoryId.eq(story_id))
-        .filter(reply::Column::State.eq(VISIBLE))
-        .filter(reply::Column::DeletedAt.is_null());
-    page_in_thread_order(db, select, offset, limit).await
-}
-
-/// One page of `select` in thread order, and how many rows it covers in all.
-async fn page_in_thread_order(
-    db: &impl ConnectionTrait,
-    select: Select<reply::Entity>,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<reply::Model>, u64), DbErr> {
-    let total = select.clone().count(db).await?;
-    let items = select
-        .order_by_asc(reply::Column::Path)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((items, total))
 }
 
 pub async fn set_state(db: &impl ConnectionTrait, id: i64, state: &str) -> Result<(), DbErr> {

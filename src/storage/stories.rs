@@ -122,6 +122,20 @@ pub async fn set_replies_closed(
     Ok(())
 }
 
+/// Sets (or, with `None`, clears) the story's own quote policy.
+pub async fn set_quote_policy(
+    db: &impl ConnectionTrait,
+    id: i64,
+    policy: Option<&str>,
+) -> Result<(), DbErr> {
+    story::Entity::update_many()
+        .col_expr(story::Column::QuotePolicy, Expr::value(policy))
+        .filter(story::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Adds `delta` to the reply count of the story `id`.
 pub async fn add_reply_count(db: &impl ConnectionTrait, id: i64, delta: i32) -> Result<(), DbErr> {
     add_to(

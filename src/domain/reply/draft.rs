@@ -19,6 +19,8 @@ pub struct ReplyDraft {
     pub sensitive: bool,
     pub published: DateTime<Utc>,
     pub replies_url: Option<Url>,
+    /// Its conversation's collection (FEP-7888 `context`) on its own server, crawled too.
+    pub context_url: Option<Url>,
     /// How it was posted: kind, language, media, tags, details.
     pub presentation: Presentation,
 }
@@ -68,8 +70,15 @@ impl ReplyDraft {
             // A date in the future would sort a reply below everything said after it.
             published: published.map_or(now, |p| p.min(now)),
             replies_url: replies_url.filter(is_web),
+            context_url: None,
             presentation: Presentation::default(),
         })
+    }
+
+    /// The draft with its conversation's collection, kept only when http(s).
+    pub fn in_context(mut self, context_url: Option<Url>) -> Self {
+        self.context_url = context_url.filter(is_web);
+        self
     }
 
     /// The draft as it was posted. Its URLs are checked again here, whoever read them: media,

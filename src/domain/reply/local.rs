@@ -76,6 +76,7 @@ pub async fn answer(
         sensitive: false,
         published: Utc::now(),
         replies_url: None,
+        context_url: None,
         presentation: Presentation {
             kind: ObjectKind::Note,
             language: Some(language.to_string()),

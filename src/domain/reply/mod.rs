@@ -4,6 +4,7 @@
 //! (`store`). The newsroom's own answers are `local`; the page's tree is built by `thread`.
 
 pub mod accept;
+pub mod conversation;
 mod draft;
 pub mod local;
 mod parent;
@@ -46,22 +47,6 @@ pub async fn find(
     ap_id: &str,
 ) -> Result<Option<reply::Model>, AppError> {
     Ok(replies::find_by_ap_id(db, ap_id).await?)
-}
-
-/// A page of reply ids for a `replies` collection: all of a story's replies in thread order, or
-/// the direct answers to one reply. Returns the ids and the total.
-pub async fn collection_page(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    of_reply: Option<i64>,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<String>, u64), AppError> {
-    let (rows, total) = match of_reply {
-        None => replies::thread_page(db, story_id, offset, limit).await?,
-        Some(id) => replies::children(db, story_id, Some(id), offset, limit).await?,
-    };
-    Ok((rows.into_iter().map(|r| r.ap_id).collect(), total))
 }
 
 pub async fn find_by_id(

@@ -108,6 +108,7 @@ fn row(
         likes: Set(0),
         boosts: Set(0),
         replies_url: Set(web(&draft.replies_url)),
+        context_url: Set(web(&draft.context_url)),
         crawled_at: Set(None),
         published_at: Set(draft.published),
         edited_at: Set(None),

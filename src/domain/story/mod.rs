@@ -73,6 +73,8 @@ pub struct Story {
     pub boosts: i32,
     pub reply_count: i32,
     pub replies_closed_at: Option<DateTime<Utc>>,
+    /// Its own quote policy; `None`: the site's default.
+    pub quote_policy: Option<crate::config::QuotePolicy>,
 }
 
 impl Story {
@@ -94,6 +96,14 @@ pub async fn find_by_slug(
     slug: &str,
 ) -> Result<Option<Story>, AppError> {
     let Some(model) = stories::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    Ok(hydrate(db, vec![model]).await?.pop())
+}
+
+/// A story by row id, deleted ones included.
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Story>, AppError> {
+    let Some(model) = stories::find_by_id(db, id).await? else {
         return Ok(None);
     };
     Ok(hydrate(db, vec![model]).await?.pop())
@@ -178,6 +188,10 @@ fn story_from_model(
         boosts: m.boosts,
         reply_count: m.reply_count,
         replies_closed_at: m.replies_closed_at,
+        quote_policy: m
+            .quote_policy
+            .as_deref()
+            .and_then(crate::config::QuotePolicy::parse),
     })
 }
 

@@ -1,10 +1,10 @@
-//! `Delete` of a reply (by its author) or of an actor (everything they wrote goes).
+//! `Delete` of a reply or a quote (by its author) or of an actor (everything they wrote goes).
 
 use serde_json::Value;
 
 use super::Received;
 use crate::{
-    domain::{remote::RemoteActor, reply},
+    domain::{quote, remote::RemoteActor, reply},
     error::AppError,
     federation::{context::Federation, protocol::inbound::id_of},
     storage::followers,
@@ -19,12 +19,16 @@ pub async fn delete(
         .ok_or_else(|| AppError::BadRequest("the Delete has no object".into()))?;
     if object == signer.ap_id.as_str() {
         let removed = reply::remove_all_by(&fed.db, signer.id).await?;
+        quote::remove_all_by(&fed.db, signer.id).await?;
         followers::delete_follower_everywhere(&fed.db, signer.id).await?;
         tracing::info!(actor = %signer.ap_id, removed, "actor deleted");
         return Ok(Received::Processed);
     }
     let Some(existing) = reply::find(&fed.db, object).await? else {
-        return Ok(Received::Ignored);
+        return match quote::withdraw_by_author(&fed.db, object, signer).await? {
+            true => Ok(Received::Processed),
+            false => Ok(Received::Ignored),
+        };
     };
     reply::accept::accept_deletion(&fed.db, &existing, signer, fed).await?;
     Ok(Received::Processed)

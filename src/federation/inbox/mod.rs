@@ -9,6 +9,7 @@
 mod delete;
 mod follow;
 pub mod jobs;
+mod quotes;
 mod reactions;
 mod replies;
 mod verify;
@@ -57,7 +58,14 @@ pub async fn receive(
     let envelope = Envelope::read(&activity)?;
     // Loaded before verification: a blocked server's keys are never even fetched.
     let blocks = Blocklist::load(&fed.db).await?;
-    let Some(signer) = signer_of(fed, &request, &activity, &envelope, &blocks).await? else {
+    let signer = match signer_of(fed, &request, &activity, &envelope, &blocks).await {
+        Err(AppError::Forbidden(reason)) if envelope.kind == "QuoteRequest" => {
+            quotes::refuse_blocked(fed, &activity, envelope.actor).await;
+            return Err(AppError::Forbidden(reason));
+        }
+        outcome => outcome?,
+    };
+    let Some(signer) = signer else {
         return Ok(Received::Ignored);
     };
     if !per_host.allow(&signer.domain) {
@@ -68,6 +76,9 @@ pub async fn receive(
     }
     // A block refuses everything the actor or their server sends.
     if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
+        if envelope.kind == "QuoteRequest" {
+            quotes::refuse_blocked(fed, &activity, envelope.actor).await;
+        }
         return Err(AppError::Forbidden(reason));
     }
     // A host that writes to us is alive: deliveries waiting for it resume.
@@ -130,7 +141,8 @@ async fn signer_of(
 /// Whether the activity is new. Replies record their id with their effect (see
 /// `replies::create`), so for them this only reads; everything else is recorded here.
 async fn first_time(fed: &Federation, envelope: &Envelope<'_>) -> Result<bool, AppError> {
-    if matches!(envelope.kind, "Create" | "Update") {
+    // A repeated `QuoteRequest` is answered again, with the same stamp: answering is idempotent.
+    if matches!(envelope.kind, "Create" | "Update" | "QuoteRequest") {
         Ok(!received_activities::seen(&fed.db, envelope.id).await?)
     } else {
         Ok(received_activities::first_seen(&fed.db, envelope.id).await?)
@@ -160,6 +172,7 @@ async fn dispatch(
         "Update" => replies::update(fed, activity, envelope.id, signer, blocks).await,
         "Delete" => delete::delete(fed, activity, signer).await,
         "Flag" => reactions::flag(fed, activity, signer).await,
+        "QuoteRequest" => quotes::request(fed, activity, signer, blocks).await,
         kind => match reactions::is_interaction(kind) {
             Some(interaction) => reactions::like_or_boost(fed, activity, interaction, signer).await,
             None => {

@@ -33,6 +33,10 @@ pub async fn create(
     let Some(object) = authored_object(activity, signer)? else {
         return Ok(Received::Ignored);
     };
+    // A quote of one of our stories is not a reply to it, whatever else it answers.
+    if let Some(story) = super::quotes::quoted_story(fed, &activity["object"]).await? {
+        return super::quotes::create(fed, id, &object, &story, signer, blocks).await;
+    }
     let Some(in_reply_to) = object.in_reply_to.clone() else {
         return Ok(Received::Ignored);
     };

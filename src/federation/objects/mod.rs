@@ -2,4 +2,5 @@
 
 pub mod actor;
 pub mod note;
+pub mod quote;
 pub mod story;

@@ -3,25 +3,30 @@
 
 use serde_json::{Value, json};
 
+use super::story::{Site, interaction_policy};
 use crate::{
-    domain::{actor::LocalActor, ids::Urls, remote::RemoteActor},
+    domain::{actor::LocalActor, remote::RemoteActor, story::Story},
     federation::protocol::{PUBLIC, context},
     storage::entities::reply,
 };
 
-/// Who a Note answers: the parent reply's id, and its author when remote.
+/// Who a Note answers: the parent reply's id, its author when remote, and the story whose
+/// conversation it is part of.
 pub struct Answering<'a> {
     pub parent_ap_id: &'a str,
     pub reader: Option<&'a RemoteActor>,
+    pub story: &'a Story,
 }
 
+/// The Note, in its story's conversation (`context`) and under the story's interaction policy.
 pub fn to_note(
     ours: &reply::Model,
     author: &LocalActor,
     answering: &Answering<'_>,
-    urls: &Urls,
+    site: &Site<'_>,
     with_context: bool,
 ) -> Value {
+    let urls = site.urls;
     let mut cc = vec![json!(urls.followers(&author.username))];
     let mut tag = Vec::new();
     if let Some(reader) = answering.reader {
@@ -46,6 +51,8 @@ pub fn to_note(
             "type": "OrderedCollection",
             "first": format!("{}?page=1", urls.reply_replies(ours.id)),
         },
+        "context": urls.story_context(&answering.story.slug),
+        "interactionPolicy": interaction_policy(answering.story, site),
     });
     if let Some(edited) = ours.edited_at {
         note["updated"] = json!(edited);

@@ -59,6 +59,7 @@ pub fn to_article(story: &Story, site: &Site<'_>, with_context: bool) -> Article
             u64::try_from(story.reply_count).unwrap_or(0),
             None,
         ),
+        conversation: site.urls.story_context(&story.slug),
         sensitive: false,
         interaction_policy: interaction_policy(story, site),
     }
@@ -138,16 +139,31 @@ pub fn byline_html(story: &Story) -> String {
     .into_string()
 }
 
-/// Quotes are always welcome; replies while the story is open (once closed, only the
-/// publication itself may reply, which is how GoToSocial and Mastodon read a closed thread).
-fn interaction_policy(story: &Story, site: &Site<'_>) -> Value {
+/// Quotes as the quote policy says; replies while the story is open (once closed, only the
+/// publication itself may reply, which is how GoToSocial and Mastodon read a closed thread);
+/// likes and boosts always. Every object of ours (the story's `Article` and the newsroom's
+/// `Note`s under it) carries this whole policy, so servers never fall back on defaults.
+pub fn interaction_policy(story: &Story, site: &Site<'_>) -> Value {
     let repliers = if story.accepts_replies(site.settings.replies.close_after_days) {
         json!([PUBLIC])
     } else {
         json!([site.publication()])
     };
     json!({
-        "canQuote": { "automaticApproval": [PUBLIC] },
-        "canReply": { "automaticApproval": repliers }
+        "canQuote": can_quote(story, site),
+        "canReply": { "automaticApproval": repliers },
+        "canLike": { "automaticApproval": [PUBLIC] },
+        "canAnnounce": { "automaticApproval": [PUBLIC] }
     })
+}
+
+/// What the quote policy (the story's, else the site's) tells quoting servers to expect.
+fn can_quote(story: &Story, site: &Site<'_>) -> Value {
+    use crate::domain::quote::{Policy, policy_of};
+    match policy_of(story, site.settings.publication.quote_policy) {
+        Policy::Anyone => json!({ "automaticApproval": [PUBLIC] }),
+        Policy::Followers => json!({ "automaticApproval": [site.followers()] }),
+        Policy::Nobody => json!({ "automaticApproval": [site.publication()] }),
+        Policy::Editor => json!({ "manualApproval": [PUBLIC] }),
+    }
 }

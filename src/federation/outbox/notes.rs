@@ -9,18 +9,20 @@ use serde_json::{Value, json};
 
 use super::enqueue;
 use crate::{
-    config::PublicationSettings,
     domain::ids::host_with_port,
     domain::{
         actor::{self, LocalActor, Role},
         follow::{self, Target},
-        ids::Urls,
         remote::{self, RemoteActor},
         reply::{self, local},
+        story,
     },
     error::AppError,
     federation::{
-        objects::note::{Answering, to_note},
+        objects::{
+            note::{Answering, to_note},
+            story::Site,
+        },
         protocol::{PUBLIC, context},
     },
     storage::{self, entities::reply as reply_entity, replies},
@@ -30,12 +32,12 @@ use crate::{
 /// publication's language.
 pub async fn answer(
     db: &DatabaseConnection,
-    urls: &Urls,
+    site: &Site<'_>,
     parent_id: i64,
     as_username: Option<&str>,
-    publication: &PublicationSettings,
     markdown: &str,
 ) -> Result<reply_entity::Model, AppError> {
+    let publication = &site.settings.publication;
     let parent = reply::find_by_id(db, parent_id)
         .await?
         .ok_or(AppError::NotFound("reply"))?;
@@ -44,8 +46,8 @@ pub async fn answer(
     let content = local::render(markdown, reader.as_ref())?;
     let txn = storage::begin_write(db).await?;
     let language = &publication.language;
-    let ours = local::answer(&txn, urls, &parent, &author, content, language).await?;
-    let note = note_of(&ours, &author, &parent, reader.as_ref(), urls);
+    let ours = local::answer(&txn, site.urls, &parent, &author, content, language).await?;
+    let note = note_of(&txn, &ours, &author, &parent, reader.as_ref(), site).await?;
     let thread = Thread {
         author: &author,
         parent: &parent,
@@ -59,7 +61,7 @@ pub async fn answer(
 /// An editor rewrites one of the newsroom's replies.
 pub async fn edit(
     db: &DatabaseConnection,
-    urls: &Urls,
+    site: &Site<'_>,
     id: i64,
     markdown: &str,
 ) -> Result<reply_entity::Model, AppError> {
@@ -67,7 +69,7 @@ pub async fn edit(
     let content = local::render(markdown, reader.as_ref())?;
     let txn = storage::begin_write(db).await?;
     let edited = local::edit(&txn, &ours, &content).await?;
-    let note = note_of(&edited, &author, &parent, reader.as_ref(), urls);
+    let note = note_of(&txn, &edited, &author, &parent, reader.as_ref(), site).await?;
     let stamp = format!(
         "update-{}",
         edited
@@ -161,19 +163,25 @@ impl Thread<'_> {
     }
 }
 
-/// The wire form of one of our replies, answering `parent` (and mentioning its reader).
-fn note_of(
+/// The wire form of one of our replies, answering `parent` (and mentioning its reader), in
+/// its story's conversation.
+async fn note_of(
+    db: &impl ConnectionTrait,
     ours: &reply_entity::Model,
     author: &LocalActor,
     parent: &reply_entity::Model,
     reader: Option<&RemoteActor>,
-    urls: &Urls,
-) -> Value {
+    site: &Site<'_>,
+) -> Result<Value, AppError> {
+    let story = story::find_by_id(db, ours.story_id)
+        .await?
+        .ok_or(AppError::NotFound("story"))?;
     let answering = Answering {
         parent_ap_id: &parent.ap_id,
         reader,
+        story: &story,
     };
-    to_note(ours, author, &answering, urls, false)
+    Ok(to_note(ours, author, &answering, site, false))
 }
 
 fn wrap(kind: &str, fragment: &str, author: &LocalActor, object: &Value) -> Value {

@@ -37,6 +37,9 @@ pub struct Article {
     pub image: Option<Image>,
     pub attachment: Vec<Image>,
     pub replies: OrderedCollection,
+    /// The conversation (FEP-7888): a collection of the story and the replies it shows.
+    #[serde(rename = "context")]
+    pub conversation: Url,
     pub sensitive: bool,
     pub interaction_policy: Value,
 }

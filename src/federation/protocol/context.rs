@@ -29,7 +29,27 @@ pub fn object() -> Value {
             "interactionPolicy": { "@id": "gts:interactionPolicy", "@type": "@id" },
             "canQuote": { "@id": "gts:canQuote", "@type": "@id" },
             "canReply": { "@id": "gts:canReply", "@type": "@id" },
-            "automaticApproval": { "@id": "gts:automaticApproval", "@type": "@id" }
+            "canLike": { "@id": "gts:canLike", "@type": "@id" },
+            "canAnnounce": { "@id": "gts:canAnnounce", "@type": "@id" },
+            "automaticApproval": { "@id": "gts:automaticApproval", "@type": "@id" },
+            "manualApproval": { "@id": "gts:manualApproval", "@type": "@id" }
+        }
+    ])
+}
+
+/// `@context` for quote stamps and the answers to quote requests (FEP-044f, as Mastodon
+/// publishes its terms).
+pub fn quote() -> Value {
+    json!([
+        "https://www.w3.org/ns/activitystreams",
+        {
+            "QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest",
+            "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+            "quote": { "@id": "https://w3id.org/fep/044f#quote", "@type": "@id" },
+            "quoteAuthorization": { "@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id" },
+            "gts": "https://gotosocial.org/ns#",
+            "interactingObject": { "@id": "gts:interactingObject", "@type": "@id" },
+            "interactionTarget": { "@id": "gts:interactionTarget", "@type": "@id" }
         }
     ])
 }

@@ -43,6 +43,8 @@ pub struct InboundObject {
     pub public: bool,
     /// Its own replies collection: an id, or the collection embedded.
     pub replies: Option<Value>,
+    /// Its conversation (FEP-7888 `context`), when given as an http(s) URL.
+    pub context: Option<Url>,
     /// Its kind, media, tags and details; the language is the object's own until
     /// [`InboundObject::content_in`] picks one from `contentMap`.
     pub presentation: Presentation,
@@ -159,6 +161,7 @@ impl InboundObject {
             url: posted::page_url(value, object_kind),
             public: audience.iter().any(|a| is_public(a)),
             replies: value.get("replies").filter(|r| !r.is_null()).cloned(),
+            context: id_of(&value["context"]).and_then(crate::domain::links::web),
             presentation: posted::read(value, object_kind),
             kind,
         })

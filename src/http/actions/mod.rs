@@ -2,4 +2,5 @@
 //! front-ends differ only in how they read a request and answer it.
 
 pub mod moderation;
+pub mod quotes;
 pub mod stories;

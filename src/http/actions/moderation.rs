@@ -52,8 +52,7 @@ pub async fn answer(
     as_actor: Option<&str>,
     markdown: &str,
 ) -> Result<reply_entity::Model, AppError> {
-    let publication = &state.settings.publication;
-    let ours = notes::answer(&state.db, &state.urls, id, as_actor, publication, markdown).await?;
+    let ours = notes::answer(&state.db, &state.site(), id, as_actor, markdown).await?;
     state.deliveries_queued();
     state
         .federation
@@ -66,7 +65,7 @@ pub async fn edit(
     id: i64,
     markdown: &str,
 ) -> Result<reply_entity::Model, AppError> {
-    let ours = notes::edit(&state.db, &state.urls, id, markdown).await?;
+    let ours = notes::edit(&state.db, &state.site(), id, markdown).await?;
     state.deliveries_queued();
     state
         .federation

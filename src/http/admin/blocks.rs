@@ -98,6 +98,7 @@ async fn add(
     CsrfForm { form, .. }: CsrfForm<BlockForm>,
 ) -> Result<Response, AppError> {
     blocks::add(&data.db, &form.kind, &form.value, &form.reason).await?;
+    crate::http::actions::quotes::after_block(&data, &form.kind, &form.value).await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }
 

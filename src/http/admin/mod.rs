@@ -5,6 +5,7 @@ mod blocks;
 mod login;
 mod moderation;
 mod network;
+mod quotes;
 mod session;
 mod stories;
 mod story_form;
@@ -31,6 +32,7 @@ pub fn router() -> Router {
         .merge(moderation::router())
         .merge(blocks::router())
         .merge(network::router())
+        .merge(quotes::router())
 }
 
 async fn dashboard(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {

@@ -23,6 +23,7 @@ pub fn page(state: &AppState, editor: Option<&Session>, title: &str, body: Marku
                         nav aria-label="Admin" {
                             a href="/admin/stories" { "Stories" } " "
                             a href="/admin/moderation" { "Moderation" } " "
+                            a href="/admin/quotes" { "Quotes" } " "
                             a href="/admin/reports" { "Reports" } " "
                             a href="/admin/blocks" { "Blocks" } " "
                             a href="/admin/followers" { "Followers" } " "

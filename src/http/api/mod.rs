@@ -5,6 +5,7 @@
 mod auth;
 mod json;
 mod moderation;
+mod quotes;
 mod stories;
 
 use axum::{
@@ -51,7 +52,10 @@ impl Route {
 
 /// Every API route, the one list the router is built from.
 fn table() -> impl Iterator<Item = Route> {
-    stories::routes().into_iter().chain(moderation::routes())
+    stories::routes()
+        .into_iter()
+        .chain(moderation::routes())
+        .chain(quotes::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.

@@ -158,6 +158,7 @@ async fn add_block(
     ApiJson(body): ApiJson<BlockBody>,
 ) -> Result<StatusCode, AppError> {
     blocks::add(&data.db, &body.kind, &body.value, &body.reason).await?;
+    actions::quotes::after_block(&data, &body.kind, &body.value).await?;
     Ok(StatusCode::CREATED)
 }
 

@@ -3,6 +3,7 @@
 pub mod images;
 pub mod layout;
 pub mod listing;
+pub mod quotes;
 pub mod reply;
 pub mod story;
 pub mod thread;

@@ -6,18 +6,28 @@ use super::{
     images::{image_src, proxy_images},
     layout::trusted,
     listing::byline,
+    quotes::quoted_by,
     thread::{conversation, plural},
     time,
 };
 use crate::{
     domain::{
+        quote::ShownQuote,
         reply::thread::{ThreadReply, count},
         story::Story,
     },
     state::AppState,
 };
 
-pub fn article(state: &AppState, story: &Story, thread: &[ThreadReply]) -> Markup {
+/// Visible quotes shown on the page, and how many there are in all.
+pub type Quotes<'a> = (&'a [ShownQuote], u64);
+
+pub fn article(
+    state: &AppState,
+    story: &Story,
+    thread: &[ThreadReply],
+    quotes: Quotes<'_>,
+) -> Markup {
     html! {
         article class="story h-entry" {
             h1 class="p-name" { (story.title) }
@@ -49,6 +59,7 @@ pub fn article(state: &AppState, story: &Story, thread: &[ThreadReply]) -> Marku
                 count(thread),
                 story.accepts_replies(state.settings.replies.close_after_days),
             ))
+            (quoted_by(quotes.0, quotes.1))
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct Model {
     /// JSON of what the object type carries (an event's time, a poll's options).
     #[sea_orm(column_type = "Text", nullable)]
     pub details: Option<String>,
+    /// The reply's `context` collection (FEP-7888) on its own server, crawled like `replies_url`.
+    pub context_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,8 @@ pub struct Model {
     pub reply_count: i32,
     /// Set while the story takes no new replies.
     pub replies_closed_at: Option<DateTimeUtc>,
+    /// Who may quote it (FEP-044f); unset: the site's default.
+    pub quote_policy: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,53 @@
+//! Quote moderation and policy (FEP-044f): the change, then waking the delivery worker for the
+//! `Accept` or `Delete` it queued.
+
+use crate::{
+    domain::{moderation::blocks, quote, remote, story},
+    error::AppError,
+    federation::outbox::quotes,
+    state::AppState,
+};
+
+/// Shows a held quote; a requested one gets its stamp.
+pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
+    quotes::approve(&state.db, &state.urls, id).await?;
+    state.deliveries_queued();
+    Ok(())
+}
+
+/// Hides a quote and withdraws its stamp (hiding is also how a quote is deleted: the row stays
+/// so that the stamp's URL can answer 410).
+pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
+    quotes::hide(&state.db, &state.urls, id).await?;
+    state.deliveries_queued();
+    Ok(())
+}
+
+/// After a block is added: a blocked account's stamps are withdrawn.
+pub async fn after_block(state: &AppState, kind: &str, value: &str) -> Result<(), AppError> {
+    if kind != blocks::ACTOR {
+        return Ok(());
+    }
+    let Some(quoter) = remote::find_by_ap_id(&state.db, value.trim()).await? else {
+        return Ok(());
+    };
+    if quotes::revoke_all_of(&state.db, &state.urls, &quoter).await? > 0 {
+        state.deliveries_queued();
+    }
+    Ok(())
+}
+
+/// Sets (or clears, with `None`) a story's own quote policy.
+pub async fn set_policy(
+    state: &AppState,
+    slug: &str,
+    policy: Option<&str>,
+) -> Result<quote::Policy, AppError> {
+    let found = story::find_by_slug(&state.db, slug)
+        .await?
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or(AppError::NotFound("story"))?;
+    quote::set_story_policy(&state.db, &found, policy).await?;
+    let site = state.settings.publication.quote_policy;
+    Ok(policy.and_then(quote::Policy::parse).unwrap_or(site))
+}

@@ -1,0 +1,47 @@
+//! "Quoted by": the posts on other servers that quote a story (FEP-044f), under its
+//! conversation. Only visible quotes reach here; their HTML was cleaned when stored.
+
+use maud::{Markup, html};
+
+use super::{layout::trusted, safe_href, time};
+use crate::domain::quote::ShownQuote;
+
+pub fn quoted_by(quotes: &[ShownQuote], total: u64) -> Markup {
+    if quotes.is_empty() {
+        return html! {};
+    }
+    html! {
+        section class="quotes" aria-labelledby="quoted-by" {
+            h2 id="quoted-by" { "Quoted by " span class="count" { "(" (total) ")" } }
+            ol class="quote-list" {
+                @for quote in quotes {
+                    li id={ "quote-" (quote.id) } class="quote" { (card(quote)) }
+                }
+            }
+        }
+    }
+}
+
+fn card(quote: &ShownQuote) -> Markup {
+    let who =
+        html! { strong { (quote.author_name) } " " span class="handle" { (quote.author_handle) } };
+    html! {
+        article class="reply-body h-entry" {
+            header class="byline" {
+                @if let Some(profile) = safe_href(&quote.author_profile) {
+                    a class="author p-author" href=(profile) rel="nofollow noopener ugc" { (who) }
+                } @else {
+                    span class="author p-author" { (who) }
+                }
+            }
+            div class="e-content" { (trusted(&quote.content_html)) }
+            footer class="meta" {
+                @if let Some(url) = safe_href(&quote.original) {
+                    a class="u-url" href=(url) rel="nofollow noopener ugc" { (time(quote.at)) }
+                } @else {
+                    (time(quote.at))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Quote policies beyond the default, and quotes that their authors edit and delete.
+
+use serde_json::json;
+
+use crate::{
+    helpers::{STORY, spawn_app},
+    peer::Peer,
+    quotes::{answer_to, quote_request, quoting_post, set_policy},
+};
+
+#[tokio::test]
+async fn the_followers_policy_approves_followers_only() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let peer = Peer::start().await;
+    let story = app.url(STORY);
+    set_policy(&app, &token, "followers").await;
+    let article = app.get_ap_json(STORY).await;
+    assert_eq!(
+        article["interactionPolicy"]["canQuote"]["automaticApproval"],
+        json!([app.url("/@news/followers")])
+    );
+    let (_, followed) = peer
+        .follow("fan", &app.url("/@news"), &app.url("/@news/inbox"))
+        .await;
+    assert_eq!(followed.status(), 202);
+
+    for (who, expected) in [("stranger", "Reject"), ("fan", "Accept")] {
+        let post = quoting_post(&peer, who, &format!("by-{who}"), "quote", &story);
+        let request = quote_request(&peer, who, &story, &post);
+        peer.send(who, &app.url("/inbox"), &request).await;
+        assert_eq!(
+            answer_to(&peer, &request).await.body["type"],
+            expected,
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_quoting_post_arriving_after_its_request_fills_in_and_its_deletion_removes_it() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let story = app.url(STORY);
+    // Mastodon asks first, with the post embedded, then sends the post itself.
+    let mut post = quoting_post(&peer, "alice", "later", "quote", &story);
+    let request = quote_request(&peer, "alice", &story, &post);
+    peer.send("alice", &app.url("/inbox"), &request).await;
+    let stamp = answer_to(&peer, &request).await.body["result"].clone();
+    post["content"] = json!("<p>Edited before it was sent</p>");
+    post["quoteAuthorization"] = stamp.clone();
+    let create = peer.create(&post);
+    assert_eq!(
+        peer.send("alice", &app.url("/inbox"), &create)
+            .await
+            .status(),
+        202
+    );
+    app.page_until(|p| p.contains("Edited before it was sent"))
+        .await;
+
+    let delete = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#delete", post["id"].as_str().unwrap()), "type": "Delete",
+        "actor": peer.actor("alice"), "object": post["id"],
+    });
+    assert_eq!(
+        peer.send("alice", &app.url("/inbox"), &delete)
+            .await
+            .status(),
+        202
+    );
+    app.page_until(|p| !p.contains("Quoted by")).await;
+    assert_eq!(app.get_ap(stamp.as_str().unwrap()).await.status(), 410);
+}
