@@ -128,6 +128,16 @@ pub async fn authorize(
     Ok(())
 }
 
+/// Keeps the request a held quote must answer when an editor approves it.
+pub async fn remember_request(
+    db: &impl ConnectionTrait,
+    held: &quote::Model,
+    request_ap_id: &str,
+) -> Result<(), AppError> {
+    quotes::set_request(db, held.id, request_ap_id).await?;
+    Ok(())
+}
+
 /// An editor approves a held quote: it shows.
 pub async fn approve(db: &impl ConnectionTrait, held: &quote::Model) -> Result<(), AppError> {
     if held.state != VISIBLE {

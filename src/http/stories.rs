@@ -91,7 +91,12 @@ fn story_page(
         activity_json: Some(story.ap_id.clone()),
         extra: Some(views::story::meta(state, story)),
     };
-    layout::page(state, head, views::story::article(state, story, thread, quotes)).into_string()
+    layout::page(
+        state,
+        head,
+        views::story::article(state, story, thread, quotes),
+    )
+    .into_string()
 }
 
 fn gone_page(state: &AppState, story: &Story) -> String {

@@ -98,6 +98,19 @@ pub async fn authorize(
     Ok(())
 }
 
+/// The request a held quote will answer once approved.
+pub async fn set_request(
+    db: &impl ConnectionTrait,
+    id: i64,
+    request_ap_id: &str,
+) -> Result<(), DbErr> {
+    update_quote(id)
+        .col_expr(quote::Column::RequestApId, Expr::value(request_ap_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn revoke(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
     update_quote(id)
         .col_expr(quote::Column::RevokedAt, Expr::value(at))

@@ -14,6 +14,18 @@ async fn the_followers_policy_approves_followers_only() {
     let token = app.token();
     let peer = Peer::start().await;
     let story = app.url(STORY);
+    let invalid = app
+        .api(
+            reqwest::Method::PUT,
+            "/stories/welcome/quote-policy",
+            &token,
+        )
+        .await
+        .json(&json!({ "policy": "everyone" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), 422);
     set_policy(&app, &token, "followers").await;
     let article = app.get_ap_json(STORY).await;
     assert_eq!(
@@ -72,4 +84,28 @@ async fn the_quoting_post_arriving_after_its_request_fills_in_and_its_deletion_r
     );
     app.page_until(|p| !p.contains("Quoted by")).await;
     assert_eq!(app.get_ap(stamp.as_str().unwrap()).await.status(), 410);
+}
+
+#[tokio::test]
+async fn a_request_for_a_quote_already_shown_gets_its_stamp() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let story = app.url(STORY);
+    let post = quoting_post(&peer, "alice", "first", "quoteUri", &story);
+    let create = peer.create(&post);
+    assert_eq!(
+        peer.send("alice", &app.url("/inbox"), &create)
+            .await
+            .status(),
+        202
+    );
+    app.page_until(|p| p.contains("Worth reading (first)"))
+        .await;
+
+    let request = quote_request(&peer, "alice", &story, &post);
+    peer.send("alice", &app.url("/inbox"), &request).await;
+    let accept = answer_to(&peer, &request).await.body;
+    assert_eq!(accept["type"], "Accept");
+    let stamp = app.get_ap_json(accept["result"].as_str().unwrap()).await;
+    assert_eq!(stamp["interactingObject"], post["id"]);
 }

@@ -152,6 +152,16 @@ async fn a_blocked_account_and_a_nobody_policy_get_a_reject() {
     assert_eq!(answer_to(&peer, &request).await.body["type"], "Reject");
 
     set_policy(&app, &token, "nobody").await;
+    let resource: Value = app
+        .api(Method::GET, "/stories/welcome", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resource["quote_policy"], "nobody");
     let article = app.get_ap_json(STORY).await;
     assert_eq!(
         article["interactionPolicy"]["canQuote"]["automaticApproval"],

@@ -9,7 +9,7 @@ use crate::{
     domain::{
         actor,
         ids::{Urls, host_with_port},
-        moderation::{HIDDEN, blocks::Blocklist},
+        moderation::{HIDDEN, VISIBLE, blocks::Blocklist},
         quote::{self, Decision, QuotingPost},
         remote::{self, RemoteActor},
         story::{self, Story},
@@ -114,17 +114,29 @@ pub async fn request(
         return repeat(fed, signer, &existing, &post, stub).await;
     }
     let decision = decide(fed, &story, signer, blocks, post.content_html).await?;
+    answer_new(fed, story.id, signer, &post, &decision, stub).await
+}
+
+/// The first answer to a request: refused, held for an editor, or stamped, in one transaction.
+async fn answer_new(
+    fed: &Federation,
+    story_id: i64,
+    signer: &RemoteActor,
+    post: &QuotingPost<'_>,
+    decision: &Decision,
+    stub: Value,
+) -> Result<Received, AppError> {
     let txn = storage::begin_write(&fed.db).await?;
-    match &decision {
+    match decision {
         Decision::Refuse(reason) => {
             tracing::info!(quoter = %signer.ap_id, reason, "quote refused");
             outbox::quotes::send_reject(&txn, signer, stub).await?;
         }
         Decision::Hold => {
-            quote::record(&txn, story.id, signer, &post, &decision).await?;
+            quote::record(&txn, story_id, signer, post, decision).await?;
         }
         Decision::Approve => {
-            let stored = quote::record(&txn, story.id, signer, &post, &decision).await?;
+            let stored = quote::record(&txn, story_id, signer, post, decision).await?;
             quote::authorize(&txn, &stored, post.request_ap_id).await?;
             outbox::quotes::send_accept(&txn, &urls(fed), signer, &stored, stub).await?;
         }
@@ -135,7 +147,7 @@ pub async fn request(
 }
 
 /// A request for a quote we know: the same stamp again, a `Reject` if it was withdrawn, or
-/// nothing while it waits for an editor.
+/// nothing yet while it waits for an editor.
 async fn repeat(
     fed: &Federation,
     signer: &RemoteActor,
@@ -149,11 +161,15 @@ async fn repeat(
         ));
     }
     let txn = storage::begin_write(&fed.db).await?;
-    if quote::stamp_stands(existing) {
+    if existing.state == HIDDEN || existing.revoked_at.is_some() {
+        outbox::quotes::send_reject(&txn, signer, stub).await?;
+    } else if existing.state == VISIBLE {
+        // Shown already (its post may have come first): stamped now, or stamped again.
         quote::authorize(&txn, existing, post.request_ap_id).await?;
         outbox::quotes::send_accept(&txn, &urls(fed), signer, existing, stub).await?;
-    } else if existing.state == HIDDEN || existing.revoked_at.is_some() {
-        outbox::quotes::send_reject(&txn, signer, stub).await?;
+    } else if let Some(request) = post.request_ap_id {
+        // Held: the editor's approval will answer this request.
+        quote::remember_request(&txn, existing, request).await?;
     }
     txn.commit().await?;
     fed.wake.notify_one();

@@ -49,6 +49,8 @@ struct StoryResource {
     updated_at: chrono::DateTime<chrono::Utc>,
     reply_count: i32,
     replies_closed: bool,
+    /// The story's own quote policy; `null`: the site's default applies.
+    quote_policy: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +71,7 @@ impl StoryResource {
         StoryResource {
             reply_count: story.reply_count,
             replies_closed: story.replies_closed_at.is_some(),
+            quote_policy: story.quote_policy.map(|p| p.as_str()),
             url: story.ap_id.to_string(),
             authors: story
                 .authors
