@@ -549,3 +549,39 @@ async fn a_replies_collection_on_another_host_is_never_crawled() {
     assert_eq!(attacker.document_gets(), 0);
     assert!(!app.story_page().await.contains("planted"));
 }
+
+#[tokio::test]
+async fn a_forged_quote_request_never_makes_us_answer_a_blocked_account() {
+    let app = spawn_app().await;
+    let (victim, attacker) = (Peer::start().await, Peer::start().await);
+    let inbox = app.url("/inbox");
+    // Alice is known here (one like), then blocked.
+    let like = json!({"id": format!("{}/likes/q", victim.actor("alice")), "type": "Like",
+                      "actor": victim.actor("alice"), "object": app.url(STORY)});
+    assert_eq!(victim.send("alice", &inbox, &like).await.status(), 202);
+    let token = app.token();
+    let response = app
+        .api(reqwest::Method::POST, "/blocks", &token)
+        .await
+        .json(&json!({"kind": "actor", "value": victim.actor("alice")}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    // Someone else signs a quote request in her name: refused, and nothing is sent to her.
+    let request = json!({"id": format!("{}/quote-requests/forged", victim.actor("alice")),
+                         "type": "QuoteRequest", "actor": victim.actor("alice"),
+                         "object": app.url(STORY), "instrument": format!("{}/notes/q", victim.base)});
+    let key = format!("{}#main-key", victim.actor("alice"));
+    let response = attacker
+        .send_signed_as(&inbox, &key, chrono::Utc::now(), "", &request)
+        .await;
+    assert_eq!(response.status(), 403);
+    let db = app.db().await;
+    let rejects = "SELECT COUNT(*) FROM outgoing_activities WHERE kind = 'Reject'";
+    assert_eq!(
+        count(&db, rejects).await,
+        0,
+        "a Reject was queued for a forgery"
+    );
+}

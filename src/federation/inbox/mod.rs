@@ -59,8 +59,11 @@ pub async fn receive(
     // Loaded before verification: a blocked server's keys are never even fetched.
     let blocks = Blocklist::load(&fed.db).await?;
     let signer = match signer_of(fed, &request, &activity, &envelope, &blocks).await {
-        Err(AppError::Forbidden(reason)) if envelope.kind == "QuoteRequest" => {
-            quotes::refuse_blocked(fed, &activity, envelope.actor).await;
+        // A blocked account's keys are not fetched; one we hold may still be told no.
+        Err(AppError::Forbidden(reason)) => {
+            if let Some(known) = verify::verify_stored(fed, &request).await {
+                refuse_blocked_quote(fed, &activity, &envelope, &known).await;
+            }
             return Err(AppError::Forbidden(reason));
         }
         outcome => outcome?,
@@ -68,19 +71,7 @@ pub async fn receive(
     let Some(signer) = signer else {
         return Ok(Received::Ignored);
     };
-    if !per_host.allow(&signer.domain) {
-        return Err(AppError::TooManyRequests(format!(
-            "too many requests from {}; retry later",
-            signer.domain
-        )));
-    }
-    // A block refuses everything the actor or their server sends.
-    if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
-        if envelope.kind == "QuoteRequest" {
-            quotes::refuse_blocked(fed, &activity, envelope.actor).await;
-        }
-        return Err(AppError::Forbidden(reason));
-    }
+    admit(fed, per_host, &blocks, &signer, &activity, &envelope).await?;
     // A host that writes to us is alive: deliveries waiting for it resume.
     if hosts::revive(&fed.db, &host_with_port(&signer.ap_id)).await? {
         tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");
@@ -97,6 +88,42 @@ pub async fn receive(
         forget(fed, envelope.id).await;
     }
     outcome
+}
+
+/// The verified signer's host within its rate limit, and neither it nor its server blocked
+/// (a block refuses everything they send).
+async fn admit(
+    fed: &Federation,
+    per_host: &RateLimiter,
+    blocks: &Blocklist,
+    signer: &RemoteActor,
+    activity: &Value,
+    envelope: &Envelope<'_>,
+) -> Result<(), AppError> {
+    if !per_host.allow(&signer.domain) {
+        return Err(AppError::TooManyRequests(format!(
+            "too many requests from {}; retry later",
+            signer.domain
+        )));
+    }
+    if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
+        refuse_blocked_quote(fed, activity, envelope, signer).await;
+        return Err(AppError::Forbidden(reason));
+    }
+    Ok(())
+}
+
+/// A blocked account's quote request is answered with a `Reject` (FEP-044f), once it is proven
+/// to come from that account.
+async fn refuse_blocked_quote(
+    fed: &Federation,
+    activity: &Value,
+    envelope: &Envelope<'_>,
+    signer: &RemoteActor,
+) {
+    if envelope.kind == "QuoteRequest" && signer.ap_id.as_str() == envelope.actor {
+        quotes::refuse_blocked(fed, activity, envelope.actor).await;
+    }
 }
 
 /// After a failure on our side: forget the id, so the sender's retry is processed instead of

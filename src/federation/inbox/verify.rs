@@ -70,6 +70,25 @@ pub async fn verify(
     }
 }
 
+/// The signer proven with the key we already hold, never fetching anything: for answering a
+/// blocked account (whose keys we do not fetch) only when it really is that account.
+pub async fn verify_stored(fed: &Federation, request: &InboxRequest<'_>) -> Option<RemoteActor> {
+    let claim = if rfc9421::is_present(request.headers) {
+        rfc9421_claim(fed, request)
+    } else {
+        cavage_claim(fed, request)
+    }
+    .ok()?;
+    let window = fed.settings.inbox.signature_window_secs;
+    if (Utc::now() - claim.signed_at).num_seconds().abs() > window {
+        return None;
+    }
+    let stored = crate::domain::remote::find_by_key_id(&fed.db, &claim.key_id)
+        .await
+        .ok()??;
+    verifies(fed, &claim, &stored).then_some(stored)
+}
+
 fn cavage_claim(fed: &Federation, request: &InboxRequest<'_>) -> Result<Claim, SignatureError> {
     let parsed = cavage::parse(request.headers)?;
     parsed.require_coverage(true)?;
