@@ -57,14 +57,7 @@ impl ReplyDraft {
             ap_id,
             in_reply_to,
             content_html: sanitize::clean(content_html),
-            summary: summary
-                .map(|s| {
-                    sanitize::plain_text(s)
-                        .chars()
-                        .take(500)
-                        .collect::<String>()
-                })
-                .filter(|s| !s.trim().is_empty()),
+            summary: summary.and_then(warning),
             url: url.filter(is_web),
             sensitive,
             // A date in the future would sort a reply below everything said after it.
@@ -94,4 +87,10 @@ impl ReplyDraft {
         self.presentation = presentation;
         self
     }
+}
+
+/// A content warning as plain text, at most 500 characters; none when it is blank.
+fn warning(summary: &str) -> Option<String> {
+    let text: String = sanitize::plain_text(summary).chars().take(500).collect();
+    (!text.trim().is_empty()).then_some(text)
 }

@@ -99,18 +99,7 @@ pub fn count(replies: &[ThreadReply]) -> usize {
 /// usable profile address. Links are http(s) only, whatever an older version stored: a profile
 /// or page that is not falls back to the id, an avatar that is not is left out.
 fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<ThreadReply> {
-    let profile = author
-        .url
-        .as_deref()
-        .and_then(web)
-        .or_else(|| web(&author.ap_id))?;
-    let card = AuthorCard {
-        name: author.name,
-        handle: format!("@{}@{}", author.username, author.domain),
-        profile,
-        icon: author.icon_url.as_deref().and_then(web),
-        local: author.local,
-    };
+    let card = author_card(author)?;
     let url = reply
         .url
         .as_deref()
@@ -120,27 +109,17 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         .unwrap_or_default();
     let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
     // A placeholder shows nothing of what was posted.
-    let presentation = if placeholder {
-        Presentation::default()
+    let (content_html, presentation) = if placeholder {
+        (String::new(), Presentation::default())
     } else {
-        Presentation::from_columns(
-            &reply.object_type,
-            reply.language.as_deref(),
-            reply.attachments.as_deref(),
-            reply.tags.as_deref(),
-            reply.details.as_deref(),
-        )
+        presentation_of(&reply)
     };
     Some(ThreadReply {
         id: reply.id,
         url,
         ap_id: reply.ap_id,
         author: card,
-        content_html: if placeholder {
-            String::new()
-        } else {
-            reply.content_html
-        },
+        content_html,
         summary: reply.summary,
         published_at: reply.published_at,
         edited_at: reply.edited_at,
@@ -151,6 +130,36 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         presentation,
         children: Vec::new(),
     })
+}
+
+/// Who wrote a reply; `None` when the stored actor has no web address at all.
+fn author_card(author: actor::Model) -> Option<AuthorCard> {
+    let profile = author
+        .url
+        .as_deref()
+        .and_then(web)
+        .or_else(|| web(&author.ap_id))?;
+    Some(AuthorCard {
+        name: author.name,
+        handle: format!("@{}@{}", author.username, author.domain),
+        profile,
+        icon: author.icon_url.as_deref().and_then(web),
+        local: author.local,
+    })
+}
+
+/// What a shown reply carries: its content and how it was posted.
+fn presentation_of(reply: &reply::Model) -> (String, Presentation) {
+    (
+        reply.content_html.clone(),
+        Presentation::from_columns(
+            &reply.object_type,
+            reply.language.as_deref(),
+            reply.attachments.as_deref(),
+            reply.tags.as_deref(),
+            reply.details.as_deref(),
+        ),
+    )
 }
 
 /// One reply for a live update: the entry and its parent's row id (`None` under the story).

@@ -19,6 +19,7 @@ pub struct Answering<'a> {
 }
 
 /// The Note, in its story's conversation (`context`) and under the story's interaction policy.
+/// The one JSON literal of a Note, kept whole so it reads as Mastodon receives it.
 pub fn to_note(
     ours: &reply::Model,
     author: &LocalActor,

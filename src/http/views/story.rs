@@ -22,6 +22,7 @@ use crate::{
 /// Visible quotes shown on the page, and how many there are in all.
 pub type Quotes<'a> = (&'a [ShownQuote], u64);
 
+/// The story page: one template, kept whole so the page reads top to bottom as it renders.
 pub fn article(
     state: &AppState,
     story: &Story,
