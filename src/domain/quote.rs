@@ -249,3 +249,22 @@ pub async fn shown_on(
     }
     Ok((shown, total))
 }
+
+/// The accounts holding a standing stamp that the blocklist now refuses (an account block, a
+/// domain block, an imported or subscribed list): their stamps must be withdrawn.
+pub async fn blocked_stamp_holders(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<crate::domain::remote::RemoteActor>, AppError> {
+    let list = crate::domain::moderation::blocks::Blocklist::load(db).await?;
+    let mut blocked = Vec::new();
+    for id in crate::storage::quotes::stamp_holders(db).await? {
+        if let Some(holder) = crate::domain::remote::find_by_id(db, id).await?
+            && list
+                .blocks_actor(holder.ap_id.as_str(), &holder.domain)
+                .is_some()
+        {
+            blocked.push(holder);
+        }
+    }
+    Ok(blocked)
+}

@@ -66,6 +66,7 @@ impl Refresher {
                         blocks::apply_subscription(&self.fed.db, subscription.id, &text).await?;
                     tracing::info!(url = %subscription.url, domains = count, "blocklist applied");
                     blocklist_subscriptions::fetched(&self.fed.db, subscription.id, None).await?;
+                    self.withdraw_blocked_stamps().await?;
                 }
                 Err(error) => {
                     tracing::warn!(url = %subscription.url, %error, "blocklist fetch failed");
@@ -73,6 +74,16 @@ impl Refresher {
                         .await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Quote stamps held by accounts the updated list now blocks are withdrawn.
+    async fn withdraw_blocked_stamps(&self) -> Result<(), crate::error::AppError> {
+        let urls = crate::domain::ids::Urls::new(&self.fed.settings.public_url);
+        for quoter in crate::domain::quote::blocked_stamp_holders(&self.fed.db).await? {
+            super::outbox::quotes::revoke_all_of(&self.fed.db, &urls, &quoter).await?;
+            self.fed.wake.notify_one();
         }
         Ok(())
     }

@@ -172,6 +172,21 @@ pub async fn in_state(
 }
 
 /// Every quote by one author whose stamp still stands (a block withdraws them).
+/// The authors who hold a standing stamp.
+pub async fn stamp_holders(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    let mut ids: Vec<i64> = quote::Entity::find()
+        .filter(quote::Column::AuthorizedAt.is_not_null())
+        .filter(quote::Column::RevokedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| q.author_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 pub async fn authorized_by(
     db: &impl ConnectionTrait,
     author_id: i64,

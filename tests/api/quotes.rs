@@ -282,3 +282,47 @@ async fn quotes_named_by_quote_url_and_misskey_quote_are_shown_and_counted() {
     // A quote is not a reply: the conversation is still empty.
     assert_eq!(app.stored_replies().await, 0);
 }
+
+#[tokio::test]
+async fn a_domain_block_or_an_imported_list_withdraws_the_servers_stamps() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let story = app.url(STORY);
+    let (first, second) = (Peer::start().await, Peer::start().await);
+    let mut stamps = Vec::new();
+    for peer in [&first, &second] {
+        let post = quoting_post(peer, "zoe", "z0", "quote", &story);
+        let request = quote_request(peer, "zoe", &story, &post);
+        peer.send("zoe", &app.url("/inbox"), &request).await;
+        stamps.push(answer_to(peer, &request).await.body["result"].clone());
+    }
+    // The first server is blocked by domain, the second by an imported CSV list.
+    let domain = first.base.trim_start_matches("http://").to_string();
+    let blocked = app
+        .api(Method::POST, "/blocks", &token)
+        .await
+        .json(&json!({"kind": "domain", "value": domain}))
+        .send()
+        .await
+        .unwrap();
+    assert!(blocked.status().is_success());
+    let csv = format!(
+        "#domain,#severity\n{},suspend\n",
+        second.base.trim_start_matches("http://")
+    );
+    let imported = app
+        .api(Method::POST, "/blocklists/import", &token)
+        .await
+        .json(&json!({ "csv": csv }))
+        .send()
+        .await
+        .unwrap();
+    assert!(imported.status().is_success());
+    for (peer, stamp) in [(&first, &stamps[0]), (&second, &stamps[1])] {
+        peer.wait_for(WAIT, |d| {
+            d.body["type"] == "Delete" && d.body["object"] == *stamp
+        })
+        .await;
+        assert_eq!(app.get_ap(stamp.as_str().unwrap()).await.status(), 410);
+    }
+}

@@ -2,7 +2,7 @@
 //! `Accept` or `Delete` it queued.
 
 use crate::{
-    domain::{moderation::blocks, quote, remote, story},
+    domain::{quote, story},
     error::AppError,
     federation::outbox::quotes,
     state::AppState,
@@ -23,15 +23,14 @@ pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// After a block is added: a blocked account's stamps are withdrawn.
-pub async fn after_block(state: &AppState, kind: &str, value: &str) -> Result<(), AppError> {
-    if kind != blocks::ACTOR {
-        return Ok(());
+/// After a block is added or a blocklist imported: every stamp its holder is now blocked for
+/// (by account or by server) is withdrawn.
+pub async fn after_block(state: &AppState) -> Result<(), AppError> {
+    let mut revoked = 0;
+    for quoter in quote::blocked_stamp_holders(&state.db).await? {
+        revoked += quotes::revoke_all_of(&state.db, &state.urls, &quoter).await?;
     }
-    let Some(quoter) = remote::find_by_ap_id(&state.db, value.trim()).await? else {
-        return Ok(());
-    };
-    if quotes::revoke_all_of(&state.db, &state.urls, &quoter).await? > 0 {
+    if revoked > 0 {
         state.deliveries_queued();
     }
     Ok(())

@@ -98,7 +98,7 @@ async fn add(
     CsrfForm { form, .. }: CsrfForm<BlockForm>,
 ) -> Result<Response, AppError> {
     blocks::add(&data.db, &form.kind, &form.value, &form.reason).await?;
-    crate::http::actions::quotes::after_block(&data, &form.kind, &form.value).await?;
+    crate::http::actions::quotes::after_block(&data).await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }
 
@@ -121,6 +121,7 @@ async fn import(
     CsrfForm { form, .. }: CsrfForm<CsvForm>,
 ) -> Result<Response, AppError> {
     blocks::import_csv(&data.db, &form.csv).await?;
+    crate::http::actions::quotes::after_block(&data).await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }
 

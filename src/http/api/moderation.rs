@@ -158,7 +158,7 @@ async fn add_block(
     ApiJson(body): ApiJson<BlockBody>,
 ) -> Result<StatusCode, AppError> {
     blocks::add(&data.db, &body.kind, &body.value, &body.reason).await?;
-    actions::quotes::after_block(&data, &body.kind, &body.value).await?;
+    actions::quotes::after_block(&data).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -180,6 +180,7 @@ async fn import(
     ApiJson(body): ApiJson<CsvBody>,
 ) -> Result<Json<Value>, AppError> {
     let count = blocks::import_csv(&data.db, &body.csv).await?;
+    actions::quotes::after_block(&data).await?;
     Ok(Json(json!({ "domains": count })))
 }
 
