@@ -152,6 +152,27 @@ pub async fn count_of_story(
         .await
 }
 
+/// How many quotes in `state` each of `story_ids` has (stories without any are left out).
+pub async fn counts_of_stories(
+    db: &impl ConnectionTrait,
+    story_ids: &[i64],
+    state: &str,
+) -> Result<Vec<(i64, u64)>, DbErr> {
+    let mut counts: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
+    if story_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    for row in quote::Entity::find()
+        .filter(quote::Column::StoryId.is_in(story_ids.iter().copied()))
+        .filter(quote::Column::State.eq(state))
+        .all(db)
+        .await?
+    {
+        *counts.entry(row.story_id).or_default() += 1;
+    }
+    Ok(counts.into_iter().collect())
+}
+
 /// Quotes in one state on any story, oldest first, with their authors (the moderation queue).
 pub async fn in_state(
     db: &impl ConnectionTrait,

@@ -326,3 +326,26 @@ async fn a_domain_block_or_an_imported_list_withdraws_the_servers_stamps() {
         assert_eq!(app.get_ap(stamp.as_str().unwrap()).await.status(), 410);
     }
 }
+
+#[tokio::test]
+async fn a_shown_quote_counts_as_a_share_in_listings() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let story = app.url(STORY);
+    let front = || async { app.get_html("/").await.text().await.unwrap() };
+    assert!(!front().await.contains("share"));
+    let post = quoting_post(&peer, "sam", "s0", "quote", &story);
+    peer.send("sam", &app.url("/inbox"), &peer.create(&post))
+        .await;
+    let request = quote_request(&peer, "sam", &story, &post);
+    peer.send("sam", &app.url("/inbox"), &request).await;
+    assert_eq!(answer_to(&peer, &request).await.body["type"], "Accept");
+    app.page_until(|p| p.contains("Quoted by")).await;
+    let listing = crate::helpers::html(&front().await);
+    let shares = scraper::Selector::parse(".shares").unwrap();
+    let text: Vec<String> = listing
+        .select(&shares)
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(text, ["1 share"]);
+}

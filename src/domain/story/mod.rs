@@ -72,12 +72,19 @@ pub struct Story {
     pub likes: i32,
     pub boosts: i32,
     pub reply_count: i32,
+    /// Quotes shown on its page: with boosts, how often it was shared.
+    pub quote_count: u64,
     pub replies_closed_at: Option<DateTime<Utc>>,
     /// Its own quote policy; `None`: the site's default.
     pub quote_policy: Option<crate::config::QuotePolicy>,
 }
 
 impl Story {
+    /// How often the story was shared: boosts, and quotes shown on its page.
+    pub fn shares(&self) -> u64 {
+        u64::try_from(self.boosts).unwrap_or(0) + self.quote_count
+    }
+
     /// Whether new replies are taken: not closed by an editor, and not older than the
     /// configured limit (0 days: no limit).
     pub fn accepts_replies(&self, close_after_days: u32) -> bool {
@@ -136,12 +143,18 @@ async fn hydrate(
     for row in story_tags::of_stories(db, &ids).await? {
         tags.entry(row.story_id).or_default().push(row.tag);
     }
+    let quotes: HashMap<i64, u64> =
+        crate::storage::quotes::counts_of_stories(db, &ids, crate::domain::moderation::VISIBLE)
+            .await?
+            .into_iter()
+            .collect();
     models
         .into_iter()
         .map(|m| {
             let authors = bylines.remove(&m.id).unwrap_or_default();
             let tags = tags.remove(&m.id).unwrap_or_default();
-            story_from_model(m, authors, tags)
+            let quote_count = quotes.get(&m.id).copied().unwrap_or_default();
+            story_from_model(m, authors, tags).map(|s| Story { quote_count, ..s })
         })
         .collect()
 }
@@ -187,6 +200,7 @@ fn story_from_model(
         likes: m.likes,
         boosts: m.boosts,
         reply_count: m.reply_count,
+        quote_count: 0,
         replies_closed_at: m.replies_closed_at,
         quote_policy: m
             .quote_policy

@@ -29,6 +29,12 @@ pub fn stories(state: &AppState, page: &Page<Story>, base: &str) -> Markup {
                                 (story.reply_count) @if story.reply_count == 1 { " reply" } @else { " replies" }
                             }
                         }
+                        @let shares = story.shares();
+                        @if shares > 0 {
+                            " · " span class="shares" {
+                                (shares) @if shares == 1 { " share" } @else { " shares" }
+                            }
+                        }
                     }
                 }
             }
