@@ -7,6 +7,7 @@ COPY src ./src
 COPY config ./config
 COPY static ./static
 COPY benches ./benches
+COPY fuzz ./fuzz
 RUN cargo build --release --locked --bin broadsheet
 
 FROM debian:bookworm-slim
@@ -14,7 +15,9 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /var/lib/broadsheet --create-home broadsheet
+ && useradd --system --uid 10001 --home-dir /var/lib/broadsheet --create-home broadsheet \
+ && mkdir -p /var/lib/broadsheet/data/media \
+ && chown -R broadsheet /var/lib/broadsheet/data
 COPY --from=build /src/target/release/broadsheet /usr/local/bin/broadsheet
 USER broadsheet
 WORKDIR /var/lib/broadsheet
