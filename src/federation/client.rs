@@ -157,23 +157,7 @@ impl HttpClient {
     /// trusted: it checks the document's id against where it was served from.
     pub async fn get_json(&self, url: &Url, signer: &Signer) -> Result<Fetched, FetchError> {
         self.check(url)?;
-        let date = cavage::http_date(Utc::now());
-        let signature = cavage::sign(
-            "GET",
-            &path_and_query(url),
-            &host_with_port(url),
-            &date,
-            None,
-            &signer.key_id,
-            &signer.key,
-        )
-        .map_err(|e| FetchError::Invalid(e.to_string()))?;
-        let response = self
-            .inner
-            .get(url.clone())
-            .header(header::ACCEPT, ACCEPT_ACTIVITY)
-            .header(header::DATE, date)
-            .header("signature", signature)
+        let response = signed_get(&self.inner, url, ACCEPT_ACTIVITY, signer)?
             .send()
             .await
             .map_err(|e| FetchError::Network(describe(&e)))?;
@@ -238,6 +222,31 @@ fn builder(settings: &Settings, connect_timeout: Duration) -> reqwest::ClientBui
         .no_proxy()
 }
 
+/// A GET of `url` signed by `signer` at this moment (draft-cavage, as Mastodon verifies it).
+pub(super) fn signed_get(
+    client: &reqwest::Client,
+    url: &Url,
+    accept: &'static str,
+    signer: &Signer,
+) -> Result<reqwest::RequestBuilder, FetchError> {
+    let date = cavage::http_date(Utc::now());
+    let signature = cavage::sign(
+        "GET",
+        &path_and_query(url),
+        &host_with_port(url),
+        &date,
+        None,
+        &signer.key_id,
+        &signer.key,
+    )
+    .map_err(|e| FetchError::Invalid(e.to_string()))?;
+    Ok(client
+        .get(url.clone())
+        .header(header::ACCEPT, accept)
+        .header(header::DATE, date)
+        .header("signature", signature))
+}
+
 /// The body of a successful answer, refused past `max` bytes without reading the rest.
 async fn read_body(
     url: &Url,
@@ -267,7 +276,7 @@ async fn read_body(
     Ok(body)
 }
 
-pub(super) fn path_and_query(url: &Url) -> String {
+fn path_and_query(url: &Url) -> String {
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),

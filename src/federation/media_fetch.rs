@@ -7,15 +7,12 @@
 use std::time::Duration;
 
 use axum::http::header;
-use chrono::Utc;
 use url::Url;
 
 use super::{
-    client::{FetchError, HttpClient, Signer, describe, path_and_query},
+    client::{FetchError, HttpClient, Signer, describe},
     guard,
-    signatures::cavage,
 };
-use crate::domain::ids::host_with_port;
 
 /// Redirects followed before giving up, as for documents.
 const MAX_REDIRECTS: usize = 3;
@@ -104,22 +101,7 @@ impl HttpClient {
         url: &Url,
         signer: &Signer,
     ) -> Result<reqwest::Response, FetchError> {
-        let date = cavage::http_date(Utc::now());
-        let signature = cavage::sign(
-            "GET",
-            &path_and_query(url),
-            &host_with_port(url),
-            &date,
-            None,
-            &signer.key_id,
-            &signer.key,
-        )
-        .map_err(|e| FetchError::Invalid(e.to_string()))?;
-        self.media
-            .get(url.clone())
-            .header(header::ACCEPT, ACCEPT_MEDIA)
-            .header(header::DATE, date)
-            .header("signature", signature)
+        super::client::signed_get(&self.media, url, ACCEPT_MEDIA, signer)?
             .send()
             .await
             .map_err(|e| FetchError::Network(describe(&e)))
