@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::{
     helpers::{STORY, spawn_app},
     peer::Peer,
-    quotes::{answer_to, quote_request, quoting_post, set_policy},
+    quotes::{answer_to, quote_request, quoting_post, set_policy, to_inbox},
 };
 
 #[tokio::test]
@@ -62,12 +62,7 @@ async fn the_quoting_post_arriving_after_its_request_fills_in_and_its_deletion_r
     post["content"] = json!("<p>Edited before it was sent</p>");
     post["quoteAuthorization"] = stamp.clone();
     let create = peer.create(&post);
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &create)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &create).await, 202);
     app.page_until(|p| p.contains("Edited before it was sent"))
         .await;
 
@@ -76,12 +71,7 @@ async fn the_quoting_post_arriving_after_its_request_fills_in_and_its_deletion_r
         "id": format!("{}#delete", post["id"].as_str().unwrap()), "type": "Delete",
         "actor": peer.actor("alice"), "object": post["id"],
     });
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &delete)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &delete).await, 202);
     app.page_until(|p| !p.contains("Quoted by")).await;
     assert_eq!(app.get_ap(stamp.as_str().unwrap()).await.status(), 410);
 }
@@ -93,12 +83,7 @@ async fn a_request_for_a_quote_already_shown_gets_its_stamp() {
     let story = app.url(STORY);
     let post = quoting_post(&peer, "alice", "first", "quoteUri", &story);
     let create = peer.create(&post);
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &create)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &create).await, 202);
     app.page_until(|p| p.contains("Worth reading (first)"))
         .await;
 

@@ -34,6 +34,14 @@ pub fn quote_request(peer: &Peer, from: &str, target: &str, post: &Value) -> Val
     })
 }
 
+/// Delivers `activity` to the app's shared inbox, signed as `from`; the status it got.
+pub async fn to_inbox(peer: &Peer, from: &str, app: &TestApp, activity: &Value) -> u16 {
+    peer.send(from, &app.url("/inbox"), activity)
+        .await
+        .status()
+        .as_u16()
+}
+
 pub async fn answer_to(peer: &Peer, request: &Value) -> Delivery {
     let id = request["id"].clone();
     peer.wait_for(WAIT, |d| {
@@ -70,12 +78,7 @@ async fn a_quote_request_gets_a_stamp_that_names_the_quote_and_the_story_and_a_r
     let story = app.url(STORY);
     let post = quoting_post(&peer, "alice", "q1", "quote", &story);
     let request = quote_request(&peer, "alice", &story, &post);
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &request)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &request).await, 202);
 
     let accept = answer_to(&peer, &request).await.body;
     assert_eq!(accept["type"], "Accept");
@@ -95,12 +98,7 @@ async fn a_quote_request_gets_a_stamp_that_names_the_quote_and_the_story_and_a_r
     assert_eq!(plain.status(), 200);
 
     let again = quote_request(&peer, "alice", &story, &post);
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &again)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &again).await, 202);
     let second = answer_to(&peer, &again).await.body;
     assert_eq!(second["type"], "Accept");
     assert_eq!(second["result"], stamp_url.as_str());
@@ -143,12 +141,7 @@ async fn a_blocked_account_and_a_nobody_policy_get_a_reject() {
 
     let post = quoting_post(&peer, "mallory", "m1", "quote", &story);
     let request = quote_request(&peer, "mallory", &story, &post);
-    assert_eq!(
-        peer.send("mallory", &app.url("/inbox"), &request)
-            .await
-            .status(),
-        403
-    );
+    assert_eq!(to_inbox(&peer, "mallory", &app, &request).await, 403);
     assert_eq!(answer_to(&peer, &request).await.body["type"], "Reject");
 
     set_policy(&app, &token, "nobody").await;
@@ -169,12 +162,7 @@ async fn a_blocked_account_and_a_nobody_policy_get_a_reject() {
     );
     let post = quoting_post(&peer, "alice", "a1", "quote", &story);
     let request = quote_request(&peer, "alice", &story, &post);
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &request)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &request).await, 202);
     assert_eq!(answer_to(&peer, &request).await.body["type"], "Reject");
     assert!(!app.story_page().await.contains("Quoted by"));
 }
@@ -193,12 +181,7 @@ async fn the_editor_policy_queues_the_request_and_approval_sends_the_accept() {
     );
     let post = quoting_post(&peer, "alice", "held", "quote", &story);
     let request = quote_request(&peer, "alice", &story, &post);
-    assert_eq!(
-        peer.send("alice", &app.url("/inbox"), &request)
-            .await
-            .status(),
-        202
-    );
+    assert_eq!(to_inbox(&peer, "alice", &app, &request).await, 202);
 
     let queue: Value = app
         .api(Method::GET, "/quotes", &token)
