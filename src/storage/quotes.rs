@@ -158,19 +158,23 @@ pub async fn counts_of_stories(
     story_ids: &[i64],
     state: &str,
 ) -> Result<Vec<(i64, u64)>, DbErr> {
-    let mut counts: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
     if story_ids.is_empty() {
         return Ok(Vec::new());
     }
-    for row in quote::Entity::find()
+    let counts: Vec<(i64, i64)> = quote::Entity::find()
+        .select_only()
+        .column(quote::Column::StoryId)
+        .column_as(quote::Column::Id.count(), "count")
         .filter(quote::Column::StoryId.is_in(story_ids.iter().copied()))
         .filter(quote::Column::State.eq(state))
+        .group_by(quote::Column::StoryId)
+        .into_tuple()
         .all(db)
-        .await?
-    {
-        *counts.entry(row.story_id).or_default() += 1;
-    }
-    Ok(counts.into_iter().collect())
+        .await?;
+    Ok(counts
+        .into_iter()
+        .map(|(story, n)| (story, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// Quotes in one state on any story, oldest first, with their authors (the moderation queue).

@@ -59,9 +59,12 @@ pub async fn receive(
     // Loaded before verification: a blocked server's keys are never even fetched.
     let blocks = Blocklist::load(&fed.db).await?;
     let signer = match signer_of(fed, &request, &activity, &envelope, &blocks).await {
-        // A blocked account's keys are not fetched; one we hold may still be told no.
+        // A blocked account's keys are not fetched; one we hold may still be told no. Only a
+        // quote request needs that answer, so nothing else pays for a signature check here.
         Err(AppError::Forbidden(reason)) => {
-            if let Some(known) = verify::verify_stored(fed, &request).await {
+            if envelope.kind == "QuoteRequest"
+                && let Some(known) = verify::verify_stored(fed, &request).await
+            {
                 refuse_blocked_quote(fed, &activity, &envelope, &known).await;
             }
             return Err(AppError::Forbidden(reason));

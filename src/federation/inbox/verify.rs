@@ -35,16 +35,7 @@ pub async fn verify(
     request: &InboxRequest<'_>,
     blocks: &Blocklist,
 ) -> Result<RemoteActor, AppError> {
-    let claim = if rfc9421::is_present(request.headers) {
-        rfc9421_claim(fed, request)
-    } else {
-        cavage_claim(fed, request)
-    }
-    .map_err(reject)?;
-    let window = fed.settings.inbox.signature_window_secs;
-    if (Utc::now() - claim.signed_at).num_seconds().abs() > window {
-        return Err(reject(SignatureError::Stale));
-    }
+    let claim = fresh_claim(fed, request).map_err(reject)?;
     let key_url = remote_actors::key_url(&claim.key_id)?;
     if origin::is_ours(&fed.settings, &key_url) {
         return Err(AppError::Signature(
@@ -73,20 +64,25 @@ pub async fn verify(
 /// The signer proven with the key we already hold, never fetching anything: for answering a
 /// blocked account (whose keys we do not fetch) only when it really is that account.
 pub async fn verify_stored(fed: &Federation, request: &InboxRequest<'_>) -> Option<RemoteActor> {
-    let claim = if rfc9421::is_present(request.headers) {
-        rfc9421_claim(fed, request)
-    } else {
-        cavage_claim(fed, request)
-    }
-    .ok()?;
-    let window = fed.settings.inbox.signature_window_secs;
-    if (Utc::now() - claim.signed_at).num_seconds().abs() > window {
-        return None;
-    }
+    let claim = fresh_claim(fed, request).ok()?;
     let stored = crate::domain::remote::find_by_key_id(&fed.db, &claim.key_id)
         .await
         .ok()??;
     verifies(fed, &claim, &stored).then_some(stored)
+}
+
+/// What the request claims (either scheme), signed within the accepted window.
+fn fresh_claim(fed: &Federation, request: &InboxRequest<'_>) -> Result<Claim, SignatureError> {
+    let claim = if rfc9421::is_present(request.headers) {
+        rfc9421_claim(fed, request)
+    } else {
+        cavage_claim(fed, request)
+    }?;
+    let window = fed.settings.inbox.signature_window_secs;
+    if (Utc::now() - claim.signed_at).num_seconds().abs() > window {
+        return Err(SignatureError::Stale);
+    }
+    Ok(claim)
 }
 
 fn cavage_claim(fed: &Federation, request: &InboxRequest<'_>) -> Result<Claim, SignatureError> {
