@@ -102,7 +102,12 @@ impl Browser {
             .await
             .unwrap()
     }
-    async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf", &self.csrf));
         app.client
@@ -133,6 +138,7 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/quotes"),
     ("POST", "/admin/quotes/1/approve"),
     ("POST", "/admin/quotes/1/hide"),
+    ("POST", "/admin/stories/welcome/quote-policy"),
     ("GET", "/admin/blocks"),
     ("POST", "/admin/blocks"),
     ("POST", "/admin/blocks/1/delete"),

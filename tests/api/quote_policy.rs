@@ -94,3 +94,74 @@ async fn a_request_for_a_quote_already_shown_gets_its_stamp() {
     let stamp = app.get_ap_json(accept["result"].as_str().unwrap()).await;
     assert_eq!(stamp["interactingObject"], post["id"]);
 }
+
+#[tokio::test]
+async fn an_editor_sets_a_storys_quote_policy_in_the_admin() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let story = app.url(STORY);
+    let editor = crate::admin::login(&app).await;
+    let page = editor
+        .get(&app, "/admin/quotes")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("action=\"/admin/stories/welcome/quote-policy\""),
+        "every story has its own policy form: {page}"
+    );
+
+    let saved = editor
+        .post(
+            &app,
+            "/admin/stories/welcome/quote-policy",
+            &[("policy", "nobody")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let article = app.get_ap_json(STORY).await;
+    assert_eq!(
+        article["interactionPolicy"]["canQuote"]["automaticApproval"],
+        json!([app.url("/@news")])
+    );
+    let post = quoting_post(&peer, "alice", "refused", "quote", &story);
+    let request = quote_request(&peer, "alice", &story, &post);
+    peer.send("alice", &app.url("/inbox"), &request).await;
+    assert_eq!(answer_to(&peer, &request).await.body["type"], "Reject");
+    let page = editor
+        .get(&app, "/admin/quotes")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<option value=\"nobody\" selected>"),
+        "{page}"
+    );
+
+    // An unknown policy changes nothing; an empty one returns to the site's default.
+    let wrong = editor
+        .post(
+            &app,
+            "/admin/stories/welcome/quote-policy",
+            &[("policy", "everyone")],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(
+        app.get_ap_json(STORY).await["interactionPolicy"]["canQuote"]["automaticApproval"],
+        json!([app.url("/@news")])
+    );
+    editor
+        .post(
+            &app,
+            "/admin/stories/welcome/quote-policy",
+            &[("policy", "")],
+        )
+        .await;
+    assert_eq!(
+        app.get_ap_json(STORY).await["interactionPolicy"]["canQuote"]["automaticApproval"],
+        json!(["https://www.w3.org/ns/activitystreams#Public"])
+    );
+}

@@ -19,6 +19,8 @@ use super::{
 use crate::{
     domain::{
         moderation::{HELD, VISIBLE},
+        page::PageRequest,
+        quote, story,
         user::Session,
     },
     error::AppError,
@@ -28,8 +30,9 @@ use crate::{
     },
     state::AppState,
     storage::{
-        entities::{actor, quote},
-        quotes, stories,
+        entities::{actor, quote as quote_row},
+        quotes,
+        stories::{self, Listing},
     },
 };
 
@@ -38,6 +41,14 @@ pub fn router() -> Router {
         .route("/admin/quotes", get(list))
         .route("/admin/quotes/{id}/approve", post(approve))
         .route("/admin/quotes/{id}/hide", post(hide))
+        .route("/admin/stories/{slug}/quote-policy", post(set_policy))
+}
+
+/// The policy form's one field: a policy name, or empty for the site's default.
+#[derive(serde::Deserialize)]
+struct PolicyForm {
+    #[serde(default)]
+    policy: String,
 }
 
 async fn list(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
@@ -45,12 +56,14 @@ async fn list(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Strin
     let shown = quotes::in_state(&data.db, VISIBLE, 200).await?;
     let body = html! {
         p { "Site policy: " strong { (data.settings.publication.quote_policy.as_str()) }
-            " (a story's own policy is set with " code { "PUT /api/v1/stories/{slug}/quote-policy" } ")" }
+            " (" code { "BROADSHEET_QUOTE_POLICY" } "); a story may have its own below." }
         h2 { "Waiting for approval (" (held.len()) ")" }
         @if held.is_empty() { p { "Nothing waiting." } }
         (rows(&data, &editor, &held, true).await?)
         h2 { "Shown (" (shown.len()) ")" }
         (rows(&data, &editor, &shown, false).await?)
+        h2 id="policies" { "Who may quote each story" }
+        (policies(&data, &editor).await?)
     };
     Ok(Html(views::page(&data, Some(&editor), "Quotes", body)))
 }
@@ -58,7 +71,7 @@ async fn list(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Strin
 async fn rows(
     data: &AppState,
     editor: &Session,
-    rows: &[(quote::Model, actor::Model)],
+    rows: &[(quote_row::Model, actor::Model)],
     held: bool,
 ) -> Result<Markup, AppError> {
     let mut items = Vec::with_capacity(rows.len());
@@ -81,6 +94,62 @@ async fn rows(
         });
     }
     Ok(html! { ul class="queue" { @for item in items { (item) } } })
+}
+
+/// The latest stories, each with its own quote policy as a select and a Save button.
+async fn policies(data: &AppState, editor: &Session) -> Result<Markup, AppError> {
+    let page = story::list(
+        &data.db,
+        Listing::All,
+        PageRequest::new(Some(1), POLICY_ROWS),
+    )
+    .await?;
+    let site = data.settings.publication.quote_policy;
+    Ok(html! {
+        ul class="queue" {
+            @for s in &page.items {
+                li {
+                    form method="post" action={ "/admin/stories/" (s.slug) "/quote-policy" } class="inline" {
+                        (views::csrf(editor))
+                        label {
+                            a href=(s.ap_id) { (s.title) } " "
+                            select name="policy" {
+                                option value="" selected[s.quote_policy.is_none()] {
+                                    "Site default (" (site.as_str()) ")"
+                                }
+                                @for p in quote::Policy::ALL {
+                                    option value=(p.as_str()) selected[s.quote_policy == Some(p)] { (policy_label(p)) }
+                                }
+                            }
+                        }
+                        " " button type="submit" { "Save" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// How many stories the policy list shows; older ones are set through the API.
+const POLICY_ROWS: u64 = 50;
+
+fn policy_label(policy: quote::Policy) -> &'static str {
+    match policy {
+        quote::Policy::Anyone => "Anyone",
+        quote::Policy::Followers => "Followers only",
+        quote::Policy::Nobody => "Nobody",
+        quote::Policy::Editor => "An editor approves",
+    }
+}
+
+async fn set_policy(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    f: CsrfForm<PolicyForm>,
+) -> Result<Response, AppError> {
+    let chosen = Some(f.form.policy.trim()).filter(|p| !p.is_empty());
+    actions::quotes::set_policy(&data, &slug, chosen).await?;
+    Ok(Redirect::to("/admin/quotes#policies").into_response())
 }
 
 async fn approve(
