@@ -9,6 +9,7 @@ pub mod links;
 pub mod moderation;
 pub mod page;
 pub mod quote;
+pub mod quoting;
 pub mod remote;
 pub mod reply;
 pub mod story;

@@ -62,10 +62,12 @@ async fn show(
     let parent_ap_id = parent
         .as_ref()
         .map_or(story.ap_id.to_string(), |p| p.ap_id.clone());
+    let quote = crate::domain::quoting::of_reply(&data.db, ours.id).await?;
     let answering = Answering {
         parent_ap_id: &parent_ap_id,
         reader: reader.as_ref(),
         story: &story,
+        quote: quote.as_ref(),
     };
     Ok(vary_accept(ActivityJson(to_note(
         &ours,

@@ -17,6 +17,7 @@ pub mod interactions;
 pub mod job_leases;
 mod lease;
 pub mod outgoing_activities;
+pub mod outgoing_quotes;
 pub mod quotes;
 pub mod received_activities;
 pub mod replies;

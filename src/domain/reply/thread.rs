@@ -1,13 +1,18 @@
 //! A story's conversation for display: one query in path order, turned into a tree. Removed and
 //! moderated replies stay only as placeholders, and only where someone answered them.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use url::Url;
 
 use super::presentation::Presentation;
 use crate::{
-    domain::links::web,
+    domain::{
+        links::web,
+        quoting::{self, QuoteCard},
+    },
     error::AppError,
     storage::{
         entities::{actor, reply},
@@ -46,6 +51,8 @@ pub struct ThreadReply {
     pub sensitive: bool,
     /// How it was posted: kind, language, media, tags and what its kind carries.
     pub presentation: Presentation,
+    /// The reader's post one of our answers quotes, and whether its author approved.
+    pub quote: Option<QuoteCard>,
     pub children: Vec<ThreadReply>,
 }
 
@@ -57,7 +64,11 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
     // Pre-order rows with depths: a stack of open ancestors builds the tree in one pass.
     let mut stack: Vec<(i32, ThreadReply)> = Vec::new();
     let mut roots = Vec::new();
+    let mut ours = Vec::new();
     for (reply, author) in rows {
+        if author.local {
+            ours.push(reply.id);
+        }
         while stack.last().is_some_and(|(depth, _)| *depth >= reply.depth) {
             close(&mut stack, &mut roots);
         }
@@ -71,7 +82,21 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
     while !stack.is_empty() {
         close(&mut stack, &mut roots);
     }
+    attach_quotes(&mut roots, &quoting::cards(db, &ours).await?);
     Ok(roots)
+}
+
+/// Puts each quote card on the answer that makes it.
+fn attach_quotes(replies: &mut [ThreadReply], cards: &HashMap<i64, QuoteCard>) {
+    if cards.is_empty() {
+        return;
+    }
+    for reply in replies {
+        if let Some(card) = cards.get(&reply.id) {
+            reply.quote = Some(card.clone());
+        }
+        attach_quotes(&mut reply.children, cards);
+    }
 }
 
 /// Pops the innermost open reply into its parent (or the roots), dropping placeholders that
@@ -128,6 +153,7 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         boosts: reply.boosts,
         sensitive: reply.sensitive,
         presentation,
+        quote: None,
         children: Vec::new(),
     })
 }
@@ -176,5 +202,12 @@ pub async fn single(
     let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
     let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
     let parent = found.parent_id;
-    Ok(entry(found, author, blocked).map(|e| (e, parent)))
+    let local = author.local;
+    let Some(mut shown) = entry(found, author, blocked) else {
+        return Ok(None);
+    };
+    if local {
+        shown.quote = quoting::cards(db, &[shown.id]).await?.remove(&shown.id);
+    }
+    Ok(Some((shown, parent)))
 }

@@ -25,6 +25,9 @@ pub async fn delete(
         return Ok(Received::Processed);
     }
     let Some(existing) = reply::find(&fed.db, object).await? else {
+        if super::quoting::stamp_withdrawn(fed, object, signer).await? {
+            return Ok(Received::Processed);
+        }
         return match quote::withdraw_by_author(&fed.db, object, signer).await? {
             true => Ok(Received::Processed),
             false => Ok(Received::Ignored),

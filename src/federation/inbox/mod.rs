@@ -10,6 +10,7 @@ mod delete;
 mod follow;
 pub mod jobs;
 mod quotes;
+mod quoting;
 mod reactions;
 mod replies;
 mod verify;
@@ -203,6 +204,8 @@ async fn dispatch(
         "Delete" => delete::delete(fed, activity, signer).await,
         "Flag" => reactions::flag(fed, activity, signer).await,
         "QuoteRequest" => quotes::request(fed, activity, signer, blocks).await,
+        "Accept" => quoting::answer(fed, activity, signer, true).await,
+        "Reject" => quoting::answer(fed, activity, signer, false).await,
         kind => match reactions::is_interaction(kind) {
             Some(interaction) => reactions::like_or_boost(fed, activity, interaction, signer).await,
             None => {

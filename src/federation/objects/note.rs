@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::story::{Site, interaction_policy};
 use crate::{
-    domain::{actor::LocalActor, remote::RemoteActor, story::Story},
+    domain::{actor::LocalActor, quoting::OurQuote, remote::RemoteActor, story::Story},
     federation::protocol::{PUBLIC, context},
     storage::entities::reply,
 };
@@ -16,6 +16,8 @@ pub struct Answering<'a> {
     pub parent_ap_id: &'a str,
     pub reader: Option<&'a RemoteActor>,
     pub story: &'a Story,
+    /// The reader's post this Note quotes, when it quotes one.
+    pub quote: Option<&'a OurQuote>,
 }
 
 /// The Note, in its story's conversation (`context`) and under the story's interaction policy.
@@ -55,6 +57,9 @@ pub fn to_note(
         "context": urls.story_context(&answering.story.slug),
         "interactionPolicy": interaction_policy(answering.story, site),
     });
+    if let Some(quote) = answering.quote {
+        with_quote(&mut note, quote);
+    }
     if let Some(edited) = ours.edited_at {
         note["updated"] = json!(edited);
     }
@@ -62,4 +67,24 @@ pub fn to_note(
         note["@context"] = context::object();
     }
     note
+}
+
+/// The quote, under every name servers read it by, and its stamp once the quoted author's
+/// server gave one (FEP-044f); the link tag is how FEP-e232 readers find it.
+fn with_quote(note: &mut Value, quote: &OurQuote) {
+    let quoted = &quote.quoted_ap_id;
+    note["quote"] = json!(quoted);
+    note["quoteUri"] = json!(quoted);
+    note["_misskey_quote"] = json!(quoted);
+    if let Some(stamp) = &quote.authorization {
+        note["quoteAuthorization"] = json!(stamp);
+    }
+    if let Some(tags) = note["tag"].as_array_mut() {
+        tags.push(json!({
+            "type": "Link",
+            "mediaType": "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+            "href": quoted,
+            "name": format!("RE: {quoted}"),
+        }));
+    }
 }

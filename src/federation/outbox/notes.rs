@@ -13,6 +13,8 @@ use crate::{
     domain::{
         actor::{self, LocalActor, Role},
         follow::{self, Target},
+        links::web,
+        quoting,
         remote::{self, RemoteActor},
         reply::{self, local},
         story,
@@ -28,25 +30,48 @@ use crate::{
     storage::{self, entities::reply as reply_entity, replies},
 };
 
-/// An editor answers reply `parent_id` as `as_username` (default: the publication), in the
-/// publication's language.
+/// What an editor's answer says and how.
+pub struct AnswerRequest<'a> {
+    /// The answering actor's username (default: the publication).
+    pub as_username: Option<&'a str>,
+    pub markdown: &'a str,
+    /// Quote the reply answered: the reader's server is asked for a stamp (FEP-044f).
+    pub quote: bool,
+}
+
+/// An editor answers reply `parent_id`, in the publication's language.
 pub async fn answer(
     db: &DatabaseConnection,
     site: &Site<'_>,
     parent_id: i64,
-    as_username: Option<&str>,
-    markdown: &str,
+    request: &AnswerRequest<'_>,
 ) -> Result<reply_entity::Model, AppError> {
     let publication = &site.settings.publication;
     let parent = reply::find_by_id(db, parent_id)
         .await?
         .ok_or(AppError::NotFound("reply"))?;
-    let author = speaker(db, as_username.unwrap_or(&publication.handle)).await?;
+    let author = speaker(db, request.as_username.unwrap_or(&publication.handle)).await?;
     let reader = remote::find_by_id(db, parent.author_id).await?;
-    let content = local::render(markdown, reader.as_ref())?;
+    let quoted = match request.quote {
+        true => Some(quoting::quotable(db, parent.story_id, parent.id).await?),
+        false => None,
+    };
+    let mut content = local::render(request.markdown, reader.as_ref())?;
+    if let Some((post, _)) = &quoted {
+        let shown_at = post.url.as_deref().and_then(web);
+        let shown_at = shown_at.as_ref().map_or(post.ap_id.as_str(), url::Url::as_str);
+        content = quoting::fallback_html(&content, shown_at);
+    }
     let txn = storage::begin_write(db).await?;
     let language = &publication.language;
     let ours = local::answer(&txn, site.urls, &parent, &author, content, language).await?;
+    let our_quote = match &quoted {
+        Some((post, _)) => {
+            let request_id = format!("{}#quote-request", ours.ap_id);
+            Some(quoting::request(&txn, &ours, post, &request_id).await?)
+        }
+        None => None,
+    };
     let note = note_of(&txn, &ours, &author, &parent, reader.as_ref(), site).await?;
     let thread = Thread {
         author: &author,
@@ -54,8 +79,52 @@ pub async fn answer(
         reader: reader.as_ref(),
     };
     thread.send(&txn, "Create", "create", &note).await?;
+    if let (Some((_, quoted_author)), Some(our_quote)) = (&quoted, &our_quote) {
+        send_quote_request(&txn, &author, quoted_author, our_quote, &note).await?;
+    }
     txn.commit().await?;
     Ok(ours)
+}
+
+/// Asks the quoted author's server for a stamp, with our Note embedded (as Mastodon sends it).
+async fn send_quote_request(
+    txn: &impl ConnectionTrait,
+    author: &LocalActor,
+    quoted_author: &RemoteActor,
+    quote: &quoting::OurQuote,
+    note: &Value,
+) -> Result<(), AppError> {
+    let request = json!({
+        "@context": context::quote(),
+        "id": format!("{}#quote-request", note["id"].as_str().unwrap_or_default()),
+        "type": "QuoteRequest",
+        "actor": author.ap_id,
+        "to": [quoted_author.ap_id],
+        "object": quote.quoted_ap_id,
+        "instrument": note,
+    });
+    let inbox = Target {
+        host: host_with_port(&quoted_author.inbox),
+        inbox: quoted_author.inbox.clone(),
+    };
+    enqueue(txn, author.id, &request, &[inbox]).await
+}
+
+/// Sends one of our replies again as an `Update`, after its quote's stamp came or went: the
+/// thread's audience and the quoted author see the quote stand or fall.
+pub async fn republish(db: &DatabaseConnection, site: &Site<'_>, id: i64) -> Result<(), AppError> {
+    let (ours, author, parent, reader) = context_of(db, id).await?;
+    let txn = storage::begin_write(db).await?;
+    let note = note_of(&txn, &ours, &author, &parent, reader.as_ref(), site).await?;
+    let stamp = format!("update-quote-{}", chrono::Utc::now().timestamp_millis());
+    let thread = Thread {
+        author: &author,
+        parent: &parent,
+        reader: reader.as_ref(),
+    };
+    thread.send(&txn, "Update", &stamp, &note).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// An editor rewrites one of the newsroom's replies.
@@ -176,10 +245,12 @@ async fn note_of(
     let story = story::find_by_id(db, ours.story_id)
         .await?
         .ok_or(AppError::NotFound("story"))?;
+    let quote = quoting::of_reply(db, ours.id).await?;
     let answering = Answering {
         parent_ap_id: &parent.ap_id,
         reader,
         story: &story,
+        quote: quote.as_ref(),
     };
     Ok(to_note(ours, author, &answering, site, false))
 }

@@ -32,7 +32,11 @@ pub fn object() -> Value {
             "canLike": { "@id": "gts:canLike", "@type": "@id" },
             "canAnnounce": { "@id": "gts:canAnnounce", "@type": "@id" },
             "automaticApproval": { "@id": "gts:automaticApproval", "@type": "@id" },
-            "manualApproval": { "@id": "gts:manualApproval", "@type": "@id" }
+            "manualApproval": { "@id": "gts:manualApproval", "@type": "@id" },
+            "quote": { "@id": "https://w3id.org/fep/044f#quote", "@type": "@id" },
+            "quoteUri": "http://fedibird.com/ns#quoteUri",
+            "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
+            "quoteAuthorization": { "@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id" }
         }
     ])
 }

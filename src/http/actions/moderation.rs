@@ -49,10 +49,9 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
 pub async fn answer(
     state: &AppState,
     id: i64,
-    as_actor: Option<&str>,
-    markdown: &str,
+    request: &notes::AnswerRequest<'_>,
 ) -> Result<reply_entity::Model, AppError> {
-    let ours = notes::answer(&state.db, &state.site(), id, as_actor, markdown).await?;
+    let ours = notes::answer(&state.db, &state.site(), id, request).await?;
     state.deliveries_queued();
     state
         .federation

@@ -23,6 +23,7 @@ use crate::{
         reply, story,
     },
     error::AppError,
+    federation::outbox::notes::AnswerRequest,
     http::actions,
     http::views::{reply::row_body, safe_href},
     state::AppState,
@@ -133,6 +134,8 @@ struct AnswerForm {
     content: String,
     #[serde(rename = "as")]
     as_actor: Option<String>,
+    /// The "Quote their post" checkbox: present when ticked.
+    quote: Option<String>,
 }
 
 async fn answer(
@@ -141,7 +144,12 @@ async fn answer(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<AnswerForm>,
 ) -> Result<Response, AppError> {
-    actions::moderation::answer(&data, id, form.as_actor.as_deref(), &form.content).await?;
+    let request = AnswerRequest {
+        as_username: form.as_actor.as_deref(),
+        markdown: &form.content,
+        quote: form.quote.is_some(),
+    };
+    actions::moderation::answer(&data, id, &request).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -186,6 +194,9 @@ async fn story_thread(
                                     }
                                 }
                                 label { "Answer (Markdown)" textarea name="content" rows="4" required {} }
+                                @if !r.local && r.state == rules::VISIBLE {
+                                    label { input type="checkbox" name="quote" value="1"; " Quote their post (their server is asked to approve)" }
+                                }
                                 button type="submit" { "Send answer" }
                             }
                         }

@@ -15,9 +15,10 @@ use crate::{
     domain::{
         actor, follow,
         moderation::{self as rules, blocks},
+        quoting,
     },
     error::AppError,
-    federation::outbox::follows,
+    federation::outbox::{follows, notes::AnswerRequest},
     http::actions,
     state::AppState,
     storage::{blocklist_subscriptions, deliveries, hosts, replies, reports},
@@ -95,6 +96,9 @@ struct AnswerBody {
     /// The answering actor's username (the publication when absent).
     #[serde(rename = "as")]
     as_actor: Option<String>,
+    /// Quote the reply answered (its author's server is asked for a stamp).
+    #[serde(default)]
+    quote: bool,
 }
 
 async fn answer(
@@ -102,11 +106,25 @@ async fn answer(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AnswerBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let ours =
-        actions::moderation::answer(&data, id, body.as_actor.as_deref(), &body.content).await?;
+    let request = AnswerRequest {
+        as_username: body.as_actor.as_deref(),
+        markdown: &body.content,
+        quote: body.quote,
+    };
+    let ours = actions::moderation::answer(&data, id, &request).await?;
+    let quote = quoting::of_reply(&data.db, ours.id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": ours.id, "ap_id": ours.ap_id, "content_html": ours.content_html})),
+        Json(json!({
+            "id": ours.id,
+            "ap_id": ours.ap_id,
+            "content_html": ours.content_html,
+            "quote": quote.map(|q| json!({
+                "of": q.quoted_ap_id,
+                "state": q.state.as_str(),
+                "authorization": q.authorization,
+            })),
+        })),
     ))
 }
 

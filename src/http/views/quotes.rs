@@ -4,7 +4,10 @@
 use maud::{Markup, html};
 
 use super::{layout::trusted, safe_href, time};
-use crate::domain::quote::ShownQuote;
+use crate::domain::{
+    quote::ShownQuote,
+    quoting::{QuoteCard, QuoteState},
+};
 
 pub fn quoted_by(quotes: &[ShownQuote], total: u64) -> Markup {
     if quotes.is_empty() {
@@ -43,5 +46,32 @@ fn card(quote: &ShownQuote) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The reader's post one of our answers quotes: shown once its author's server approved, said
+/// to be pending until then (as Mastodon says it), and only named after a refusal.
+pub fn our_quote(quote: &QuoteCard) -> Markup {
+    let anchor = format!("#reply-{}", quote.quoted_reply_id);
+    let who = html! { a href=(anchor) { (quote.author_handle) } };
+    match (quote.state, &quote.content_html) {
+        (QuoteState::Accepted, Some(content)) => html! {
+            blockquote class="quoted-post" {
+                p class="byline" { strong { (quote.author_name) } " " (who) }
+                div class="e-content" { (trusted(content)) }
+            }
+        },
+        (QuoteState::Accepted, None) => html! {
+            p class="quoted-post gone" { "Quoting a post by " (who) " that is no longer shown." }
+        },
+        (QuoteState::Pending, _) => html! {
+            p class="quoted-post pending" { "Quoting " (who) " · pending approval from their server." }
+        },
+        (QuoteState::Rejected, _) => html! {
+            p class="quoted-post refused" { (who) " declined to be quoted." }
+        },
+        (QuoteState::Revoked, _) => html! {
+            p class="quoted-post refused" { (who) " withdrew their approval of this quote." }
+        },
     }
 }

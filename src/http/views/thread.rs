@@ -69,9 +69,10 @@ fn card(state: &AppState, reply: &ThreadReply) -> Markup {
         original: &reply.url,
     };
     html! {
-        article class="reply-body h-entry" {
+        article class={ "reply-body h-entry" @if reply.quote.is_some() { " has-quote" } } {
             (byline(state, reply))
             (body(state, &shown))
+            @if let Some(quote) = &reply.quote { (super::quotes::our_quote(quote)) }
             (meta(state, reply))
         }
     }

@@ -11,6 +11,7 @@ pub mod inbox_job;
 pub mod interaction;
 pub mod job_lease;
 pub mod outgoing_activity;
+pub mod outgoing_quote;
 pub mod quote;
 pub mod received_activity;
 pub mod reply;
