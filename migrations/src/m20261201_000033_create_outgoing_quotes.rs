@@ -16,7 +16,11 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(OutgoingQuotes::Table)
                     .if_not_exists()
-                    .col(big_integer(OutgoingQuotes::Id).auto_increment().primary_key())
+                    .col(
+                        big_integer(OutgoingQuotes::Id)
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(big_integer(OutgoingQuotes::ReplyId).unique_key())
                     .col(big_integer(OutgoingQuotes::QuotedReplyId))
                     .col(string(OutgoingQuotes::QuotedApId))

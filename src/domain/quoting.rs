@@ -64,7 +64,9 @@ impl OurQuote {
             state,
             quoted_ap_id: row.quoted_ap_id,
             quoted_reply_id: row.quoted_reply_id,
-            authorization: row.authorization_url.filter(|_| state == QuoteState::Accepted),
+            authorization: row
+                .authorization_url
+                .filter(|_| state == QuoteState::Accepted),
         }
     }
 }

@@ -31,6 +31,7 @@ mod peer;
 mod process;
 mod quote_policy;
 mod quotes;
+mod quoting;
 mod replies;
 mod stories;
 mod xss;

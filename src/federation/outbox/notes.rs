@@ -59,7 +59,9 @@ pub async fn answer(
     let mut content = local::render(request.markdown, reader.as_ref())?;
     if let Some((post, _)) = &quoted {
         let shown_at = post.url.as_deref().and_then(web);
-        let shown_at = shown_at.as_ref().map_or(post.ap_id.as_str(), url::Url::as_str);
+        let shown_at = shown_at
+            .as_ref()
+            .map_or(post.ap_id.as_str(), url::Url::as_str);
         content = quoting::fallback_html(&content, shown_at);
     }
     let txn = storage::begin_write(db).await?;
