@@ -46,6 +46,31 @@
     if (body && fresh) body.replaceWith(fresh);
   });
 
+  // Quotes of the story, under "Quoted by" (the section is on the page, hidden, until one shows).
+  var quotes = document.querySelector("section.quotes");
+  function quoteCount(total) {
+    if (!quotes) return;
+    var count = quotes.querySelector(".count");
+    if (count) count.textContent = "(" + total + ")";
+    quotes.hidden = total === 0;
+  }
+  source.addEventListener("quote", function (event) {
+    var data = parse(event);
+    if (!data || !quotes || document.getElementById("quote-" + data.id)) return;
+    var item = fragment(data.html);
+    var list = quotes.querySelector("ol.quote-list");
+    if (!item || !list) return;
+    list.appendChild(item);
+    quoteCount(data.total);
+  });
+  source.addEventListener("quote-remove", function (event) {
+    var data = parse(event);
+    if (!data) return;
+    var current = document.getElementById("quote-" + data.id);
+    if (current) current.remove();
+    quoteCount(data.total);
+  });
+
   source.addEventListener("remove", function (event) {
     var data = parse(event);
     var current = data && document.getElementById("reply-" + data.id);

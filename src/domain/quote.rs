@@ -165,14 +165,15 @@ pub async fn revoke(db: &impl ConnectionTrait, quote: &quote::Model) -> Result<b
 }
 
 /// The quoting post was deleted by its author: it leaves the page and its stamp goes. Their
-/// server deletes the quote itself, so nobody needs telling. False when it is not a quote we hold.
+/// server deletes the quote itself, so nobody needs telling. `None` when it is not a quote we
+/// hold.
 pub async fn withdraw_by_author(
     db: &impl ConnectionTrait,
     ap_id: &str,
     author: &RemoteActor,
-) -> Result<bool, AppError> {
+) -> Result<Option<quote::Model>, AppError> {
     let Some(found) = quotes::find_by_ap_id(db, ap_id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     if found.author_id != author.id {
         return Err(AppError::Unprocessable(
@@ -180,7 +181,7 @@ pub async fn withdraw_by_author(
         ));
     }
     hide(db, &found).await?;
-    Ok(true)
+    Ok(Some(found))
 }
 
 /// An account was deleted: none of its quotes show, and its stamps are withdrawn.
@@ -248,6 +249,40 @@ pub async fn shown_on(
         });
     }
     Ok((shown, total))
+}
+
+/// One quote as the story page shows it, if it shows (visible, its author known).
+pub async fn shown_one(
+    db: &impl ConnectionTrait,
+    quote_id: i64,
+) -> Result<Option<(i64, ShownQuote)>, AppError> {
+    let Some(q) = quotes::find_by_id(db, quote_id).await? else {
+        return Ok(None);
+    };
+    if q.state != VISIBLE {
+        return Ok(None);
+    }
+    let Some(a) = crate::storage::actors::find_by_id(db, q.author_id).await? else {
+        return Ok(None);
+    };
+    let author = RemoteActor::from_model(a)?;
+    Ok(Some((
+        q.story_id,
+        ShownQuote {
+            id: q.id,
+            author_name: author.name.clone(),
+            author_handle: author.handle(),
+            author_profile: author.url.as_ref().unwrap_or(&author.ap_id).to_string(),
+            original: q.url.unwrap_or(q.ap_id),
+            content_html: q.content_html,
+            at: q.created_at,
+        },
+    )))
+}
+
+/// How many quotes of a story show.
+pub async fn shown_count(db: &impl ConnectionTrait, story_id: i64) -> Result<u64, AppError> {
+    Ok(quotes::count_of_story(db, story_id, VISIBLE).await?)
 }
 
 /// The accounts holding a standing stamp that the blocklist now refuses (an account block, a

@@ -23,9 +23,10 @@ use serde_json::json;
 use tokio::sync::{broadcast, watch};
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::views::thread::item;
+use super::views::{quotes::item as quote_item, thread::item};
 use crate::{
     domain::{
+        quote,
         reply::{ThreadChange, thread},
         story,
     },
@@ -76,8 +77,14 @@ async fn render(
     reply_id: i64,
     kind: ThreadChange,
 ) -> Result<Option<(&'static str, String)>, AppError> {
-    if kind == ThreadChange::Removed {
-        return Ok(Some(("remove", json!({ "id": reply_id }).to_string())));
+    match kind {
+        ThreadChange::Removed => {
+            return Ok(Some(("remove", json!({ "id": reply_id }).to_string())));
+        }
+        ThreadChange::QuoteShown | ThreadChange::QuoteRemoved => {
+            return render_quote(state, reply_id, kind).await;
+        }
+        ThreadChange::Added | ThreadChange::Changed => {}
     }
     let Some((entry, parent)) = thread::single(&state.db, reply_id).await? else {
         return Ok(None);
@@ -92,6 +99,26 @@ async fn render(
         name,
         json!({ "id": reply_id, "parent": parent, "html": html }).to_string(),
     )))
+}
+
+/// A quote shown (with its list item) or gone, and how many now show.
+async fn render_quote(
+    state: &AppState,
+    quote_id: i64,
+    kind: ThreadChange,
+) -> Result<Option<(&'static str, String)>, AppError> {
+    let found = quote::find_by_id(&state.db, quote_id).await?;
+    let total = quote::shown_count(&state.db, found.story_id).await?;
+    if kind == ThreadChange::QuoteRemoved {
+        let data = json!({ "id": quote_id, "total": total });
+        return Ok(Some(("quote-remove", data.to_string())));
+    }
+    let Some((_, shown)) = quote::shown_one(&state.db, quote_id).await? else {
+        return Ok(None);
+    };
+    let html = quote_item(&shown).into_string();
+    let data = json!({ "id": quote_id, "total": total, "html": html });
+    Ok(Some(("quote", data.to_string())))
 }
 
 pub fn router() -> Router {

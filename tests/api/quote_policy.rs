@@ -72,7 +72,7 @@ async fn the_quoting_post_arriving_after_its_request_fills_in_and_its_deletion_r
         "actor": peer.actor("alice"), "object": post["id"],
     });
     assert_eq!(to_inbox(&peer, "alice", &app, &delete).await, 202);
-    app.page_until(|p| !p.contains("Quoted by")).await;
+    app.page_until(|p| !p.contains("class=\"quote\"")).await;
     assert_eq!(app.get_ap(stamp.as_str().unwrap()).await.status(), 410);
 }
 

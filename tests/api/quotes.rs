@@ -104,7 +104,7 @@ async fn a_quote_request_gets_a_stamp_that_names_the_quote_and_the_story_and_a_r
     assert_eq!(second["result"], stamp_url.as_str());
 
     // The quote itself is shown, cleaned, and counted.
-    let page = app.page_until(|p| p.contains("Quoted by")).await;
+    let page = app.page_until(|p| p.contains("class=\"quote\"")).await;
     assert!(page.contains("Worth reading (q1)") && !page.contains("<script>x"));
     assert!(page.contains("(1)"));
     let article = app.get_ap_json(STORY).await;
@@ -164,7 +164,7 @@ async fn a_blocked_account_and_a_nobody_policy_get_a_reject() {
     let request = quote_request(&peer, "alice", &story, &post);
     assert_eq!(to_inbox(&peer, "alice", &app, &request).await, 202);
     assert_eq!(answer_to(&peer, &request).await.body["type"], "Reject");
-    assert!(!app.story_page().await.contains("Quoted by"));
+    assert!(!app.story_page().await.contains("class=\"quote\""));
 }
 
 #[tokio::test]
@@ -196,7 +196,7 @@ async fn the_editor_policy_queues_the_request_and_approval_sends_the_accept() {
     assert_eq!(items.len(), 1, "{queue}");
     assert_eq!(items[0]["ap_id"], post["id"]);
     assert!(peer.received_of("Accept").is_empty());
-    assert!(!app.story_page().await.contains("Quoted by"));
+    assert!(!app.story_page().await.contains("class=\"quote\""));
 
     api_post(&app, &token, &format!("/quotes/{}/approve", items[0]["id"])).await;
     let accept = answer_to(&peer, &request).await.body;
@@ -323,7 +323,7 @@ async fn a_shown_quote_counts_as_a_share_in_listings() {
     let request = quote_request(&peer, "sam", &story, &post);
     peer.send("sam", &app.url("/inbox"), &request).await;
     assert_eq!(answer_to(&peer, &request).await.body["type"], "Accept");
-    app.page_until(|p| p.contains("Quoted by")).await;
+    app.page_until(|p| p.contains("class=\"quote\"")).await;
     let listing = crate::helpers::html(&front().await);
     let shares = scraper::Selector::parse(".shares").unwrap();
     let text: Vec<String> = listing
@@ -331,4 +331,50 @@ async fn a_shown_quote_counts_as_a_share_in_listings() {
         .map(|e| e.text().collect())
         .collect();
     assert_eq!(text, ["1 share"]);
+}
+
+#[tokio::test]
+async fn an_open_story_page_sees_quotes_arrive_and_leave() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let peer = Peer::start().await;
+    let story = app.url(STORY);
+    // Before any quote the section is on the page, hidden, ready for one.
+    let page = app.story_page().await;
+    assert!(
+        page.contains("aria-labelledby=\"quoted-by\" hidden"),
+        "{page}"
+    );
+    let mut stream = app
+        .client
+        .get(app.url("/stories/welcome/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+
+    let post = quoting_post(&peer, "alice", "live", "quote", &story);
+    let request = quote_request(&peer, "alice", &story, &post);
+    assert_eq!(to_inbox(&peer, "alice", &app, &request).await, 202);
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut next = async |received: &mut String, until: &str| {
+        while !received.contains(until) {
+            let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+                .await
+                .expect("events arrive")
+                .unwrap()
+                .unwrap();
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    next(&mut received, "event: quote\n").await;
+    assert!(received.contains("Worth reading (live)"), "{received}");
+    assert!(!received.contains("<script>x"), "cleaned: {received}");
+    assert!(received.contains("\"total\":1"), "{received}");
+
+    let id = crate::helpers::count(&app.db().await, "SELECT MAX(id) FROM quotes").await;
+    api_post(&app, &token, &format!("/quotes/{id}/hide")).await;
+    next(&mut received, "event: quote-remove").await;
+    assert!(received.contains("\"total\":0"), "{received}");
 }

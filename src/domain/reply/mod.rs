@@ -28,6 +28,7 @@ use crate::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThreadEvent {
     pub story_id: i64,
+    /// The reply's row id; for the quote changes, the quote's.
     pub reply_id: i64,
     pub kind: ThreadChange,
 }
@@ -37,6 +38,10 @@ pub enum ThreadChange {
     Added,
     Changed,
     Removed,
+    /// A quote of the story now shows under "Quoted by".
+    QuoteShown,
+    /// A quote of the story no longer shows.
+    QuoteRemoved,
 }
 
 /// Deeper threads are refused: no conversation needs them and every level costs a fetch.

@@ -1,10 +1,15 @@
-//! `Delete` of a reply or a quote (by its author) or of an actor (everything they wrote goes).
+//! `Delete` of a reply or a quote (by its author), of a stamp given to one of our quotes, or of
+//! an actor (everything they wrote goes).
 
 use serde_json::Value;
 
 use super::Received;
 use crate::{
-    domain::{quote, remote::RemoteActor, reply},
+    domain::{
+        quote,
+        remote::RemoteActor,
+        reply::{self, ThreadChange},
+    },
     error::AppError,
     federation::{context::Federation, protocol::inbound::id_of},
     storage::followers,
@@ -29,8 +34,11 @@ pub async fn delete(
             return Ok(Received::Processed);
         }
         return match quote::withdraw_by_author(&fed.db, object, signer).await? {
-            true => Ok(Received::Processed),
-            false => Ok(Received::Ignored),
+            Some(gone) => {
+                fed.announce(gone.story_id, gone.id, ThreadChange::QuoteRemoved);
+                Ok(Received::Processed)
+            }
+            None => Ok(Received::Ignored),
         };
     };
     reply::accept::accept_deletion(&fed.db, &existing, signer, fed).await?;

@@ -12,6 +12,7 @@ use crate::{
         moderation::{HIDDEN, VISIBLE, blocks::Blocklist},
         quote::{self, Decision, QuotingPost},
         remote::{self, RemoteActor},
+        reply::ThreadChange,
         story::{self, Story},
     },
     error::AppError,
@@ -127,6 +128,7 @@ async fn answer_new(
     stub: Value,
 ) -> Result<Received, AppError> {
     let txn = storage::begin_write(&fed.db).await?;
+    let mut shown = None;
     match decision {
         Decision::Refuse(reason) => {
             tracing::info!(quoter = %signer.ap_id, reason, "quote refused");
@@ -139,10 +141,14 @@ async fn answer_new(
             let stored = quote::record(&txn, story_id, signer, post, decision).await?;
             quote::authorize(&txn, &stored, post.request_ap_id).await?;
             outbox::quotes::send_accept(&txn, &urls(fed), signer, &stored, stub).await?;
+            shown = Some(stored.id);
         }
     }
     txn.commit().await?;
     fed.wake.notify_one();
+    if let Some(id) = shown {
+        fed.announce(story_id, id, ThreadChange::QuoteShown);
+    }
     Ok(Received::Processed)
 }
 
@@ -229,6 +235,9 @@ pub async fn create(
     if let Decision::Refuse(reason) = decision {
         return Err(AppError::Forbidden(reason));
     }
-    quote::record(&fed.db, story.id, signer, &post, &decision).await?;
+    let stored = quote::record(&fed.db, story.id, signer, &post, &decision).await?;
+    if !known && stored.state == VISIBLE {
+        fed.announce(story.id, stored.id, ThreadChange::QuoteShown);
+    }
     Ok(Received::Processed)
 }

@@ -2,7 +2,7 @@
 //! `Accept` or `Delete` it queued.
 
 use crate::{
-    domain::{quote, story},
+    domain::{quote, reply::ThreadChange, story},
     error::AppError,
     federation::outbox::quotes,
     state::AppState,
@@ -12,7 +12,7 @@ use crate::{
 pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
     quotes::approve(&state.db, &state.urls, id).await?;
     state.deliveries_queued();
-    Ok(())
+    announce(state, id, ThreadChange::QuoteShown).await
 }
 
 /// Hides a quote and withdraws its stamp (hiding is also how a quote is deleted: the row stays
@@ -20,6 +20,13 @@ pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
 pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
     quotes::hide(&state.db, &state.urls, id).await?;
     state.deliveries_queued();
+    announce(state, id, ThreadChange::QuoteRemoved).await
+}
+
+/// Open pages of the quoted story show the change.
+async fn announce(state: &AppState, id: i64, change: ThreadChange) -> Result<(), AppError> {
+    let found = quote::find_by_id(&state.db, id).await?;
+    state.federation.announce(found.story_id, found.id, change);
     Ok(())
 }
 

@@ -9,20 +9,21 @@ use crate::domain::{
     quoting::{QuoteCard, QuoteState},
 };
 
+/// The section is there even before the first quote, hidden, so that a live page can show one.
 pub fn quoted_by(quotes: &[ShownQuote], total: u64) -> Markup {
-    if quotes.is_empty() {
-        return html! {};
-    }
     html! {
-        section class="quotes" aria-labelledby="quoted-by" {
+        section class="quotes" aria-labelledby="quoted-by" hidden[quotes.is_empty()] {
             h2 id="quoted-by" { "Quoted by " span class="count" { "(" (total) ")" } }
             ol class="quote-list" {
-                @for quote in quotes {
-                    li id={ "quote-" (quote.id) } class="quote" { (card(quote)) }
-                }
+                @for quote in quotes { (item(quote)) }
             }
         }
     }
+}
+
+/// One quote's list item, as a live update inserts it.
+pub fn item(quote: &ShownQuote) -> Markup {
+    html! { li id={ "quote-" (quote.id) } class="quote" { (card(quote)) } }
 }
 
 fn card(quote: &ShownQuote) -> Markup {
