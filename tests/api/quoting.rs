@@ -238,3 +238,30 @@ async fn only_a_readers_published_reply_can_be_quoted() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(peer.received_of("QuoteRequest").is_empty());
 }
+
+#[tokio::test]
+async fn an_editor_quotes_a_reader_from_the_admin_thread() {
+    let app = spawn_app().await;
+    let peer = Peer::start().await;
+    let (quoted, id) = published_reply(&app, &peer, "reader", "desk").await;
+    let editor = crate::admin::login(&app).await;
+    let thread = editor
+        .get(&app, "/admin/stories/welcome/thread")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(thread.contains("name=\"quote\""), "{thread}");
+    let sent = editor
+        .post(
+            &app,
+            &format!("/admin/replies/{id}/answer"),
+            &[("content", "Quoted at the desk."), ("quote", "1")],
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    let request = quote_request_for(&peer, &quoted).await;
+    assert_eq!(request.body["instrument"]["quote"], quoted.as_str());
+    app.page_until(|p| p.contains("pending approval from their server"))
+        .await;
+}
