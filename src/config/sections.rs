@@ -120,6 +120,9 @@ pub struct DeliverySettings {
     pub per_host: usize,
     pub timeout_secs: u64,
     pub connect_timeout_secs: u64,
+    /// An attempt waiting longer than this moves out of `concurrency` into `slow_slots`.
+    pub slow_after_ms: u64,
+    pub slow_slots: usize,
     pub retry_base_ms: u64,
     pub retry_cap_secs: u64,
     pub dead_after_secs: u64,

@@ -391,3 +391,43 @@ async fn a_crash_mid_fan_out_loses_no_delivery() {
         }
     }
 }
+
+#[tokio::test]
+async fn servers_that_accept_and_never_answer_do_not_hold_the_slots_live_servers_need() {
+    // One slot, and attempts that outlast the whole wait: without giving the slot back, the
+    // live server would wait behind each hanging one.
+    let app = spawn_app_with(|s| {
+        s.delivery.concurrency = 1;
+        s.delivery.timeout_secs = 60;
+        s.delivery.slow_after_ms = 200;
+    })
+    .await;
+    let token = app.token();
+    let (news, inbox) = (app.url("/@news"), app.url("/inbox"));
+    let mut hanging = Vec::new();
+    for _ in 0..3 {
+        let peer = Peer::start().await;
+        follow(&peer, "stuck", &news, &inbox).await;
+        peer.wait_for(WAIT, |d| d.body["type"] == "Accept").await;
+        peer.answer_after(Duration::from_secs(120));
+        hanging.push(peer);
+    }
+    let live = Peer::start().await;
+    follow(&live, "reader", &news, &inbox).await;
+    live.wait_for(WAIT, |d| d.body["type"] == "Accept").await;
+
+    let story = app
+        .publish(
+            &token,
+            json!({"title": "Bridge reopens", "body": "Traffic flows."}),
+        )
+        .await;
+    let url = json!(story["url"]);
+    live.wait_for(WAIT, |d| {
+        d.body["type"] == "Create" && d.body["object"]["id"] == url
+    })
+    .await;
+    for peer in &hanging {
+        peer.wait_for(WAIT, |d| d.body["type"] == "Create").await;
+    }
+}

@@ -552,7 +552,7 @@ async fn document(
 }
 
 async fn inbox(state: State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> StatusCode {
-    record(state, uri, headers, body)
+    record(state, uri, headers, body).await
 }
 
 async fn inbox_shared(
@@ -561,10 +561,12 @@ async fn inbox_shared(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    record(state, uri, headers, body)
+    record(state, uri, headers, body).await
 }
 
-fn record(
+/// Keeps the delivery, then answers, after the delay `answer_after` set (a slow server has
+/// the request but has not said so yet).
+async fn record(
     State(shared): State<Arc<Shared>>,
     uri: Uri,
     headers: HeaderMap,
@@ -576,5 +578,9 @@ fn record(
         headers,
         body,
     });
+    let delay = shared.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     StatusCode::from_u16(shared.status.load(Ordering::SeqCst)).unwrap()
 }

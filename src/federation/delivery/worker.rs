@@ -32,6 +32,8 @@ pub struct DeliveryWorker {
     token: Arc<str>,
     /// Global bound on deliveries in flight.
     slots: Arc<Semaphore>,
+    /// Attempts that outlived `slow_after_ms` wait here instead, freeing their slot.
+    slow: Arc<Semaphore>,
     /// Deliveries in flight per host, so one host cannot take every slot.
     per_host: Arc<Mutex<HashMap<String, usize>>>,
 }
@@ -39,10 +41,12 @@ pub struct DeliveryWorker {
 impl DeliveryWorker {
     pub fn new(fed: Arc<Federation>) -> Self {
         let slots = Arc::new(Semaphore::new(fed.settings.delivery.concurrency));
+        let slow = Arc::new(Semaphore::new(fed.settings.delivery.slow_slots));
         DeliveryWorker {
             token: Arc::from(uuid::Uuid::new_v4().to_string()),
             fed,
             slots,
+            slow,
             per_host: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -153,8 +157,26 @@ impl DeliveryWorker {
         let fed = self.fed.clone();
         let token = self.token.clone();
         let per_host = self.per_host.clone();
+        let slow = self.slow.clone();
+        let slow_after = Duration::from_millis(fed.settings.delivery.slow_after_ms);
         tasks.spawn(async move {
-            attempt::run(fed.clone(), row, activity, token).await;
+            let attempt = attempt::run(fed.clone(), row, activity, token);
+            tokio::pin!(attempt);
+            let mut permit = Some(permit);
+            let mut slow_permit = None;
+            tokio::select! {
+                () = &mut attempt => {}
+                () = tokio::time::sleep(slow_after) => {
+                    // A host that accepts and does not answer: it keeps its per-host count (so
+                    // it gets no more attempts meanwhile) but gives the shared slot to others.
+                    if let Ok(taken) = slow.try_acquire_owned() {
+                        slow_permit = Some(taken);
+                        permit = None;
+                        fed.wake.notify_one();
+                    }
+                    attempt.await;
+                }
+            }
             if let Ok(mut map) = per_host.lock()
                 && let Some(n) = map.get_mut(&host)
             {
@@ -164,6 +186,7 @@ impl DeliveryWorker {
                 }
             }
             drop(permit);
+            drop(slow_permit);
             fed.wake.notify_one();
         });
     }
