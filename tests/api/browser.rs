@@ -260,11 +260,13 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
     // Where "reply from your instance" sends the reader (Mastodon's address for it).
     peer.host("/authorize_interaction", json!({ "reader's server": true }));
     let handle = format!("reader@127.0.0.1:{}", peer.port);
+    let quoted = "Worth reading (live)";
     let options = [
         ("text", text),
         ("story", STORY),
         ("ready-file", ready_path.as_str()),
         ("handle", handle.as_str()),
+        ("quote-text", quoted),
     ];
     let browser = scenario(&app, "live", &options);
     let sender = async {
@@ -283,6 +285,14 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
             .await
             .status();
         assert_eq!(status, 202);
+        // And someone quotes the story: "Quoted by" appears, with it, on the open page.
+        let story = app.url(STORY);
+        let post = crate::quotes::quoting_post(&peer, "quoter", "live", "quote", &story);
+        let request = crate::quotes::quote_request(&peer, "quoter", &story, &post);
+        assert_eq!(
+            crate::quotes::to_inbox(&peer, "quoter", &app, &request).await,
+            202
+        );
     };
     let (steps, ()) = tokio::join!(browser, sender);
     let appeared = steps
@@ -306,7 +316,11 @@ async fn a_reader_sees_a_new_reply_appear_without_reloading() {
             .any(|l| l.to_ascii_lowercase().starts_with("javascript:")),
         "{links:?}"
     );
-    for step in ["inline script refused", "reply from your instance"] {
+    for step in [
+        "quote appears live",
+        "inline script refused",
+        "reply from your instance",
+    ] {
         assert!(
             steps.iter().any(|s| s["step"] == step && s["ok"] == true),
             "{step}: {steps:?}"

@@ -4,7 +4,7 @@
 //   node admin.mjs --url http://127.0.0.1:8080 --user ana --password '…' --scenario publish
 //   node admin.mjs … --scenario approve --text 'A held reply' --story /stories/welcome
 //   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
-//   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server]
+//   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server] [--quote-text 'A quote']
 //   node admin.mjs --url … --scenario media --story /stories/welcome   (see media.mjs)
 //
 // Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
@@ -70,6 +70,7 @@ function options() {
         domain: { type: 'string' },
         'ready-file': { type: 'string' },
         handle: { type: 'string' },
+        'quote-text': { type: 'string' },
       },
       strict: true,
     }).values;
@@ -403,6 +404,22 @@ async function live(steps, page, opts) {
     );
     return { links };
   });
+
+  if (opts['quote-text']) {
+    await steps.run('quote appears live', async () => {
+      const quote = page.locator('section.quotes .e-content', { hasText: opts['quote-text'] });
+      try {
+        await quote.first().waitFor({ state: 'visible', timeout: 20000 });
+      } catch {
+        throw new CheckFailed('the quote never appeared under "Quoted by"');
+      }
+      const same = await page.evaluate(() => window.__stillTheSamePage === true);
+      if (!same) throw new CheckFailed('the page was reloaded');
+      const heading = await textOf(page, '#quoted-by', 'the "Quoted by" heading');
+      if (!heading.includes('(1)')) throw new CheckFailed(`the count reads ${JSON.stringify(heading)}`);
+      return { heading };
+    });
+  }
 
   // The policy is really enforced: an inline script put into the page does not run, and is
   // reported (so a violation elsewhere would have been seen too).
