@@ -6,6 +6,8 @@
 pub mod accept;
 pub mod conversation;
 mod draft;
+pub mod featured;
+pub mod paged;
 pub mod local;
 mod parent;
 pub mod presentation;

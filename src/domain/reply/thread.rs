@@ -29,6 +29,8 @@ pub struct AuthorCard {
 #[derive(Debug, Clone)]
 pub struct ThreadReply {
     pub id: i64,
+    /// The author's actor row.
+    pub author_id: i64,
     pub ap_id: String,
     pub author: AuthorCard,
     pub content_html: String,
@@ -46,6 +48,10 @@ pub struct ThreadReply {
     pub sensitive: bool,
     /// How it was posted: kind, language, media, tags and what its kind carries.
     pub presentation: Presentation,
+    /// Featured by an editor: shown first on the story page, and marked in its thread.
+    pub featured: bool,
+    /// Written by one of the story's own authors (a local author actor of its byline).
+    pub by_story_author: bool,
     pub children: Vec<ThreadReply>,
 }
 
@@ -54,6 +60,16 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
     let rows = replies::thread(db, story_id).await?;
     // Blocked authors' replies stay stored but show as placeholders (and vanish when unanswered).
     let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
+    Ok(build(rows, &blocks, &[]))
+}
+
+/// The forest of `rows` (pre-order, with depths relative to the story), replies by any of
+/// `story_authors` (actor ids) marked as theirs.
+pub fn build(
+    rows: Vec<(reply::Model, actor::Model)>,
+    blocks: &crate::domain::moderation::blocks::Blocklist,
+    story_authors: &[i64],
+) -> Vec<ThreadReply> {
     // Pre-order rows with depths: a stack of open ancestors builds the tree in one pass.
     let mut stack: Vec<(i32, ThreadReply)> = Vec::new();
     let mut roots = Vec::new();
@@ -63,15 +79,16 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
         }
         let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
         let depth = reply.depth;
-        let Some(entry) = entry(reply, author, blocked) else {
+        let Some(mut entry) = entry(reply, author, blocked) else {
             continue;
         };
+        entry.by_story_author = story_authors.contains(&entry.author_id);
         stack.push((depth, entry));
     }
     while !stack.is_empty() {
         close(&mut stack, &mut roots);
     }
-    Ok(roots)
+    roots
 }
 
 /// Pops the innermost open reply into its parent (or the roots), dropping placeholders that
@@ -128,6 +145,9 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         boosts: reply.boosts,
         sensitive: reply.sensitive,
         presentation,
+        featured: reply.featured_at.is_some() && !placeholder,
+        by_story_author: false,
+        author_id: reply.author_id,
         children: Vec::new(),
     })
 }
@@ -176,5 +196,9 @@ pub async fn single(
     let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
     let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
     let parent = found.parent_id;
-    Ok(entry(found, author, blocked).map(|e| (e, parent)))
+    let authors = crate::storage::story_authors::of_stories(db, &[found.story_id]).await?;
+    Ok(entry(found, author, blocked).map(|mut e| {
+        e.by_story_author = authors.iter().any(|(_, a)| a.id == e.author_id);
+        (e, parent)
+    }))
 }

@@ -45,6 +45,7 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
     let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
     let held = replies::in_state(&data.db, rules::HELD, 200).await?;
     let body = html! {
+        (views::desk_tabs("Held"))
         form method="post" action="/admin/moderation/mode" class="row" {
             (csrf(&editor))
             label { "Moderation mode "
@@ -69,6 +70,7 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
                 }
             }
         }
+        script src="/static/desk.js" defer {}
     };
     Ok(Html(views::page(&data, Some(&editor), "Moderation", body)))
 }
@@ -87,7 +89,7 @@ async fn set_mode(
 }
 
 /// Back to where the editor acted (the queue or a thread view).
-fn back(headers: &HeaderMap) -> Redirect {
+pub(super) fn back(headers: &HeaderMap) -> Redirect {
     let target = headers
         .get("referer")
         .and_then(|v| v.to_str().ok())
@@ -221,6 +223,7 @@ async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<St
         items.push((report, reporter, reported));
     }
     let body = html! {
+        (views::desk_tabs("Reported"))
         @if items.is_empty() { p { "No reports." } }
         ul class="reports" {
             @for (report, reporter, reported) in &items {
