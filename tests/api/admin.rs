@@ -16,8 +16,8 @@ const PASSWORD: &str = "correct horse battery";
 
 /// An editor's browser: the session cookie and the CSRF token of its pages.
 pub(crate) struct Browser {
-    cookie: String,
-    csrf: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
@@ -102,7 +102,7 @@ impl Browser {
             .await
             .unwrap()
     }
-    async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf", &self.csrf));
         app.client
