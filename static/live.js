@@ -2,7 +2,8 @@
 // JavaScript (or if the stream fails) the page is complete on every load. The conversation is
 // paged by top-level threads in the reader's order (the section's data-sort, data-page,
 // data-pages, data-threads, data-per-page): a new thread appears only on the page a reload
-// would show it on, the first page when newest come first, else the last one while it has room.
+// would show it on, the first page when newest come first, else the last one while it has room
+// (and never on one thread's own page, data-whole-thread).
 (function () {
   "use strict";
   var section = document.querySelector("section.conversation[data-live]");
@@ -25,6 +26,7 @@
   }
   // Where a new top-level thread goes on this page: "first", "last", or null (another page).
   function placeForThread() {
+    if (section.hasAttribute("data-whole-thread")) return null;
     var sort = section.getAttribute("data-sort");
     if (sort === "newest") return number("page") === 1 ? "first" : null;
     var lastPage = number("page") >= number("pages");

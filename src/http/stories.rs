@@ -53,6 +53,8 @@ pub fn router() -> Router {
 struct ConversationQuery {
     sort: Option<String>,
     page: Option<String>,
+    /// One top-level thread alone, every reply in it (where a long branch's "show more" leads).
+    thread: Option<String>,
 }
 
 async fn show(
@@ -78,7 +80,14 @@ async fn show(
             let sort = Sort::parse(asked.sort.as_deref());
             // A page that is no number is the first; one past the end, the last.
             let number = asked.page.and_then(|p| p.parse().ok()).unwrap_or(1);
-            let shown = reply::paged::load(&data.db, &story, sort, number).await?;
+            let alone = match asked.thread.and_then(|t| t.parse().ok()) {
+                Some(root) => reply::paged::load_thread(&data.db, &story, root).await?,
+                None => None,
+            };
+            let shown = match alone {
+                Some(thread) => thread,
+                None => reply::paged::load(&data.db, &story, sort, number).await?,
+            };
             let (quotes, total) = quote::shown_on(&data.db, story.id, QUOTES_SHOWN).await?;
             let page = story_page(&data, &story, &shown, (&quotes, total));
             data.federation

@@ -18,6 +18,8 @@ use crate::{
 /// Top-level threads the bulk insert makes, and the folding threshold the page uses.
 const ROOTS: usize = 130;
 const SHOWN: usize = 3;
+/// The root with more answers than a page folds in itself.
+const BIG: usize = 20;
 
 /// One reply of the prepared conversation: which root (and answer) it belongs to.
 struct Planned {
@@ -32,8 +34,8 @@ fn segment(at: chrono::DateTime<Utc>, n: usize) -> String {
 }
 
 /// Writes `ROOTS` threads under the sample story straight through the storage layer (root `i`
-/// has `i % 15` answers, the first of which has one answer of its own): 1,000+ replies in a
-/// few statements. Returns the plan, in the order the roots were published.
+/// has `i % 15` answers, root 20 has 40; the first answer has one answer of its own): 1,000+
+/// replies in a few statements. Returns the plan, in the order the roots were published.
 async fn bulk_conversation(app: &TestApp, author_id: i64) -> Vec<Planned> {
     let db = app.db().await;
     let story_id = count(&db, "SELECT id FROM stories WHERE slug = 'welcome'").await;
@@ -48,7 +50,8 @@ async fn bulk_conversation(app: &TestApp, author_id: i64) -> Vec<Planned> {
         n += 1;
         rows.push((root.clone(), None, root_path.clone(), 0, at, ((i * 7) % 23) as i32));
         plan.push(Planned { ap_id: root.clone(), root: i, parent: None });
-        for j in 0..(i % 15) {
+        let answers = if i == BIG { 40 } else { i % 15 };
+        for j in 0..answers {
             let at = at + Duration::seconds(j as i64 + 1);
             let answer = format!("{root}/answers/{j}");
             let path = format!("{root_path}/{}", segment(at, n));
@@ -143,6 +146,15 @@ fn listed(page: &str, selector: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The `href` of every element matched by `selector`.
+fn links(page: &str, selector: &str) -> Vec<String> {
+    let doc = html(page);
+    let selector = scraper::Selector::parse(selector).unwrap();
+    doc.select(&selector)
+        .filter_map(|a| a.value().attr("href").map(String::from))
+        .collect()
+}
+
 const TOP: &str = "section.conversation > ol.thread > li.reply";
 const ALL: &str = "section.conversation > ol.thread li.reply";
 
@@ -176,8 +188,14 @@ async fn a_story_with_a_thousand_replies_is_paged_and_nothing_is_lost_between_pa
         let top = listed(&page, TOP);
         let expected_top = &roots[(n - 1) * 50..(n * 50).min(roots.len())];
         assert_eq!(top, expected_top, "page {n} lists its threads, oldest first");
-        // Every reply of those threads, and nothing else.
-        let all: BTreeSet<i64> = listed(&page, ALL).into_iter().collect();
+        // Every reply of those threads, and nothing else: in the page, or (a branch too long to
+        // fold in it) on its thread's own page, which the page links to.
+        let mut all: BTreeSet<i64> = listed(&page, ALL).into_iter().collect();
+        for href in links(&page, "section.conversation p.more > a") {
+            let path = &href[href.find(STORY).unwrap()..];
+            let alone = app.get_html(path).await.text().await.unwrap();
+            all.extend(listed(&alone, ALL));
+        }
         let expected_all: BTreeSet<i64> = plan
             .iter()
             .filter(|p| expected_top.contains(&ids[&plan.iter().find(|r| r.root == p.root && r.parent.is_none()).unwrap().ap_id]))
@@ -262,6 +280,48 @@ async fn long_branches_fold_after_a_few_answers_into_a_show_more_without_script(
     assert_eq!(listed(&page, &format!("li#reply-{three} > ol.thread > li.reply")).len(), 3);
     assert!(!page.contains("<script>") && !page.contains(" style="), "no inline script or style");
     let _ = plan;
+}
+
+#[tokio::test]
+async fn a_branch_too_long_to_fold_in_the_page_links_to_its_thread_alone() {
+    let app = open_app().await;
+    let peer = Peer::start().await;
+    let (real, _) = answered(&app, &peer, "reader", "real", "A reply by inbox").await;
+    let db = app.db().await;
+    let author = count(&db, &format!("SELECT author_id FROM replies WHERE id = {real}")).await;
+    db.close().await.ok();
+    let plan = bulk_conversation(&app, author).await;
+    let ids = ids(&app).await;
+    let root = ids[&format!("https://bulk.example/notes/{BIG}")];
+    let page = app.story_page().await;
+    // 40 answers and one nested: 3 shown, the other 37 behind a link, not in the page.
+    assert_eq!(listed(&page, &format!("li#reply-{root} > ol.thread > li.reply")).len(), SHOWN);
+    assert!(listed(&page, &format!("li#reply-{root} > details.more li.reply")).is_empty());
+    let doc = html(&page);
+    let link = scraper::Selector::parse(&format!("li#reply-{root} > p.more > a")).unwrap();
+    let link = doc.select(&link).next().expect("a link to the thread's page");
+    assert_eq!(link.text().collect::<String>(), "Show 37 more replies");
+    let href = link.value().attr("href").unwrap();
+    let fourth = ids[&format!("https://bulk.example/notes/{BIG}/answers/{SHOWN}")];
+    assert!(href.ends_with(&format!("{STORY}?thread={root}#reply-{fourth}")), "{href}");
+
+    // That page is the thread alone, every reply in it, the long fold open on a click.
+    let path = &href[href.find(STORY).unwrap()..];
+    let alone = app.get_html(path).await.text().await.unwrap();
+    assert_eq!(listed(&alone, TOP), [root]);
+    let expected: BTreeSet<i64> = plan
+        .iter()
+        .filter(|p| p.root == BIG)
+        .map(|p| ids[&p.ap_id])
+        .collect();
+    let shown: BTreeSet<i64> = listed(&alone, ALL).into_iter().collect();
+    assert_eq!(shown, expected);
+    assert!(alone.contains("data-whole-thread"), "live updates add no thread here");
+    assert!(alone.contains("The whole conversation"));
+    // A reply that is not a top-level thread of this story is the usual first page.
+    let nested = ids[&format!("https://bulk.example/notes/{BIG}/answers/0")];
+    let fallback = app.get_html(&format!("{STORY}?thread={nested}")).await.text().await.unwrap();
+    assert_eq!(listed(&fallback, TOP).len(), 50);
 }
 
 #[tokio::test]

@@ -66,6 +66,8 @@ pub struct ConversationPage {
     pub threads: Vec<ThreadReply>,
     /// Editor picks, most recently featured first (the first page only).
     pub featured: Vec<ThreadReply>,
+    /// One thread on its own page (`?thread=ROOT`), where long branches are never linked away.
+    pub whole_thread: bool,
 }
 
 impl ConversationPage {
@@ -115,5 +117,34 @@ pub async fn load(
         threads_total,
         threads,
         featured,
+        whole_thread: false,
     })
+}
+
+/// The thread whose top-level reply is `root`, alone; `None` when `root` is not a top-level
+/// reply of `story`.
+pub async fn load_thread(
+    db: &impl ConnectionTrait,
+    story: &Story,
+    root: i64,
+) -> Result<Option<ConversationPage>, AppError> {
+    let Some(found) = replies::find_by_id(db, root)
+        .await?
+        .filter(|r| r.story_id == story.id && r.parent_id.is_none())
+    else {
+        return Ok(None);
+    };
+    let rows = replies::threads_of(db, story.id, std::slice::from_ref(&found)).await?;
+    let blocks = Blocklist::load(db).await?;
+    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    let threads = build(rows, &blocks, &authors);
+    Ok(Some(ConversationPage {
+        sort: Sort::default(),
+        page: 1,
+        pages: 1,
+        threads_total: replies::count_roots(db, story.id).await?,
+        threads,
+        featured: Vec::new(),
+        whole_thread: true,
+    }))
 }

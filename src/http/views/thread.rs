@@ -35,7 +35,8 @@ pub fn conversation(
     html! {
         section class="conversation" aria-labelledby="replies" data-live=(format!("{}/live", target))
             data-sort=(page.sort.as_str()) data-page=(page.page) data-pages=(page.pages)
-            data-threads=(page.threads.len()) data-per-page=(THREADS_PER_PAGE) {
+            data-threads=(page.threads.len()) data-per-page=(THREADS_PER_PAGE)
+            data-whole-thread[page.whole_thread] {
             h2 id="replies" {
                 "Conversation"
                 @if count > 0 { " " span class="count" { "(" (count) ")" } }
@@ -50,7 +51,8 @@ pub fn conversation(
             @if page.threads.is_empty() {
                 p class="empty" { "No replies yet. Answer from your fediverse account to start the conversation." }
             }
-            (list(state, &page.threads, 0))
+            @if page.whole_thread { p class="back" { a href=(page_href(target, page.sort, 1)) { "← The whole conversation" } } }
+            (list(state, &page.threads, 0, None, Folding { target, whole_thread: page.whole_thread }))
             @if page.pages > 1 { (pages(target, page)) }
             script src="/static/live.js" defer {}
         }
@@ -133,33 +135,67 @@ fn pages(target: &str, page: &ConversationPage) -> Markup {
     }
 }
 
-fn list(state: &AppState, replies: &[ThreadReply], level: usize) -> Markup {
+/// How a page folds long branches: inline (a `<details>`) up to [`FOLDED_INLINE`] replies; a
+/// bigger fold is a link to its thread's own page (`?thread=ROOT`), so the page stays light.
+/// A thread's own page folds everything inline.
+#[derive(Clone, Copy)]
+struct Folding<'a> {
+    target: &'a str,
+    /// The thread's own page: nothing is linked away.
+    whole_thread: bool,
+}
+
+/// The most replies a "show more" carries in the page itself.
+pub const FOLDED_INLINE: usize = 20;
+
+fn list(
+    state: &AppState,
+    replies: &[ThreadReply],
+    level: usize,
+    root: Option<i64>,
+    folding: Folding<'_>,
+) -> Markup {
     // Top-level threads are paged instead; answers fold after a few.
     let (shown, folded) = if level == 0 || replies.len() <= ANSWERS_SHOWN {
         (replies, &[][..])
     } else {
         replies.split_at(ANSWERS_SHOWN)
     };
+    let hidden = count(folded);
+    let more = html! { "Show " (hidden) " more " @if hidden == 1 { "reply" } @else { "replies" } };
+    let flat = level >= MAX_INDENT;
     html! {
-        ol class={ "thread" @if level >= MAX_INDENT { " flat" } } {
-            @for reply in shown { (branch(state, reply, level)) }
+        ol class={ "thread" @if flat { " flat" } } {
+            @for reply in shown { (branch(state, reply, level, root.unwrap_or(reply.id), folding)) }
         }
-        @if !folded.is_empty() {
-            details class="more" {
-                summary { "Show " (count(folded)) " more " @if count(folded) == 1 { "reply" } @else { "replies" } }
-                ol class={ "thread" @if level >= MAX_INDENT { " flat" } } {
-                    @for reply in folded { (branch(state, reply, level)) }
+        @if let (Some(root), Some(first)) = (root, folded.first()) {
+            @if folding.whole_thread || hidden <= FOLDED_INLINE {
+                details class="more" {
+                    summary { (more) }
+                    ol class={ "thread" @if flat { " flat" } } {
+                        @for reply in folded { (branch(state, reply, level, root, folding)) }
+                    }
+                }
+            } @else {
+                p class="more" {
+                    a href={ (folding.target) "?thread=" (root) "#reply-" (first.id) } { (more) }
                 }
             }
         }
     }
 }
 
-fn branch(state: &AppState, reply: &ThreadReply, level: usize) -> Markup {
+fn branch(
+    state: &AppState,
+    reply: &ThreadReply,
+    level: usize,
+    root: i64,
+    folding: Folding<'_>,
+) -> Markup {
     html! {
         li id={ "reply-" (reply.id) } class="reply" {
             (card(state, reply))
-            @if !reply.children.is_empty() { (list(state, &reply.children, level + 1)) }
+            @if !reply.children.is_empty() { (list(state, &reply.children, level + 1, Some(root), folding)) }
         }
     }
 }
