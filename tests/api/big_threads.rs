@@ -257,10 +257,11 @@ async fn long_branches_fold_after_a_few_answers_into_a_show_more_without_script(
     db.close().await.ok();
     let plan = bulk_conversation(&app, author).await;
     let ids = ids(&app).await;
-    // Root 14 has 14 answers; its first answer has one of its own.
-    let root = ids["https://bulk.example/notes/14"];
-    let answers: Vec<i64> = (0..14)
-        .map(|j| ids[&format!("https://bulk.example/notes/14/answers/{j}")])
+    // Root 6 has 6 answers; its first answer has one of its own: 8 replies, within what one
+    // thread shows in the page, so the last 3 answers fold in place.
+    let root = ids["https://bulk.example/notes/6"];
+    let answers: Vec<i64> = (0..6)
+        .map(|j| ids[&format!("https://bulk.example/notes/6/answers/{j}")])
         .collect();
     let page = app.story_page().await;
     let shown = listed(&page, &format!("li#reply-{root} > ol.thread > li.reply"));
@@ -270,10 +271,16 @@ async fn long_branches_fold_after_a_few_answers_into_a_show_more_without_script(
     let doc = html(&page);
     let summary = scraper::Selector::parse(&format!("li#reply-{root} > details.more > summary")).unwrap();
     let label: String = doc.select(&summary).next().unwrap().text().collect();
-    assert_eq!(label, format!("Show {} more replies", 14 - SHOWN));
+    assert_eq!(label, format!("Show {} more replies", 6 - SHOWN));
     // The nested answer stays under its parent, which is shown.
-    let nested = ids["https://bulk.example/notes/14/answers/0/again"];
+    let nested = ids["https://bulk.example/notes/6/answers/0/again"];
     assert_eq!(listed(&page, &format!("li#reply-{} > ol.thread > li.reply", answers[0])), [nested]);
+    // Root 14's 16 replies are more than a thread shows in the page: the fold is a link.
+    let long = ids["https://bulk.example/notes/14"];
+    assert!(listed(&page, &format!("li#reply-{long} > details.more li.reply")).is_empty());
+    let link = scraper::Selector::parse(&format!("li#reply-{long} > p.more > a")).unwrap();
+    let label: String = doc.select(&link).next().expect("a link to the thread").text().collect();
+    assert_eq!(label, "Show 11 more replies");
     // A short branch is not folded.
     let three = ids["https://bulk.example/notes/3"];
     assert!(listed(&page, &format!("li#reply-{three} > details.more li.reply")).is_empty());

@@ -176,6 +176,8 @@ async fn story_thread(
                         div class="actions" {
                             @if r.state != rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve")) }
                             @if r.state == rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide")) }
+                            @if r.state == rules::VISIBLE && r.featured_at.is_none() { (button(&editor, &format!("/admin/replies/{}/feature", r.id), "Feature")) }
+                            @if r.featured_at.is_some() { (button(&editor, &format!("/admin/replies/{}/unfeature", r.id), "Unfeature")) }
                             (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
                         }
                         details class="answer" {

@@ -19,8 +19,7 @@ use crate::{
 /// Nesting deeper than this is drawn flat, so threads stay readable on a phone.
 const MAX_INDENT: usize = 6;
 
-/// Answers shown under a reply before the rest fold into "show N more" (a `<details>`, so it
-/// opens without JavaScript).
+/// Answers shown under a reply before the rest fold into "show N more".
 pub const ANSWERS_SHOWN: usize = 3;
 
 /// The conversation under the story at `target` (its URL): its editor picks, one page of its
@@ -52,7 +51,7 @@ pub fn conversation(
                 p class="empty" { "No replies yet. Answer from your fediverse account to start the conversation." }
             }
             @if page.whole_thread { p class="back" { a href=(page_href(target, page.sort, 1)) { "← The whole conversation" } } }
-            (list(state, &page.threads, 0, None, Folding { target, whole_thread: page.whole_thread }))
+            (list(state, &page.threads, 0, None, Folding { target, whole_thread: page.whole_thread }, &Budget::new(0)))
             @if page.pages > 1 { (pages(target, page)) }
             script src="/static/live.js" defer {}
         }
@@ -135,9 +134,11 @@ fn pages(target: &str, page: &ConversationPage) -> Markup {
     }
 }
 
-/// How a page folds long branches: inline (a `<details>`) up to [`FOLDED_INLINE`] replies; a
-/// bigger fold is a link to its thread's own page (`?thread=ROOT`), so the page stays light.
-/// A thread's own page folds everything inline.
+/// How a page folds long branches: each top-level thread shows at most [`THREAD_BUDGET`]
+/// replies in the page, a reply's answers past the first [`ANSWERS_SHOWN`] fold into a
+/// `<details>` ("show N more", no script needed) when they fit in what is left, and the rest is
+/// a link to the thread's own page (`?thread=ROOT`), so a page stays light whatever its threads
+/// hold. A thread's own page shows everything, folding only into `<details>`.
 #[derive(Clone, Copy)]
 struct Folding<'a> {
     target: &'a str,
@@ -145,8 +146,11 @@ struct Folding<'a> {
     whole_thread: bool,
 }
 
-/// The most replies a "show more" carries in the page itself.
-pub const FOLDED_INLINE: usize = 20;
+/// The most replies of one top-level thread a paged view carries.
+pub const THREAD_BUDGET: usize = 10;
+
+/// Replies a thread may still show on this page.
+type Budget = std::cell::Cell<usize>;
 
 fn list(
     state: &AppState,
@@ -154,26 +158,46 @@ fn list(
     level: usize,
     root: Option<i64>,
     folding: Folding<'_>,
+    budget: &Budget,
 ) -> Markup {
-    // Top-level threads are paged instead; answers fold after a few.
-    let (shown, folded) = if level == 0 || replies.len() <= ANSWERS_SHOWN {
-        (replies, &[][..])
-    } else {
-        replies.split_at(ANSWERS_SHOWN)
-    };
-    let hidden = count(folded);
-    let more = html! { "Show " (hidden) " more " @if hidden == 1 { "reply" } @else { "replies" } };
     let flat = level >= MAX_INDENT;
-    html! {
-        ol class={ "thread" @if flat { " flat" } } {
-            @for reply in shown { (branch(state, reply, level, root.unwrap_or(reply.id), folding)) }
+    let Some(root) = root else {
+        // Top-level threads are paged instead: each shown, each with its own budget.
+        return html! {
+            ol class="thread" {
+                @for reply in replies {
+                    (branch(state, reply, level, reply.id, folding, &Budget::new(THREAD_BUDGET)))
+                }
+            }
+        };
+    };
+    let mut rendered = Vec::new();
+    let mut shown = 0;
+    for reply in replies.iter().take(ANSWERS_SHOWN) {
+        if !folding.whole_thread && budget.get() == 0 {
+            break;
         }
-        @if let (Some(root), Some(first)) = (root, folded.first()) {
-            @if folding.whole_thread || hidden <= FOLDED_INLINE {
+        rendered.push(branch(state, reply, level, root, folding, budget));
+        shown += 1;
+    }
+    let rest = &replies[shown..];
+    let hidden = count(rest);
+    let inline = folding.whole_thread || hidden <= budget.get();
+    if inline && !folding.whole_thread {
+        budget.set(budget.get() - hidden);
+    }
+    let more = html! { "Show " (hidden) " more " @if hidden == 1 { "reply" } @else { "replies" } };
+    html! {
+        @if !rendered.is_empty() {
+            ol class={ "thread" @if flat { " flat" } } { @for one in rendered { (one) } }
+        }
+        @if let Some(first) = rest.first() {
+            @if inline {
                 details class="more" {
                     summary { (more) }
                     ol class={ "thread" @if flat { " flat" } } {
-                        @for reply in folded { (branch(state, reply, level, root, folding)) }
+                        // Inside the fold, everything is shown: its size was counted already.
+                        @for reply in rest { (branch(state, reply, level, root, Folding { whole_thread: true, ..folding }, budget)) }
                     }
                 }
             } @else {
@@ -191,11 +215,15 @@ fn branch(
     level: usize,
     root: i64,
     folding: Folding<'_>,
+    budget: &Budget,
 ) -> Markup {
+    if !folding.whole_thread {
+        budget.set(budget.get().saturating_sub(1));
+    }
     html! {
         li id={ "reply-" (reply.id) } class="reply" {
             (card(state, reply))
-            @if !reply.children.is_empty() { (list(state, &reply.children, level + 1, Some(root), folding)) }
+            @if !reply.children.is_empty() { (list(state, &reply.children, level + 1, Some(root), folding, budget)) }
         }
     }
 }
