@@ -622,7 +622,9 @@ fn numbers_after(page: &str, marker: &str) -> Vec<u64> {
     page.match_indices(marker)
         .filter_map(|(at, _)| {
             let rest = &page[at + marker.len()..];
-            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             rest[..end].parse().ok()
         })
         .collect()
@@ -787,7 +789,10 @@ async fn story_page(
     println!(
         "| replies across its {pages} pages and {thread_pages} thread pages (expected {total}) | {shown} |"
     );
-    println!("| first page size | {:.0} KiB |", page.len() as f64 / 1024.0);
+    println!(
+        "| first page size | {:.0} KiB |",
+        page.len() as f64 / 1024.0
+    );
     println!("| sequential GETs | {requests} |");
     println!(
         "| **latency p50** / p90 / p99 / max | **{}** / {} / {} / {} |",

@@ -56,8 +56,14 @@ impl MigrationTrait for Migration {
 }
 
 const INDEXES: &[(&str, &[Replies])] = &[
-    ("idx_replies_featured", &[Replies::StoryId, Replies::FeaturedAt]),
-    ("idx_replies_roots", &[Replies::StoryId, Replies::ParentId, Replies::Path]),
+    (
+        "idx_replies_featured",
+        &[Replies::StoryId, Replies::FeaturedAt],
+    ),
+    (
+        "idx_replies_roots",
+        &[Replies::StoryId, Replies::ParentId, Replies::Path],
+    ),
     ("idx_replies_recent", &[Replies::State, Replies::CreatedAt]),
 ];
 

@@ -247,7 +247,10 @@ pub async fn set_featured(
     let (at, by) = featured.unzip();
     update_reply(id)
         .col_expr(reply::Column::FeaturedAt, Expr::value(at))
-        .col_expr(reply::Column::FeaturedBy, Expr::value(by.map(str::to_string)))
+        .col_expr(
+            reply::Column::FeaturedBy,
+            Expr::value(by.map(str::to_string)),
+        )
         .exec(db)
         .await?;
     Ok(())
@@ -289,11 +292,9 @@ fn shown_root(story_id: i64) -> Condition {
     Condition::all()
         .add(reply::Column::StoryId.eq(story_id))
         .add(reply::Column::ParentId.is_null())
-        .add(
-            Condition::any().add(published()).add(Expr::cust(
-                "EXISTS (SELECT 1 FROM replies AS answers WHERE answers.parent_id = replies.id)",
-            )),
-        )
+        .add(Condition::any().add(published()).add(Expr::cust(
+            "EXISTS (SELECT 1 FROM replies AS answers WHERE answers.parent_id = replies.id)",
+        )))
 }
 
 /// How many top-level threads a story shows.
@@ -323,9 +324,9 @@ pub async fn roots(
     query.offset(offset).limit(limit).all(db).await
 }
 
-/// The threads under `roots` (the roots included) in path order, with authors: one range of
-/// the thread index per root. Paths are digits and `/`, and nothing sorts between `/` and `0`,
-/// so `[path, path + "0")` is a reply and everything below it.
+/// The threads under `roots` (the roots included) in path order, with authors: a reply and
+/// everything below it are the paths equal to its own or starting with it and `/` (a prefix
+/// match, not a range, so no database collation can reorder `/` against the digits).
 pub async fn threads_of(
     db: &impl ConnectionTrait,
     story_id: i64,
@@ -336,11 +337,9 @@ pub async fn threads_of(
     }
     let mut ranges = Condition::any();
     for root in roots {
-        ranges = ranges.add(
-            Condition::all()
-                .add(reply::Column::Path.gte(root.path.as_str()))
-                .add(reply::Column::Path.lt(format!("{}0", root.path))),
-        );
+        ranges = ranges
+            .add(reply::Column::Path.eq(root.path.as_str()))
+            .add(reply::Column::Path.starts_with(format!("{}/", root.path)));
     }
     let rows = reply::Entity::find()
         .filter(reply::Column::StoryId.eq(story_id))
@@ -392,7 +391,9 @@ pub async fn published_across(
         .collect())
 }
 
-fn with_authors(rows: Vec<(reply::Model, Option<actor::Model>)>) -> Vec<(reply::Model, actor::Model)> {
+fn with_authors(
+    rows: Vec<(reply::Model, Option<actor::Model>)>,
+) -> Vec<(reply::Model, actor::Model)> {
     rows.into_iter()
         .filter_map(|(r, a)| a.map(|a| (r, a)))
         .collect()

@@ -42,10 +42,7 @@ struct ListQuery {
     limit: Option<u64>,
 }
 
-async fn list(
-    data: Data<AppState>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, AppError> {
+async fn list(data: Data<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>, AppError> {
     let mut errors = FieldErrors::default();
     if q.state.as_deref().is_some_and(|s| s != "published") {
         errors.add("state", "only published is listed here");

@@ -11,11 +11,7 @@ use super::{
     time,
 };
 use crate::{
-    domain::{
-        quote::ShownQuote,
-        reply::paged::ConversationPage,
-        story::Story,
-    },
+    domain::{quote::ShownQuote, reply::paged::ConversationPage, story::Story},
     state::AppState,
 };
 
