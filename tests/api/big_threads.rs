@@ -28,6 +28,16 @@ struct Planned {
     parent: Option<String>,
 }
 
+/// A row to write: ap_id, parent's ap_id, path, depth, time, likes.
+type Row = (
+    String,
+    Option<String>,
+    String,
+    i32,
+    chrono::DateTime<Utc>,
+    i32,
+);
+
 /// Paths as the server writes them: the publication time, then a counter, fixed widths.
 fn segment(at: chrono::DateTime<Utc>, n: usize) -> String {
     format!("{:013}{:016}{:03}", at.timestamp_millis(), n, 0)
@@ -41,14 +51,7 @@ async fn bulk_conversation(app: &TestApp, author_id: i64) -> Vec<Planned> {
     let story_id = count(&db, "SELECT id FROM stories WHERE slug = 'welcome'").await;
     let base = Utc::now() - Duration::days(2);
     let mut plan = Vec::new();
-    let mut rows: Vec<(
-        String,
-        Option<String>,
-        String,
-        i32,
-        chrono::DateTime<Utc>,
-        i32,
-    )> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut n = 0;
     for i in 0..ROOTS {
         let at = base + Duration::seconds(60 * i as i64);
