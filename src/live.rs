@@ -21,6 +21,8 @@ pub struct Rendered {
 /// Sends rendered changes to every open stream.
 pub struct Hub {
     sender: broadcast::Sender<Rendered>,
+    /// The admin desk's stream: every story's changes, rendered for editors.
+    desk: broadcast::Sender<Rendered>,
     /// Flipped at shutdown: open streams end, so the server's graceful stop need not wait for
     /// readers who keep a page open for hours.
     closing: watch::Sender<bool>,
@@ -32,6 +34,7 @@ impl Default for Hub {
     fn default() -> Self {
         Hub {
             sender: broadcast::channel(256).0,
+            desk: broadcast::channel(256).0,
             closing: watch::channel(false).0,
             streams: Arc::default(),
         }
@@ -106,6 +109,20 @@ impl Hub {
     /// Flips to true at shutdown, when every stream should end.
     pub fn closing(&self) -> watch::Receiver<bool> {
         self.closing.subscribe()
+    }
+
+    /// Sends a change rendered for the desk to every editor's open desk.
+    pub fn publish_desk(&self, change: Rendered) -> bool {
+        self.desk.send(change).is_ok()
+    }
+
+    pub fn subscribe_desk(&self) -> broadcast::Receiver<Rendered> {
+        self.desk.subscribe()
+    }
+
+    /// Whether an editor has the desk open.
+    pub fn desk_listening(&self) -> bool {
+        self.desk.receiver_count() > 0
     }
 
     /// Whether any stream is open to receive changes.

@@ -26,6 +26,7 @@ mod m20261201_000020_add_reply_context_url;
 mod m20261201_000031_add_stories_quote_policy;
 mod m20261201_000032_create_quotes;
 mod m20261201_000033_create_outgoing_quotes;
+mod m20261201_000050_add_reply_featured;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000031_add_stories_quote_policy::Migration),
             Box::new(m20261201_000032_create_quotes::Migration),
             Box::new(m20261201_000033_create_outgoing_quotes::Migration),
+            Box::new(m20261201_000050_add_reply_featured::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ use axum::{
 const STYLE: &str = include_str!("../../static/style.css");
 const ICON: &[u8] = include_bytes!("../../static/icon.png");
 const LIVE: &str = include_str!("../../static/live.js");
+const DESK: &str = include_str!("../../static/desk.js");
 /// Assets change only with the binary; a day is long enough for caching and short for upgrades.
 const CACHE: &str = "public, max-age=86400";
 
@@ -26,6 +27,10 @@ pub fn router() -> Router {
         .route(
             "/static/live.js",
             get(|| async { asset("text/javascript; charset=utf-8", LIVE.as_bytes()) }),
+        )
+        .route(
+            "/static/desk.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DESK.as_bytes()) }),
         )
 }
 

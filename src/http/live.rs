@@ -55,6 +55,15 @@ pub async fn render_changes(state: AppState, mut stop: watch::Receiver<bool>) {
             }
             Err(broadcast::error::RecvError::Closed) => return,
         };
+        if state.live.desk_listening() {
+            match crate::http::admin::desk_update(&state, &event).await {
+                Ok(Some(change)) => {
+                    state.live.publish_desk(change);
+                }
+                Ok(None) => {}
+                Err(err) => tracing::warn!(error = %err, "cannot render a desk update"),
+            }
+        }
         if !state.live.has_listeners() {
             continue;
         }

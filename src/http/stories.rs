@@ -22,7 +22,11 @@ use super::{
 use crate::{
     domain::{
         quote,
-        reply::{self, conversation::Scope},
+        reply::{
+            self,
+            conversation::Scope,
+            paged::{ConversationPage, Sort},
+        },
         story::{self, Story},
     },
     error::AppError,
@@ -44,9 +48,19 @@ pub fn router() -> Router {
         .route("/replies/{id}/replies", get(reply_replies))
 }
 
+/// How a reader asks for the conversation: `?sort=oldest|newest|liked&page=N`.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ConversationQuery {
+    sort: Option<String>,
+    page: Option<String>,
+    /// One top-level thread alone, every reply in it (where a long branch's "show more" leads).
+    thread: Option<String>,
+}
+
 async fn show(
     data: Data<AppState>,
     Path(slug): Path<String>,
+    Query(asked): Query<ConversationQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let activity = wants_activity_json(&headers);
@@ -63,9 +77,19 @@ async fn show(
         (false, true) => ActivityJson(to_article(&story, &data.site(), true)).into_response(),
         (false, false) => {
             let started = std::time::Instant::now();
-            let thread = reply::thread::load(&data.db, story.id).await?;
+            let sort = Sort::parse(asked.sort.as_deref());
+            // A page that is no number is the first; one past the end, the last.
+            let number = asked.page.and_then(|p| p.parse().ok()).unwrap_or(1);
+            let alone = match asked.thread.and_then(|t| t.parse().ok()) {
+                Some(root) => reply::paged::load_thread(&data.db, &story, root).await?,
+                None => None,
+            };
+            let shown = match alone {
+                Some(thread) => thread,
+                None => reply::paged::load(&data.db, &story, sort, number).await?,
+            };
             let (quotes, total) = quote::shown_on(&data.db, story.id, QUOTES_SHOWN).await?;
-            let page = story_page(&data, &story, &thread, (&quotes, total));
+            let page = story_page(&data, &story, &shown, (&quotes, total));
             data.federation
                 .metrics
                 .story_page(started.elapsed().as_secs_f64());
@@ -81,7 +105,7 @@ const QUOTES_SHOWN: u64 = 200;
 fn story_page(
     state: &AppState,
     story: &Story,
-    thread: &[reply::thread::ThreadReply],
+    conversation_page: &ConversationPage,
     quotes: views::story::Quotes<'_>,
 ) -> String {
     let head = Head {
@@ -89,12 +113,15 @@ fn story_page(
         description: Some(story.summary.clone()),
         canonical: Some(story.ap_id.clone()),
         activity_json: Some(story.ap_id.clone()),
-        extra: Some(views::story::meta(state, story)),
+        extra: Some(html! {
+            (views::story::meta(state, story))
+            (views::story::page_links(story, conversation_page))
+        }),
     };
     layout::page(
         state,
         head,
-        views::story::article(state, story, thread, quotes),
+        views::story::article(state, story, conversation_page, quotes),
     )
     .into_string()
 }

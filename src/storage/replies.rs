@@ -237,3 +237,164 @@ pub async fn in_state(
 fn update_reply(id: i64) -> UpdateMany<reply::Entity> {
     reply::Entity::update_many().filter(reply::Column::Id.eq(id))
 }
+
+/// Marks the reply `id` featured by `by` at `at`, or (`None`) no longer featured.
+pub async fn set_featured(
+    db: &impl ConnectionTrait,
+    id: i64,
+    featured: Option<(DateTime<Utc>, &str)>,
+) -> Result<(), DbErr> {
+    let (at, by) = featured.unzip();
+    update_reply(id)
+        .col_expr(reply::Column::FeaturedAt, Expr::value(at))
+        .col_expr(
+            reply::Column::FeaturedBy,
+            Expr::value(by.map(str::to_string)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Shown: visible and not deleted.
+fn published() -> Condition {
+    Condition::all()
+        .add(reply::Column::State.eq(VISIBLE))
+        .add(reply::Column::DeletedAt.is_null())
+}
+
+/// A story's featured replies, most recently featured first, with their authors.
+pub async fn featured_in(
+    db: &impl ConnectionTrait,
+    story_id: i64,
+) -> Result<Vec<(reply::Model, actor::Model)>, DbErr> {
+    let rows = reply::Entity::find()
+        .filter(reply::Column::StoryId.eq(story_id))
+        .filter(reply::Column::FeaturedAt.is_not_null())
+        .filter(published())
+        .order_by_desc(reply::Column::FeaturedAt)
+        .find_also_related(actor::Entity)
+        .all(db)
+        .await?;
+    Ok(with_authors(rows))
+}
+
+/// How the top-level threads of a story are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootOrder {
+    Oldest,
+    Newest,
+    Liked,
+}
+
+/// Top-level replies that show: published, or a placeholder someone answered.
+fn shown_root(story_id: i64) -> Condition {
+    Condition::all()
+        .add(reply::Column::StoryId.eq(story_id))
+        .add(reply::Column::ParentId.is_null())
+        .add(Condition::any().add(published()).add(Expr::cust(
+            "EXISTS (SELECT 1 FROM replies AS answers WHERE answers.parent_id = replies.id)",
+        )))
+}
+
+/// How many top-level threads a story shows.
+pub async fn count_roots(db: &impl ConnectionTrait, story_id: i64) -> Result<u64, DbErr> {
+    reply::Entity::find()
+        .filter(shown_root(story_id))
+        .count(db)
+        .await
+}
+
+/// One page of a story's top-level threads in `order`.
+pub async fn roots(
+    db: &impl ConnectionTrait,
+    story_id: i64,
+    order: RootOrder,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<reply::Model>, DbErr> {
+    let query = reply::Entity::find().filter(shown_root(story_id));
+    let query = match order {
+        RootOrder::Oldest => query.order_by_asc(reply::Column::Path),
+        RootOrder::Newest => query.order_by_desc(reply::Column::Path),
+        RootOrder::Liked => query
+            .order_by_desc(reply::Column::Likes)
+            .order_by_asc(reply::Column::Path),
+    };
+    query.offset(offset).limit(limit).all(db).await
+}
+
+/// The threads under `roots` (the roots included) in path order, with authors: a reply and
+/// everything below it are the paths equal to its own or starting with it and `/` (a prefix
+/// match, not a range, so no database collation can reorder `/` against the digits).
+pub async fn threads_of(
+    db: &impl ConnectionTrait,
+    story_id: i64,
+    roots: &[reply::Model],
+) -> Result<Vec<(reply::Model, actor::Model)>, DbErr> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ranges = Condition::any();
+    for root in roots {
+        ranges = ranges
+            .add(reply::Column::Path.eq(root.path.as_str()))
+            .add(reply::Column::Path.starts_with(format!("{}/", root.path)));
+    }
+    let rows = reply::Entity::find()
+        .filter(reply::Column::StoryId.eq(story_id))
+        .filter(ranges)
+        .order_by_asc(reply::Column::Path)
+        .find_also_related(actor::Entity)
+        .all(db)
+        .await?;
+    Ok(with_authors(rows))
+}
+
+/// Published replies across stories, newest first (`featured`: only editor picks, most recently
+/// featured first), with their authors and stories; `before` pages on by row id.
+pub async fn published_across(
+    db: &impl ConnectionTrait,
+    featured: bool,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<(reply::Model, actor::Model, story::Model)>, DbErr> {
+    let mut query = reply::Entity::find().filter(published());
+    if let Some(before) = before {
+        query = query.filter(reply::Column::Id.lt(before));
+    }
+    query = if featured {
+        query
+            .filter(reply::Column::FeaturedAt.is_not_null())
+            .order_by_desc(reply::Column::FeaturedAt)
+    } else {
+        query.order_by_desc(reply::Column::CreatedAt)
+    };
+    let rows = query
+        .order_by_desc(reply::Column::Id)
+        .limit(limit)
+        .find_also_related(actor::Entity)
+        .all(db)
+        .await?;
+    let rows = with_authors(rows);
+    let story_ids: Vec<i64> = rows.iter().map(|(r, _)| r.story_id).collect();
+    let stories: std::collections::HashMap<i64, story::Model> = story::Entity::find()
+        .filter(story::Column::Id.is_in(story_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(r, a)| stories.get(&r.story_id).cloned().map(|s| (r, a, s)))
+        .collect())
+}
+
+fn with_authors(
+    rows: Vec<(reply::Model, Option<actor::Model>)>,
+) -> Vec<(reply::Model, actor::Model)> {
+    rows.into_iter()
+        .filter_map(|(r, a)| a.map(|a| (r, a)))
+        .collect()
+}

@@ -16,8 +16,8 @@ const PASSWORD: &str = "correct horse battery";
 
 /// An editor's browser: the session cookie and the CSRF token of its pages.
 pub(crate) struct Browser {
-    cookie: String,
-    csrf: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {

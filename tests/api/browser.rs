@@ -22,6 +22,7 @@ use crate::{
     peer::Peer,
 };
 
+mod desk;
 mod media;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

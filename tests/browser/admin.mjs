@@ -6,6 +6,7 @@
 //   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
 //   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server] [--quote-text 'A quote']
 //   node admin.mjs --url … --scenario media --story /stories/welcome   (see media.mjs)
+//   node admin.mjs … --scenario desk --story /stories/welcome --featured T --text T --ready-file F   (see desk.mjs)
 //
 // Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
 // event and Chromium's "Refused to …" console messages); every scenario ends with a step that
@@ -25,6 +26,7 @@ import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
+import { desk } from './desk.mjs';
 import { media } from './media.mjs';
 
 const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
@@ -49,7 +51,7 @@ class CheckFailed extends Error {}
 function usage(message) {
   process.stderr.write(
     `${message}\n` +
-      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media\n' +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|desk\n' +
       '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
   );
   process.exit(2);
@@ -71,6 +73,7 @@ function options() {
         'ready-file': { type: 'string' },
         handle: { type: 'string' },
         'quote-text': { type: 'string' },
+        featured: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -88,6 +91,7 @@ function options() {
     block: ['text', 'story', 'domain'],
     live: ['text', 'story', 'ready-file'],
     media: ['story'],
+    desk: ['story', 'text', 'featured', 'ready-file'],
   };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
@@ -473,6 +477,7 @@ const SCENARIOS = {
   block,
   live,
   media: (steps, page, opts) => media(steps, page, opts, { open, CheckFailed }),
+  desk: (steps, page, opts) => desk(steps, page, opts, { open, login, CheckFailed, writeFileSync }),
 };
 
 async function main() {

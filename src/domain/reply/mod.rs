@@ -6,7 +6,9 @@
 pub mod accept;
 pub mod conversation;
 mod draft;
+pub mod featured;
 pub mod local;
+pub mod paged;
 mod parent;
 pub mod presentation;
 pub mod sanitize;

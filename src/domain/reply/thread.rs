@@ -34,6 +34,8 @@ pub struct AuthorCard {
 #[derive(Debug, Clone)]
 pub struct ThreadReply {
     pub id: i64,
+    /// The author's actor row.
+    pub author_id: i64,
     pub ap_id: String,
     pub author: AuthorCard,
     pub content_html: String,
@@ -53,6 +55,10 @@ pub struct ThreadReply {
     pub presentation: Presentation,
     /// The reader's post one of our answers quotes, and whether its author approved.
     pub quote: Option<QuoteCard>,
+    /// Featured by an editor: shown first on the story page, and marked in its thread.
+    pub featured: bool,
+    /// Written by one of the story's own authors (a local author actor of its byline).
+    pub by_story_author: bool,
     pub children: Vec<ThreadReply>,
 }
 
@@ -61,42 +67,64 @@ pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<Thread
     let rows = replies::thread(db, story_id).await?;
     // Blocked authors' replies stay stored but show as placeholders (and vanish when unanswered).
     let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
+    with_quotes(db, build(rows, &blocks, &[])).await
+}
+
+/// Puts on each of our answers in `forest` the card of the quote it makes (one query for all).
+pub async fn with_quotes(
+    db: &impl ConnectionTrait,
+    mut forest: Vec<ThreadReply>,
+) -> Result<Vec<ThreadReply>, AppError> {
+    fn ours(replies: &[ThreadReply], ids: &mut Vec<i64>) {
+        for reply in replies {
+            if reply.author.local && !reply.placeholder {
+                ids.push(reply.id);
+            }
+            ours(&reply.children, ids);
+        }
+    }
+    fn attach(replies: &mut [ThreadReply], cards: &HashMap<i64, QuoteCard>) {
+        for reply in replies {
+            if let Some(card) = cards.get(&reply.id) {
+                reply.quote = Some(card.clone());
+            }
+            attach(&mut reply.children, cards);
+        }
+    }
+    let mut ids = Vec::new();
+    ours(&forest, &mut ids);
+    if !ids.is_empty() {
+        attach(&mut forest, &quoting::cards(db, &ids).await?);
+    }
+    Ok(forest)
+}
+
+/// The forest of `rows` (pre-order, with depths relative to the story), replies by any of
+/// `story_authors` (actor ids) marked as theirs.
+pub fn build(
+    rows: Vec<(reply::Model, actor::Model)>,
+    blocks: &crate::domain::moderation::blocks::Blocklist,
+    story_authors: &[i64],
+) -> Vec<ThreadReply> {
     // Pre-order rows with depths: a stack of open ancestors builds the tree in one pass.
     let mut stack: Vec<(i32, ThreadReply)> = Vec::new();
     let mut roots = Vec::new();
-    let mut ours = Vec::new();
     for (reply, author) in rows {
-        if author.local {
-            ours.push(reply.id);
-        }
         while stack.last().is_some_and(|(depth, _)| *depth >= reply.depth) {
             close(&mut stack, &mut roots);
         }
         let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
         let depth = reply.depth;
-        let Some(entry) = entry(reply, author, blocked) else {
+        let Some(mut entry) = entry(reply, author, blocked) else {
             continue;
         };
+        entry.by_story_author = story_authors.contains(&entry.author_id);
         stack.push((depth, entry));
     }
     while !stack.is_empty() {
         close(&mut stack, &mut roots);
     }
-    attach_quotes(&mut roots, &quoting::cards(db, &ours).await?);
-    Ok(roots)
-}
-
-/// Puts each quote card on the answer that makes it.
-fn attach_quotes(replies: &mut [ThreadReply], cards: &HashMap<i64, QuoteCard>) {
-    if cards.is_empty() {
-        return;
-    }
-    for reply in replies {
-        if let Some(card) = cards.get(&reply.id) {
-            reply.quote = Some(card.clone());
-        }
-        attach_quotes(&mut reply.children, cards);
-    }
+    roots
 }
 
 /// Pops the innermost open reply into its parent (or the roots), dropping placeholders that
@@ -154,6 +182,9 @@ fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<Thr
         sensitive: reply.sensitive,
         presentation,
         quote: None,
+        featured: reply.featured_at.is_some() && !placeholder,
+        by_story_author: false,
+        author_id: reply.author_id,
         children: Vec::new(),
     })
 }
@@ -202,12 +233,11 @@ pub async fn single(
     let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
     let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
     let parent = found.parent_id;
-    let local = author.local;
+    let authors = crate::storage::story_authors::of_stories(db, &[found.story_id]).await?;
     let Some(mut shown) = entry(found, author, blocked) else {
         return Ok(None);
     };
-    if local {
-        shown.quote = quoting::cards(db, &[shown.id]).await?.remove(&shown.id);
-    }
-    Ok(Some((shown, parent)))
+    shown.by_story_author = authors.iter().any(|(_, a)| a.id == shown.author_id);
+    let shown = with_quotes(db, vec![shown]).await?.pop();
+    Ok(shown.map(|e| (e, parent)))
 }

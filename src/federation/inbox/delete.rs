@@ -42,5 +42,11 @@ pub async fn delete(
         };
     };
     reply::accept::accept_deletion(&fed.db, &existing, signer, fed).await?;
+    // A deleted pick stops being one, and the publication's boost of it is undone.
+    if existing.featured_at.is_some() {
+        let urls = crate::domain::ids::Urls::new(&fed.settings.public_url);
+        crate::federation::outbox::picks::unfeature_in(&fed.db, &urls, &existing).await?;
+        fed.wake.notify_one();
+    }
     Ok(Received::Processed)
 }

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod fanout;
 pub mod follows;
 pub mod notes;
+pub mod picks;
 pub mod quotes;
 
 use sea_orm::ConnectionTrait;

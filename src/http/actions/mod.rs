@@ -2,5 +2,6 @@
 //! front-ends differ only in how they read a request and answer it.
 
 pub mod moderation;
+pub mod picks;
 pub mod quotes;
 pub mod stories;

@@ -28,6 +28,8 @@ pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
 }
 
 pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
+    find(state, id).await?;
+    super::picks::withdraw(state, id).await?;
     let shown = find(state, id).await?;
     moderation::hide(&state.db, &shown).await?;
     state
@@ -37,6 +39,8 @@ pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
 }
 
 pub async fn remove(state: &AppState, id: i64) -> Result<(), AppError> {
+    find(state, id).await?;
+    super::picks::withdraw(state, id).await?;
     let found = find(state, id).await?;
     notes::remove(&state.db, id).await?;
     state.deliveries_queued();

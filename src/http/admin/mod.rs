@@ -2,6 +2,7 @@
 //! deliveries. Every page needs a session; every form a CSRF token.
 
 mod blocks;
+mod desk;
 mod login;
 mod moderation;
 mod network;
@@ -15,6 +16,7 @@ use activitypub_federation::config::Data;
 use axum::{Router, response::Html, routing::get};
 use maud::html;
 
+pub use desk::desk_update;
 pub use session::Editor;
 
 use crate::{
@@ -30,6 +32,7 @@ pub fn router() -> Router {
         .merge(login::router())
         .merge(stories::router())
         .merge(moderation::router())
+        .merge(desk::router())
         .merge(blocks::router())
         .merge(network::router())
         .merge(quotes::router())

@@ -46,6 +46,7 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
     let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
     let held = replies::in_state(&data.db, rules::HELD, 200).await?;
     let body = html! {
+        (views::desk_tabs("Held"))
         form method="post" action="/admin/moderation/mode" class="row" {
             (csrf(&editor))
             label { "Moderation mode "
@@ -70,6 +71,7 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
                 }
             }
         }
+        script src="/static/desk.js" defer {}
     };
     Ok(Html(views::page(&data, Some(&editor), "Moderation", body)))
 }
@@ -88,7 +90,7 @@ async fn set_mode(
 }
 
 /// Back to where the editor acted (the queue or a thread view).
-fn back(headers: &HeaderMap) -> Redirect {
+pub(super) fn back(headers: &HeaderMap) -> Redirect {
     let target = headers
         .get("referer")
         .and_then(|v| v.to_str().ok())
@@ -182,6 +184,8 @@ async fn story_thread(
                         div class="actions" {
                             @if r.state != rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve")) }
                             @if r.state == rules::VISIBLE { (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide")) }
+                            @if r.state == rules::VISIBLE && r.featured_at.is_none() { (button(&editor, &format!("/admin/replies/{}/feature", r.id), "Feature")) }
+                            @if r.featured_at.is_some() { (button(&editor, &format!("/admin/replies/{}/unfeature", r.id), "Unfeature")) }
                             (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
                         }
                         details class="answer" {
@@ -232,6 +236,7 @@ async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<St
         items.push((report, reporter, reported));
     }
     let body = html! {
+        (views::desk_tabs("Reported"))
         @if items.is_empty() { p { "No reports." } }
         ul class="reports" {
             @for (report, reporter, reported) in &items {

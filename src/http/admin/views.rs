@@ -56,3 +56,22 @@ pub fn button(editor: &Session, action: &str, label: &str) -> Markup {
         }
     }
 }
+
+/// The desk's tabs, `current` marked, and its keyboard shortcuts (`static/desk.js`).
+pub fn desk_tabs(current: &str) -> Markup {
+    const TABS: [(&str, &str); 4] = [
+        ("Held", "/admin/moderation"),
+        ("Recent", "/admin/moderation/recent"),
+        ("Reported", "/admin/reports"),
+        ("Featured", "/admin/moderation/featured"),
+    ];
+    html! {
+        nav class="tabs" aria-label="The desk" {
+            @for (label, href) in TABS {
+                a href=(href) aria-current=[(label == current).then_some("page")] { (label) }
+            }
+        }
+        p class="shortcuts" { "Keys: " kbd { "j" } " / " kbd { "k" } " next / previous, "
+            kbd { "a" } " approve, " kbd { "h" } " hide." }
+    }
+}

@@ -6,6 +6,7 @@ mod auth;
 mod json;
 mod moderation;
 mod quotes;
+mod replies;
 mod stories;
 
 use axum::{
@@ -56,6 +57,7 @@ fn table() -> impl Iterator<Item = Route> {
         .into_iter()
         .chain(moderation::routes())
         .chain(quotes::routes())
+        .chain(replies::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.

@@ -7,15 +7,11 @@ use super::{
     layout::trusted,
     listing::byline,
     quotes::quoted_by,
-    thread::{conversation, plural},
+    thread::{conversation, page_href, plural},
     time,
 };
 use crate::{
-    domain::{
-        quote::ShownQuote,
-        reply::thread::{ThreadReply, count},
-        story::Story,
-    },
+    domain::{quote::ShownQuote, reply::paged::ConversationPage, story::Story},
     state::AppState,
 };
 
@@ -26,7 +22,7 @@ pub type Quotes<'a> = (&'a [ShownQuote], u64);
 pub fn article(
     state: &AppState,
     story: &Story,
-    thread: &[ThreadReply],
+    conversation_page: &ConversationPage,
     quotes: Quotes<'_>,
 ) -> Markup {
     html! {
@@ -56,12 +52,21 @@ pub fn article(
             (conversation(
                 state,
                 story.ap_id.as_str(),
-                thread,
-                count(thread),
+                conversation_page,
+                usize::try_from(story.reply_count.max(0)).unwrap_or_default(),
                 story.accepts_replies(state.settings.replies.close_after_days),
             ))
             (quoted_by(quotes.0, quotes.1))
         }
+    }
+}
+
+/// The conversation's neighbouring pages, for the `<head>`.
+pub fn page_links(story: &Story, page: &ConversationPage) -> Markup {
+    let target = story.ap_id.as_str();
+    html! {
+        @if !page.is_first() { link rel="prev" href=(page_href(target, page.sort, page.page - 1)); }
+        @if !page.is_last() { link rel="next" href=(page_href(target, page.sort, page.page + 1)); }
     }
 }
 

@@ -49,6 +49,10 @@ pub struct Model {
     pub details: Option<String>,
     /// The reply's `context` collection (FEP-7888) on its own server, crawled like `replies_url`.
     pub context_url: Option<String>,
+    /// When an editor featured it (shown first on the story page, boosted by the publication).
+    pub featured_at: Option<DateTimeUtc>,
+    /// The editor (or API token) who featured it.
+    pub featured_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

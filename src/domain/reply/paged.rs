@@ -1,0 +1,150 @@
+//! A story's conversation one page at a time, so a story with thousands of replies stays a light
+//! page: the page's top-level threads are read first (in the reader's order), then only their
+//! replies. Editor picks come with the first page.
+
+use sea_orm::ConnectionTrait;
+
+use super::thread::{ThreadReply, build, with_quotes};
+use crate::{
+    domain::{moderation::blocks::Blocklist, story::Story},
+    error::AppError,
+    storage::replies::{self, RootOrder},
+};
+
+/// Top-level threads on one page of a story.
+pub const THREADS_PER_PAGE: u64 = 50;
+
+/// The order of the top-level threads; the answers in a thread stay oldest first, so each
+/// branch reads as a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Oldest,
+    Newest,
+    /// Most liked first; ties oldest first.
+    Liked,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Oldest, Sort::Newest, Sort::Liked];
+
+    /// `oldest`, `newest` or `liked`; anything else is the default.
+    pub fn parse(text: Option<&str>) -> Sort {
+        match text {
+            Some("newest") => Sort::Newest,
+            Some("liked") => Sort::Liked,
+            _ => Sort::Oldest,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Oldest => "oldest",
+            Sort::Newest => "newest",
+            Sort::Liked => "liked",
+        }
+    }
+
+    fn order(self) -> RootOrder {
+        match self {
+            Sort::Oldest => RootOrder::Oldest,
+            Sort::Newest => RootOrder::Newest,
+            Sort::Liked => RootOrder::Liked,
+        }
+    }
+}
+
+/// One page of a story's conversation.
+#[derive(Debug, Clone)]
+pub struct ConversationPage {
+    pub sort: Sort,
+    /// 1-based, within `1..=pages`.
+    pub page: u64,
+    pub pages: u64,
+    /// Top-level threads across all pages.
+    pub threads_total: u64,
+    pub threads: Vec<ThreadReply>,
+    /// Editor picks, most recently featured first (the first page only).
+    pub featured: Vec<ThreadReply>,
+    /// One thread on its own page (`?thread=ROOT`), where long branches are never linked away.
+    pub whole_thread: bool,
+}
+
+impl ConversationPage {
+    pub fn is_first(&self) -> bool {
+        self.page == 1
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.page >= self.pages
+    }
+}
+
+/// Page `page` (clamped to the pages there are) of `story`'s conversation in `sort`.
+pub async fn load(
+    db: &impl ConnectionTrait,
+    story: &Story,
+    sort: Sort,
+    page: u64,
+) -> Result<ConversationPage, AppError> {
+    let threads_total = replies::count_roots(db, story.id).await?;
+    let pages = threads_total.div_ceil(THREADS_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let offset = (page - 1) * THREADS_PER_PAGE;
+    let roots = replies::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE).await?;
+    let rows = replies::threads_of(db, story.id, &roots).await?;
+    let blocks = Blocklist::load(db).await?;
+    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    // Read in path order; shown in the page's order of its roots.
+    let mut threads = with_quotes(db, build(rows, &blocks, &authors)).await?;
+    let position = |id: i64| roots.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
+    threads.sort_by_key(|t| position(t.id));
+    let featured = if page == 1 {
+        // Each alone (their answers are in their threads), so depths do not nest them.
+        replies::featured_in(db, story.id)
+            .await?
+            .into_iter()
+            .flat_map(|row| build(vec![row], &blocks, &authors))
+            .filter(|r| !r.placeholder)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ConversationPage {
+        sort,
+        page,
+        pages,
+        threads_total,
+        threads,
+        featured,
+        whole_thread: false,
+    })
+}
+
+/// The thread whose top-level reply is `root`, alone; `None` when `root` is not a top-level
+/// reply of `story`.
+pub async fn load_thread(
+    db: &impl ConnectionTrait,
+    story: &Story,
+    root: i64,
+) -> Result<Option<ConversationPage>, AppError> {
+    let Some(found) = replies::find_by_id(db, root)
+        .await?
+        .filter(|r| r.story_id == story.id && r.parent_id.is_none())
+    else {
+        return Ok(None);
+    };
+    let rows = replies::threads_of(db, story.id, std::slice::from_ref(&found)).await?;
+    let blocks = Blocklist::load(db).await?;
+    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    let threads = with_quotes(db, build(rows, &blocks, &authors)).await?;
+    Ok(Some(ConversationPage {
+        sort: Sort::default(),
+        page: 1,
+        pages: 1,
+        threads_total: replies::count_roots(db, story.id).await?,
+        threads,
+        featured: Vec::new(),
+        whole_thread: true,
+    }))
+}
