@@ -153,13 +153,13 @@ async fn an_answer_quoting_a_reader_is_pending_until_their_stamp_then_stands_unt
             .get("quoteAuthorization")
             .is_none()
     );
-    let updates = peer.received_of("Update");
-    assert!(
-        updates
-            .last()
-            .is_some_and(|u| u.body["object"].get("quoteAuthorization").is_none()),
-        "the withdrawal is sent on"
-    );
+    // The withdrawal is sent on: an Update of the Note without the stamp.
+    peer.wait_for(WAIT, |d| {
+        d.body["type"] == "Update"
+            && d.body["object"]["id"] == note.as_str()
+            && d.body["object"].get("quoteAuthorization").is_none()
+    })
+    .await;
 }
 
 #[tokio::test]
