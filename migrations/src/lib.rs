@@ -25,6 +25,8 @@ mod m20261201_000019_add_reply_presentation;
 mod m20261201_000020_add_reply_context_url;
 mod m20261201_000031_add_stories_quote_policy;
 mod m20261201_000032_create_quotes;
+mod m20261201_000060_create_webhooks;
+mod m20261201_000061_create_follower_departures;
 
 pub struct Migrator;
 
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_add_reply_context_url::Migration),
             Box::new(m20261201_000031_add_stories_quote_policy::Migration),
             Box::new(m20261201_000032_create_quotes::Migration),
+            Box::new(m20261201_000060_create_webhooks::Migration),
+            Box::new(m20261201_000061_create_follower_departures::Migration),
         ]
     }
 }

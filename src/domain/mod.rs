@@ -2,6 +2,7 @@
 //! `federation`.
 
 pub mod actor;
+pub mod alerts;
 pub mod follow;
 pub mod ids;
 pub mod interaction;
@@ -11,6 +12,7 @@ pub mod page;
 pub mod quote;
 pub mod remote;
 pub mod reply;
+pub mod stats;
 pub mod story;
 pub mod text;
 pub mod token;

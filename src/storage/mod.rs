@@ -9,7 +9,9 @@ pub mod api_tokens;
 pub mod blocklist_subscriptions;
 pub mod blocks;
 pub mod deliveries;
+pub mod days;
 pub mod entities;
+pub mod follower_departures;
 pub mod followers;
 pub mod hosts;
 pub mod inbox_jobs;
@@ -27,6 +29,9 @@ pub mod stories;
 pub mod story_authors;
 pub mod story_tags;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhook_events;
+pub mod webhooks;
 
 use std::{path::Path, time::Duration};
 
@@ -72,7 +77,9 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// Opens a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
 /// IMMEDIATE`): a deferred transaction that reads first and writes later fails outright, instead
 /// of waiting, when another connection wrote in between. PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub async fn begin_write(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
