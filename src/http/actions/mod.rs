@@ -4,3 +4,4 @@
 pub mod moderation;
 pub mod quotes;
 pub mod stories;
+pub mod webhooks;

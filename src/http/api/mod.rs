@@ -6,7 +6,9 @@ mod auth;
 mod json;
 mod moderation;
 mod quotes;
+mod stats;
 mod stories;
+mod webhooks;
 
 use axum::{
     Router,
@@ -56,6 +58,8 @@ fn table() -> impl Iterator<Item = Route> {
         .into_iter()
         .chain(moderation::routes())
         .chain(quotes::routes())
+        .chain(webhooks::routes())
+        .chain(stats::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.
