@@ -22,6 +22,7 @@ use crate::{
     peer::Peer,
 };
 
+mod dashboard;
 mod media;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

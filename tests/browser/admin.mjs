@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
+import { dashboard } from './dashboard.mjs';
 import { media } from './media.mjs';
 
 const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
@@ -49,7 +50,7 @@ class CheckFailed extends Error {}
 function usage(message) {
   process.stderr.write(
     `${message}\n` +
-      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media\n' +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|dashboard\n' +
       '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
   );
   process.exit(2);
@@ -87,6 +88,7 @@ function options() {
     block: ['text', 'story', 'domain'],
     live: ['text', 'story', 'ready-file'],
     media: ['story'],
+    dashboard: [],
   };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
@@ -456,6 +458,7 @@ const SCENARIOS = {
   block,
   live,
   media: (steps, page, opts) => media(steps, page, opts, { open, CheckFailed }),
+  dashboard: (steps, page, opts) => dashboard(steps, page, opts, { open, login, CheckFailed }),
 };
 
 async function main() {
