@@ -105,7 +105,8 @@ impl Application {
             tokio::spawn(InboxWorker::new(self.federation.clone()).run(stopped.clone()));
         let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped.clone()));
         let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped.clone()));
-        let webhooks = tokio::spawn(WebhookWorker::new(self.federation.clone())?.run(stopped.clone()));
+        let webhooks =
+            tokio::spawn(WebhookWorker::new(self.federation.clone())?.run(stopped.clone()));
         let live = tokio::spawn(http::live::render_changes(self.state.clone(), stopped));
         tracing::info!(%address, "listening");
         let app = self

@@ -113,8 +113,14 @@ async fn followers_over(
 ) -> Result<Vec<Point>, AppError> {
     let now = i64::try_from(followers::count(db, actor_id).await?).unwrap_or(i64::MAX);
     let standing = fill(days, followers::started_per_day(db, actor_id, since).await?);
-    let ended = fill(days, follower_departures::followed_per_day(db, actor_id, since).await?);
-    let left = fill(days, follower_departures::left_per_day(db, actor_id, since).await?);
+    let ended = fill(
+        days,
+        follower_departures::followed_per_day(db, actor_id, since).await?,
+    );
+    let left = fill(
+        days,
+        follower_departures::left_per_day(db, actor_id, since).await?,
+    );
     Ok(walk_back(now, &standing, &ended, &left))
 }
 
@@ -122,7 +128,13 @@ async fn followers_over(
 /// end minus the follows begun and plus those ended on that next day.
 fn walk_back(now: i64, standing: &[Point], ended: &[Point], left: &[Point]) -> Vec<Point> {
     let mut count = now;
-    let mut points = vec![Point { day: String::new(), count: 0 }; standing.len()];
+    let mut points = vec![
+        Point {
+            day: String::new(),
+            count: 0
+        };
+        standing.len()
+    ];
     for i in (0..standing.len()).rev() {
         points[i] = Point {
             day: standing[i].day.clone(),

@@ -22,15 +22,17 @@ pub async fn enqueue(
         return Ok(());
     }
     let now = Utc::now();
-    let rows = webhook_ids.iter().map(|&webhook_id| webhook_delivery::ActiveModel {
-        webhook_id: Set(webhook_id),
-        event_id: Set(event_id),
-        state: Set(PENDING.to_string()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    });
+    let rows = webhook_ids
+        .iter()
+        .map(|&webhook_id| webhook_delivery::ActiveModel {
+            webhook_id: Set(webhook_id),
+            event_id: Set(event_id),
+            state: Set(PENDING.to_string()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        });
     webhook_delivery::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
@@ -86,13 +88,22 @@ pub async fn record(
             webhook_delivery::Column::Attempts,
             Expr::col(webhook_delivery::Column::Attempts).add(1),
         )
-        .col_expr(webhook_delivery::Column::LastStatus, Expr::value(outcome.status))
-        .col_expr(webhook_delivery::Column::LastError, Expr::value(outcome.error))
+        .col_expr(
+            webhook_delivery::Column::LastStatus,
+            Expr::value(outcome.status),
+        )
+        .col_expr(
+            webhook_delivery::Column::LastError,
+            Expr::value(outcome.error),
+        )
         .col_expr(
             webhook_delivery::Column::NextAttemptAt,
             Expr::value(outcome.next_attempt_at),
         )
-        .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(delivered_at))
+        .col_expr(
+            webhook_delivery::Column::DeliveredAt,
+            Expr::value(delivered_at),
+        )
         .filter(webhook_delivery::Column::Id.eq(id))
         .filter(webhook_delivery::Column::LeaseToken.eq(token))
         .exec(db)
@@ -109,9 +120,7 @@ pub struct WebhookStateCount {
 }
 
 /// Deliveries per webhook and state, for the list of webhooks.
-pub async fn count_by_webhook(
-    db: &impl ConnectionTrait,
-) -> Result<Vec<WebhookStateCount>, DbErr> {
+pub async fn count_by_webhook(db: &impl ConnectionTrait) -> Result<Vec<WebhookStateCount>, DbErr> {
     webhook_delivery::Entity::find()
         .select_only()
         .column(webhook_delivery::Column::WebhookId)

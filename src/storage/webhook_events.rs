@@ -24,9 +24,12 @@ pub async fn insert_new(
     };
     let inserted = webhook_event::Entity::insert(row)
         .on_conflict(
-            OnConflict::columns([webhook_event::Column::Kind, webhook_event::Column::SubjectId])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([
+                webhook_event::Column::Kind,
+                webhook_event::Column::SubjectId,
+            ])
+            .do_nothing()
+            .to_owned(),
         )
         .exec_without_returning(db)
         .await?;

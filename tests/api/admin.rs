@@ -102,7 +102,12 @@ impl Browser {
             .await
             .unwrap()
     }
-    pub(crate) async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf", &self.csrf));
         app.client
@@ -141,6 +146,9 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/followers"),
     ("POST", "/admin/followers/remove"),
     ("GET", "/admin/deliveries"),
+    ("GET", "/admin/webhooks"),
+    ("POST", "/admin/webhooks"),
+    ("POST", "/admin/webhooks/1/delete"),
     ("POST", "/admin/logout"),
 ];
 

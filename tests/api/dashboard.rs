@@ -38,10 +38,19 @@ async fn a_day_of_conversation(app: &TestApp, peer: &Peer) {
         assert!(response.status().is_success());
     }
     for (kind, who) in [("Like", "ann"), ("Like", "ben"), ("Announce", "cy")] {
-        assert_eq!(to_inbox(peer, who, app, &reaction(peer, app, kind, who)).await, 202);
+        assert_eq!(
+            to_inbox(peer, who, app, &reaction(peer, app, kind, who)).await,
+            202
+        );
     }
     let post = quoting_post(peer, "dee", "q1", "quote", &app.url(STORY));
-    to_inbox(peer, "dee", app, &quote_request(peer, "dee", &app.url(STORY), &post)).await;
+    to_inbox(
+        peer,
+        "dee",
+        app,
+        &quote_request(peer, "dee", &app.url(STORY), &post),
+    )
+    .await;
 }
 
 fn last(series: &Value) -> i64 {
@@ -62,7 +71,15 @@ async fn the_dashboard_counts_what_was_sent() {
     let peer = Peer::start().await;
     a_day_of_conversation(&app, &peer).await;
 
-    let stats: Value = app.api(Method::GET, "/stats", &token).await.send().await.unwrap().json().await.unwrap();
+    let stats: Value = app
+        .api(Method::GET, "/stats", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(last(&stats["replies"]), 3);
     assert_eq!(last(&stats["likes"]), 2);
     assert_eq!(last(&stats["boosts"]), 1);
@@ -83,17 +100,26 @@ async fn the_dashboard_counts_what_was_sent() {
     let page = browser.get(&app, "/admin").await.text().await.unwrap();
     let doc = html(&page);
     for (chart, figure) in [("replies", 3), ("likes", 2), ("boosts", 1), ("quotes", 1)] {
-        let bars = scraper::Selector::parse(&format!("svg[aria-labelledby='{chart}-title'] rect.bar")).unwrap();
+        let bars =
+            scraper::Selector::parse(&format!("svg[aria-labelledby='{chart}-title'] rect.bar"))
+                .unwrap();
         let drawn: Vec<_> = doc.select(&bars).collect();
         assert_eq!(drawn.len(), 30, "{chart}");
         let label: String = drawn[29].text().collect();
         assert_eq!(label, format!("{}: {figure}", today()), "{chart}");
     }
-    let points = scraper::Selector::parse("svg[aria-labelledby='followers-title'] circle.point").unwrap();
+    let points =
+        scraper::Selector::parse("svg[aria-labelledby='followers-title'] circle.point").unwrap();
     let drawn: Vec<_> = doc.select(&points).collect();
     assert_eq!(drawn.len(), 30);
-    assert_eq!(drawn[29].text().collect::<String>(), format!("{}: 2", today()));
-    assert!(page.contains("href=\"/admin/stories/welcome/thread\""), "{page}");
+    assert_eq!(
+        drawn[29].text().collect::<String>(),
+        format!("{}: 2", today())
+    );
+    assert!(
+        page.contains("href=\"/admin/stories/welcome/thread\""),
+        "{page}"
+    );
     assert!(page.contains("3 replies"));
     assert!(!page.contains("style="), "no inline style under the CSP");
 }
@@ -101,10 +127,23 @@ async fn the_dashboard_counts_what_was_sent() {
 #[tokio::test]
 async fn the_figures_need_a_token_and_start_at_zero() {
     let app = spawn_app().await;
-    let anonymous = app.client.get(app.url("/api/v1/stats")).send().await.unwrap();
+    let anonymous = app
+        .client
+        .get(app.url("/api/v1/stats"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
     let token = app.token();
-    let stats: Value = app.api(Method::GET, "/stats", &token).await.send().await.unwrap().json().await.unwrap();
+    let stats: Value = app
+        .api(Method::GET, "/stats", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     for series in ["replies", "likes", "boosts", "quotes", "followers"] {
         assert_eq!(last(&stats[series]), 0, "{series}");
     }

@@ -105,7 +105,11 @@ fn verify(secret: &str, got: &Received) {
         .collect();
     ring::hmac::verify(&key, &got.body, &bytes).expect("the signature matches the body");
     let timestamp: i64 = got.header("x-broadsheet-timestamp").parse().unwrap();
-    assert_eq!(got.json()["timestamp"], timestamp, "the signed body carries the timestamp");
+    assert_eq!(
+        got.json()["timestamp"],
+        timestamp,
+        "the signed body carries the timestamp"
+    );
     assert!((chrono::Utc::now().timestamp() - timestamp).abs() < 60);
 }
 
@@ -116,10 +120,18 @@ async fn a_published_reply_is_signed_and_retried_until_the_receiver_takes_it() {
     let (url, hook) = receiver(&[500]).await;
     let created = subscribe(&app, &token, &url, &["reply.published"]).await;
     let secret = created["secret"].as_str().unwrap();
-    assert!(secret.starts_with("whsec_") && secret.len() > 40, "{secret}");
+    assert!(
+        secret.starts_with("whsec_") && secret.len() > 40,
+        "{secret}"
+    );
 
     let peer = Peer::start().await;
-    assert_eq!(app.reply_from(&peer, "alice", "r1", "Hello, desk").await.status(), 202);
+    assert_eq!(
+        app.reply_from(&peer, "alice", "r1", "Hello, desk")
+            .await
+            .status(),
+        202
+    );
     let got = hook.until(2).await;
 
     // The first attempt got a 500; the retry is the same delivery, signed afresh.
@@ -128,21 +140,40 @@ async fn a_published_reply_is_signed_and_retried_until_the_receiver_takes_it() {
         assert_eq!(attempt.header("x-broadsheet-event"), "reply.published");
         assert_eq!(attempt.header("content-type"), "application/json");
     }
-    assert_eq!(got[0].header("x-broadsheet-delivery"), got[1].header("x-broadsheet-delivery"));
+    assert_eq!(
+        got[0].header("x-broadsheet-delivery"),
+        got[1].header("x-broadsheet-delivery")
+    );
     let body = got[1].json();
     assert_eq!(body["event"], "reply.published");
     assert_eq!(body["story"]["slug"], "welcome");
     assert_eq!(body["story"]["url"], app.url(STORY));
-    assert_eq!(body["author"]["handle"], format!("@alice@127.0.0.1:{}", peer.port));
+    assert_eq!(
+        body["author"]["handle"],
+        format!("@alice@127.0.0.1:{}", peer.port)
+    );
     assert_eq!(body["excerpt"], "Hello, desk");
     assert_eq!(body["reply"]["state"], "visible");
     assert!(body["reply"]["id"].is_i64());
     assert_eq!(body["admin_url"], app.url("/admin/stories/welcome/thread"));
 
     let db = app.db().await;
-    count_reaches(&db, "SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'delivered' AND attempts = 2", 1).await;
+    count_reaches(
+        &db,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'delivered' AND attempts = 2",
+        1,
+    )
+    .await;
     // Listed with how its deliveries stand, and never with the secret again.
-    let listed: Value = app.api(Method::GET, "/webhooks", &token).await.send().await.unwrap().json().await.unwrap();
+    let listed: Value = app
+        .api(Method::GET, "/webhooks", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"][0]["url"], url);
     assert_eq!(listed["items"][0]["deliveries"]["delivered"], 1);
     assert!(!listed.to_string().contains(secret));
@@ -155,11 +186,20 @@ async fn a_published_reply_is_signed_and_retried_until_the_receiver_takes_it() {
 
 #[tokio::test]
 async fn held_replies_approvals_reports_and_quote_requests_each_alert_once() {
-    let app = spawn_app_with(|s| s.moderation.mode = broadsheet::config::ModerationMode::HoldAll).await;
+    let app =
+        spawn_app_with(|s| s.moderation.mode = broadsheet::config::ModerationMode::HoldAll).await;
     let token = app.token();
     let (url, hook) = receiver(&[]).await;
-    let all = ["reply.held", "reply.published", "report.created", "quote.requested"];
-    let secret = subscribe(&app, &token, &url, &all).await["secret"].as_str().unwrap().to_string();
+    let all = [
+        "reply.held",
+        "reply.published",
+        "report.created",
+        "quote.requested",
+    ];
+    let secret = subscribe(&app, &token, &url, &all).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (only_reports, reports_hook) = receiver(&[]).await;
     subscribe(&app, &token, &only_reports, &["report.created"]).await;
     let peer = Peer::start().await;
@@ -170,10 +210,21 @@ async fn held_replies_approvals_reports_and_quote_requests_each_alert_once() {
     assert_eq!(held["admin_url"], app.url("/admin/moderation"));
     let id = held["reply"]["id"].as_i64().unwrap();
 
-    let approved = app.api(Method::POST, &format!("/replies/{id}/approve"), &token).await.send().await.unwrap();
+    let approved = app
+        .api(Method::POST, &format!("/replies/{id}/approve"), &token)
+        .await
+        .send()
+        .await
+        .unwrap();
     assert_eq!(approved.status(), 204);
     let published = hook.until(2).await[1].json();
-    assert_eq!((published["event"].as_str(), published["reply"]["id"].as_i64()), (Some("reply.published"), Some(id)));
+    assert_eq!(
+        (
+            published["event"].as_str(),
+            published["reply"]["id"].as_i64()
+        ),
+        (Some("reply.published"), Some(id))
+    );
 
     let flag = json!({"id": format!("{}/flags/1", peer.actor("mod")), "type": "Flag",
         "actor": peer.actor("mod"), "object": [app.url(STORY)], "content": "Spam <b>here</b>"});
@@ -188,13 +239,22 @@ async fn held_replies_approvals_reports_and_quote_requests_each_alert_once() {
     assert_eq!(got[0].json()["event"], "report.created");
 
     let post = quoting_post(&peer, "cat", "q1", "quote", &app.url(STORY));
-    to_inbox(&peer, "cat", &app, &quote_request(&peer, "cat", &app.url(STORY), &post)).await;
+    to_inbox(
+        &peer,
+        "cat",
+        &app,
+        &quote_request(&peer, "cat", &app.url(STORY), &post),
+    )
+    .await;
     let quote = hook.until(4).await[3].clone();
     verify(&secret, &quote);
     let quote = quote.json();
     assert_eq!(quote["event"], "quote.requested");
     assert_eq!(quote["quote"]["state"], "held");
-    assert_eq!(quote["author"]["handle"], format!("@cat@127.0.0.1:{}", peer.port));
+    assert_eq!(
+        quote["author"]["handle"],
+        format!("@cat@127.0.0.1:{}", peer.port)
+    );
 
     // A repeated Flag is no new report, so no new alert.
     to_inbox(&peer, "mod", &app, &flag).await;
@@ -208,26 +268,72 @@ async fn bad_webhooks_are_refused_and_nothing_is_stored() {
     let app = spawn_app_with(|s| s.dev = false).await;
     let token = app.token();
     for (body, field) in [
-        (json!({"url": "ftp://chat.example/hook", "events": ["reply.held"]}), "url"),
-        (json!({"url": "https://chat.example/hook", "events": ["reply.deleted"]}), "events"),
-        (json!({"url": "https://chat.example/hook", "events": []}), "events"),
+        (
+            json!({"url": "ftp://chat.example/hook", "events": ["reply.held"]}),
+            "url",
+        ),
+        (
+            json!({"url": "https://chat.example/hook", "events": ["reply.deleted"]}),
+            "events",
+        ),
+        (
+            json!({"url": "https://chat.example/hook", "events": []}),
+            "events",
+        ),
         // Outside development mode an internal address is refused: it would be an SSRF.
-        (json!({"url": "https://10.0.0.5/hook", "events": ["reply.held"]}), "url"),
-        (json!({"url": "https://[::1]/hook", "events": ["reply.held"]}), "url"),
-        (json!({"url": "https://localhost/hook", "events": ["reply.held"]}), "url"),
-        (json!({"url": "http://chat.example/hook", "events": ["reply.held"]}), "url"),
+        (
+            json!({"url": "https://10.0.0.5/hook", "events": ["reply.held"]}),
+            "url",
+        ),
+        (
+            json!({"url": "https://[::1]/hook", "events": ["reply.held"]}),
+            "url",
+        ),
+        (
+            json!({"url": "https://localhost/hook", "events": ["reply.held"]}),
+            "url",
+        ),
+        (
+            json!({"url": "http://chat.example/hook", "events": ["reply.held"]}),
+            "url",
+        ),
     ] {
-        let response = app.api(Method::POST, "/webhooks", &token).await.json(&body).send().await.unwrap();
+        let response = app
+            .api(Method::POST, "/webhooks", &token)
+            .await
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 422, "{body}");
         let answer: Value = response.json().await.unwrap();
         assert!(answer["fields"][field].is_array(), "{answer}");
     }
-    let missing = app.api(Method::POST, "/webhooks", &token).await.json(&json!({"url": 5})).send().await.unwrap();
+    let missing = app
+        .api(Method::POST, "/webhooks", &token)
+        .await
+        .json(&json!({"url": 5}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 422);
     let db = app.db().await;
     assert_eq!(count(&db, "SELECT COUNT(*) FROM webhooks").await, 0);
-    assert_eq!(app.api(Method::DELETE, "/webhooks/99", &token).await.send().await.unwrap().status(), 404);
-    let anonymous = app.client.get(app.url("/api/v1/webhooks")).send().await.unwrap();
+    assert_eq!(
+        app.api(Method::DELETE, "/webhooks/99", &token)
+            .await
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let anonymous = app
+        .client
+        .get(app.url("/api/v1/webhooks"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
 
@@ -238,19 +344,38 @@ async fn editors_add_and_delete_webhooks_in_the_admin() {
     let browser = login(&app).await;
     let (url, _hook) = receiver(&[]).await;
     let page = browser
-        .post(&app, "/admin/webhooks", &[("url", &url), ("reply.held", "on"), ("report.created", "on")])
+        .post(
+            &app,
+            "/admin/webhooks",
+            &[
+                ("url", &url),
+                ("reply.held", "on"),
+                ("report.created", "on"),
+            ],
+        )
         .await
         .text()
         .await
         .unwrap();
-    let listed: Value = app.api(Method::GET, "/webhooks", &token).await.send().await.unwrap().json().await.unwrap();
+    let listed: Value = app
+        .api(Method::GET, "/webhooks", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let item = &listed["items"][0];
     assert_eq!(item["events"], json!(["reply.held", "report.created"]));
     let db = app.db().await;
     let secret: String = {
         use sea_orm::ConnectionTrait;
         let row = db
-            .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), "SELECT secret FROM webhooks"))
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT secret FROM webhooks",
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -258,15 +383,38 @@ async fn editors_add_and_delete_webhooks_in_the_admin() {
     };
     // Shown once, on the page that answers the form; not on the list after.
     assert!(page.contains(&secret));
-    let again = browser.get(&app, "/admin/webhooks").await.text().await.unwrap();
+    let again = browser
+        .get(&app, "/admin/webhooks")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(again.contains(&url) && !again.contains(&secret));
     let id = item["id"].as_i64().unwrap();
-    let deleted = browser.post(&app, &format!("/admin/webhooks/{id}/delete"), &[]).await;
+    let deleted = browser
+        .post(&app, &format!("/admin/webhooks/{id}/delete"), &[])
+        .await;
     assert_eq!(deleted.status(), 303);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM webhooks").await, 0);
     // And through the API.
     let created = subscribe(&app, &token, &url, &["reply.held"]).await;
     let path = format!("/webhooks/{}", created["id"]);
-    assert_eq!(app.api(Method::DELETE, &path, &token).await.send().await.unwrap().status(), 204);
-    assert_eq!(app.api(Method::DELETE, &path, &token).await.send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.api(Method::DELETE, &path, &token)
+            .await
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        app.api(Method::DELETE, &path, &token)
+            .await
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }

@@ -133,7 +133,8 @@ pub async fn create(db: &impl ConnectionTrait, new: NewWebhook) -> Result<Webhoo
     let secret = new_secret()?;
     let events: Vec<&str> = new.events.iter().map(|e| e.as_str()).collect();
     let stored = webhooks::insert(db, new.url.as_str(), &events.join(","), &secret).await?;
-    Webhook::from_model(stored).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored webhook unreadable")))
+    Webhook::from_model(stored)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored webhook unreadable")))
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Webhook>, AppError> {
@@ -185,7 +186,10 @@ mod tests {
             ("https://chat.example/hook", vec![]),
             ("https://chat.example/hook", vec!["reply.deleted"]),
         ] {
-            assert!(NewWebhook::parse(url, &events(&names)).is_err(), "{url} {names:?}");
+            assert!(
+                NewWebhook::parse(url, &events(&names)).is_err(),
+                "{url} {names:?}"
+            );
         }
     }
 }

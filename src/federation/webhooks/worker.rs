@@ -114,7 +114,11 @@ impl WebhookWorker {
     }
 
     /// Sends one delivery and writes down what happened under this worker's lease.
-    async fn attempt(&self, row: webhook_delivery::Model, event: Option<Arc<webhook_event::Model>>) {
+    async fn attempt(
+        &self,
+        row: webhook_delivery::Model,
+        event: Option<Arc<webhook_event::Model>>,
+    ) {
         let result = match event {
             Some(event) => self.send(&row, &event).await,
             None => Err(Failure::Final("the event is gone".into())),
@@ -123,7 +127,9 @@ impl WebhookWorker {
         if outcome.state == FAILED || outcome.state == EXPIRED {
             tracing::warn!(webhook = row.webhook_id, delivery = row.id, state = outcome.state, error = ?outcome.error, "webhook given up");
         }
-        if let Err(err) = webhook_deliveries::record(&self.fed.db, row.id, &self.token, outcome).await {
+        if let Err(err) =
+            webhook_deliveries::record(&self.fed.db, row.id, &self.token, outcome).await
+        {
             // The lease runs out and the row is tried again: at worst a duplicate, never a loss.
             tracing::error!(delivery = row.id, error = %err, "cannot record a webhook outcome");
         }
@@ -148,7 +154,10 @@ impl WebhookWorker {
             .client
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(signature::SIGNATURE, signature::sign(hook.secret.expose(), body.as_bytes()))
+            .header(
+                signature::SIGNATURE,
+                signature::sign(hook.secret.expose(), body.as_bytes()),
+            )
             .header(signature::TIMESTAMP, timestamp.to_string())
             .header(signature::EVENT, event.kind.as_str())
             .header(signature::DELIVERY, row.id.to_string())
@@ -169,10 +178,16 @@ impl WebhookWorker {
         let now = Utc::now();
         let (verdict, status, error) = match result {
             // A redirect is not followed: the receiver must give its final URL.
-            Ok(status) if (300..400).contains(&status) => {
-                (Verdict::Rejected, Some(status), Some(format!("HTTP {status} (redirects are not followed)")))
-            }
-            Ok(status) => (backoff::verdict(status), Some(status), (status >= 300).then(|| format!("HTTP {status}"))),
+            Ok(status) if (300..400).contains(&status) => (
+                Verdict::Rejected,
+                Some(status),
+                Some(format!("HTTP {status} (redirects are not followed)")),
+            ),
+            Ok(status) => (
+                backoff::verdict(status),
+                Some(status),
+                (status >= 300).then(|| format!("HTTP {status}")),
+            ),
             Err(Failure::Final(reason)) => (Verdict::Rejected, None, Some(reason)),
             Err(Failure::Retry(reason)) => (Verdict::Retry, None, Some(reason)),
         };
@@ -190,7 +205,10 @@ impl WebhookWorker {
                     Duration::from_secs(settings.retry_cap_secs),
                     backoff::random_jitter(),
                 );
-                (PENDING, now + chrono::Duration::from_std(wait).unwrap_or_default())
+                (
+                    PENDING,
+                    now + chrono::Duration::from_std(wait).unwrap_or_default(),
+                )
             }
         };
         Outcome {

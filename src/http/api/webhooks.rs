@@ -40,15 +40,20 @@ async fn list(data: Data<AppState>) -> Result<Json<Value>, AppError> {
     let items: Vec<Value> = webhooks::list(&data)
         .await?
         .iter()
-        .map(|Listed { webhook, deliveries }| {
-            let mut item = describe(webhook);
-            item["deliveries"] = deliveries
-                .iter()
-                .map(|(state, count)| (state.clone(), json!(count)))
-                .collect::<serde_json::Map<String, Value>>()
-                .into();
-            item
-        })
+        .map(
+            |Listed {
+                 webhook,
+                 deliveries,
+             }| {
+                let mut item = describe(webhook);
+                item["deliveries"] = deliveries
+                    .iter()
+                    .map(|(state, count)| (state.clone(), json!(count)))
+                    .collect::<serde_json::Map<String, Value>>()
+                    .into();
+                item
+            },
+        )
         .collect();
     Ok(Json(json!({ "items": items })))
 }

@@ -15,7 +15,10 @@ async fn an_editor_sees_the_charts_drawn() {
     let app = app_with_editor().await;
     let peer = Peer::start().await;
     for (who, name) in [("ann", "one"), ("ben", "two")] {
-        assert_eq!(app.reply_from(&peer, who, name, "A reply").await.status(), 202);
+        assert_eq!(
+            app.reply_from(&peer, who, name, "A reply").await.status(),
+            202
+        );
     }
 
     let steps = scenario(&app, "dashboard", &[]).await;
@@ -29,5 +32,9 @@ async fn an_editor_sees_the_charts_drawn() {
     assert_eq!(replies["marks"], 30);
     assert_eq!(replies["last"], format!("{today}: 2"));
     assert_eq!(bars["charts"]["likes"]["last"], format!("{today}: 0"));
-    assert!(steps.iter().any(|s| s["step"] == "followers line drawn" && s["ok"] == true));
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["step"] == "followers line drawn" && s["ok"] == true)
+    );
 }
