@@ -418,3 +418,35 @@ async fn editors_add_and_delete_webhooks_in_the_admin() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_ends_the_delivery() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let (target, elsewhere) = receiver(&[]).await;
+    let redirect = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let target = target.clone();
+            async move { (StatusCode::TEMPORARY_REDIRECT, [("location", target)]) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, redirect).await.ok() });
+    subscribe(&app, &token, &url, &["reply.published"]).await;
+
+    let peer = Peer::start().await;
+    app.reply_from(&peer, "alice", "r1", "Redirected").await;
+    let db = app.db().await;
+    count_reaches(
+        &db,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'failed' AND last_status = 307",
+        1,
+    )
+    .await;
+    assert!(
+        elsewhere.received.lock().unwrap().is_empty(),
+        "the redirect was followed"
+    );
+}
