@@ -28,7 +28,7 @@ impl MigrationTrait for Migration {
             .await?;
         for (name, table, column) in [
             (
-                "idx_follower_departures_actor_departed",
+                "idx_follower_departures_departed_at",
                 Alias::new("follower_departures"),
                 Alias::new("departed_at"),
             ),

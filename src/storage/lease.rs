@@ -1,4 +1,5 @@
-//! The lease that both work queues, `deliveries` and `inbox_jobs`, are claimed with.
+//! The lease that the work queues, `deliveries`, `inbox_jobs` and `webhook_deliveries`, are
+//! claimed with.
 //!
 //! A worker stamps rows with its own token and an expiry in one UPDATE whose WHERE re-checks that
 //! nobody holds them, then reads back what it won. Two processes on one PostgreSQL can race for a

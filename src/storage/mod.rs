@@ -1,8 +1,8 @@
 //! Storage: the only layer that builds queries. It uses its entities, sea_orm, the migrations and
 //! chrono, never `domain`, `federation` or `http`, and nothing outside it names a `Column` or a
 //! `Condition`. One file per table, named for it, with functions named for what they do; callers
-//! get `Model`s back. The two work queues, `deliveries` and `inbox_jobs`, are claimed through one
-//! lease (`lease`). SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
+//! get `Model`s back. The work queues, `deliveries`, `inbox_jobs` and `webhook_deliveries`, are
+//! claimed through one lease (`lease`). SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
 
 pub mod actors;
 pub mod api_tokens;

@@ -33,7 +33,11 @@ pub async fn reply(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<()
         crate::domain::moderation::HELD => Event::ReplyHeld,
         _ => return Ok(()),
     };
-    if reply.local || !wanted(db, event).await? {
+    if reply.local {
+        return Ok(());
+    }
+    let subscribers = subscribers(db, event).await?;
+    if subscribers.is_empty() {
         return Ok(());
     }
     let story = stories::find_by_id(db, reply.story_id).await?;
@@ -49,7 +53,7 @@ pub async fn reply(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<()
         "excerpt": excerpt(&plain_text(&reply.content_html)),
         "admin_path": admin_path,
     });
-    record(db, event, reply.id, facts).await
+    record(db, event, reply.id, facts, &subscribers).await
 }
 
 /// A report was filed by `reporter` about `objects`.
@@ -60,7 +64,8 @@ pub async fn report(
     content: &str,
     objects: &[String],
 ) -> Result<(), AppError> {
-    if !wanted(db, Event::ReportCreated).await? {
+    let subscribers = subscribers(db, Event::ReportCreated).await?;
+    if subscribers.is_empty() {
         return Ok(());
     }
     let author = actors::find_by_id(db, reporter).await?;
@@ -72,12 +77,13 @@ pub async fn report(
         "excerpt": excerpt(content),
         "admin_path": "/admin/reports",
     });
-    record(db, Event::ReportCreated, report_id, facts).await
+    record(db, Event::ReportCreated, report_id, facts, &subscribers).await
 }
 
 /// A quote of a story was asked for (answered at once or held), or waits for an editor.
 pub async fn quote(db: &impl ConnectionTrait, quote: &quote::Model) -> Result<(), AppError> {
-    if !wanted(db, Event::QuoteRequested).await? {
+    let subscribers = subscribers(db, Event::QuoteRequested).await?;
+    if subscribers.is_empty() {
         return Ok(());
     }
     let story = stories::find_by_id(db, quote.story_id).await?;
@@ -89,34 +95,35 @@ pub async fn quote(db: &impl ConnectionTrait, quote: &quote::Model) -> Result<()
         "excerpt": excerpt(&plain_text(&quote.content_html)),
         "admin_path": "/admin/quotes",
     });
-    record(db, Event::QuoteRequested, quote.id, facts).await
+    record(db, Event::QuoteRequested, quote.id, facts, &subscribers).await
 }
 
-async fn wanted(db: &impl ConnectionTrait, event: Event) -> Result<bool, AppError> {
-    Ok(list(db).await?.iter().any(|w| w.wants(event)))
+/// The webhooks that want `event` (none: nothing is recorded).
+async fn subscribers(db: &impl ConnectionTrait, event: Event) -> Result<Vec<i64>, AppError> {
+    Ok(list(db)
+        .await?
+        .into_iter()
+        .filter(|w| w.wants(event))
+        .map(|w| w.id)
+        .collect())
 }
 
-/// Stores the event and queues it for every webhook that wants it.
+/// Stores the event and queues it for `subscribers`.
 async fn record(
     db: &impl ConnectionTrait,
     event: Event,
     subject_id: i64,
     mut facts: Value,
+    subscribers: &[i64],
 ) -> Result<(), AppError> {
     facts["event"] = json!(event.as_str());
     facts["time"] = json!(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    let subscribers: Vec<i64> = list(db)
-        .await?
-        .into_iter()
-        .filter(|w| w.wants(event))
-        .map(|w| w.id)
-        .collect();
     let Some(event_id) =
         webhook_events::insert_new(db, event.as_str(), subject_id, &facts.to_string()).await?
     else {
         return Ok(());
     };
-    webhook_deliveries::enqueue(db, event_id, &subscribers).await?;
+    webhook_deliveries::enqueue(db, event_id, subscribers).await?;
     Ok(())
 }
 
