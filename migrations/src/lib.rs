@@ -27,6 +27,8 @@ mod m20261201_000031_add_stories_quote_policy;
 mod m20261201_000032_create_quotes;
 mod m20261201_000033_create_outgoing_quotes;
 mod m20261201_000050_add_reply_featured;
+mod m20261201_000060_create_webhooks;
+mod m20261201_000061_create_follower_departures;
 
 pub struct Migrator;
 
@@ -58,6 +60,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000032_create_quotes::Migration),
             Box::new(m20261201_000033_create_outgoing_quotes::Migration),
             Box::new(m20261201_000050_add_reply_featured::Migration),
+            Box::new(m20261201_000060_create_webhooks::Migration),
+            Box::new(m20261201_000061_create_follower_departures::Migration),
         ]
     }
 }

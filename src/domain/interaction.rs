@@ -90,7 +90,8 @@ async fn bump(
     Ok(())
 }
 
-/// Files a report from a `Flag`. Returns false for a repeated one. Only http(s) objects are
+/// Files a report from a `Flag` (and its alert, in the caller's transaction). Returns false
+/// for a repeated one. Only http(s) objects are
 /// kept, as moderators open them; a report naming none is refused.
 pub async fn report(
     db: &impl ConnectionTrait,
@@ -117,6 +118,13 @@ pub async fn report(
             "a report must name at least one http(s) URL".into(),
         ));
     }
-    let objects = serde_json::to_string(&objects).map_err(anyhow::Error::from)?;
-    Ok(reports::insert(db, ap_id, actor_id, content, &objects).await?)
+    let listed = serde_json::to_string(&objects).map_err(anyhow::Error::from)?;
+    if !reports::insert(db, ap_id, actor_id, content, &listed).await? {
+        return Ok(false);
+    }
+    // Desks that asked to hear of reports hear of it when it commits.
+    if let Some(filed) = reports::find_by_ap_id(db, ap_id).await? {
+        crate::domain::alerts::events::report(db, filed.id, actor_id, content, &objects).await?;
+    }
+    Ok(true)
 }

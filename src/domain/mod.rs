@@ -2,6 +2,7 @@
 //! `federation`.
 
 pub mod actor;
+pub mod alerts;
 pub mod follow;
 pub mod ids;
 pub mod interaction;
@@ -12,6 +13,7 @@ pub mod quote;
 pub mod quoting;
 pub mod remote;
 pub mod reply;
+pub mod stats;
 pub mod story;
 pub mod text;
 pub mod token;

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod protocol;
 pub mod remote_actors;
 pub mod signatures;
+pub mod webhooks;
 
 /// The media type of ActivityPub documents we serve.
 pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";

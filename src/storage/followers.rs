@@ -1,12 +1,16 @@
 //! Queries on `followers`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, sea_query::OnConflict,
 };
 
-use super::entities::{actor, follower};
+use super::{
+    days::{self, DayCount},
+    entities::{actor, follower},
+    follower_departures,
+};
 
 /// Records that `follower_id` follows `actor_id`; a repeated Follow refreshes the Follow id.
 pub async fn upsert(
@@ -51,11 +55,13 @@ pub async fn delete(
     actor_id: i64,
     follower_id: i64,
 ) -> Result<bool, DbErr> {
+    let leaving = find(db, actor_id, follower_id).await?;
     let result = follower::Entity::delete_many()
         .filter(follower::Column::ActorId.eq(actor_id))
         .filter(follower::Column::FollowerId.eq(follower_id))
         .exec(db)
         .await?;
+    follower_departures::record(db, leaving.as_slice()).await?;
     Ok(result.rows_affected > 0)
 }
 
@@ -119,9 +125,26 @@ pub async fn delete_follower_everywhere(
     db: &impl ConnectionTrait,
     follower_id: i64,
 ) -> Result<u64, DbErr> {
+    let leaving = follower::Entity::find()
+        .filter(follower::Column::FollowerId.eq(follower_id))
+        .all(db)
+        .await?;
     let result = follower::Entity::delete_many()
         .filter(follower::Column::FollowerId.eq(follower_id))
         .exec(db)
         .await?;
+    follower_departures::record(db, &leaving).await?;
     Ok(result.rows_affected)
+}
+
+/// Follows of `actor_id` begun since `since` and still standing, per day they began.
+pub async fn started_per_day(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<DayCount>, DbErr> {
+    let select = follower::Entity::find()
+        .filter(follower::Column::ActorId.eq(actor_id))
+        .filter(follower::Column::CreatedAt.gte(since));
+    days::per_day(db, select, "followers.created_at").await
 }

@@ -1,12 +1,15 @@
 //! Queries on `interactions`: likes and boosts of our stories and replies.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     sea_query::OnConflict,
 };
 
-use super::entities::interaction;
+use super::{
+    days::{self, DayCount},
+    entities::interaction,
+};
 
 /// Records a like or boost; false when this actor already did the same to the same object.
 pub async fn insert(
@@ -59,4 +62,16 @@ pub async fn find_same(
 pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     interaction::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
+}
+
+/// Likes (`like`) or boosts (`announce`) received since `since` and not taken back, per day.
+pub async fn per_day(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DayCount>, DbErr> {
+    let select = interaction::Entity::find()
+        .filter(interaction::Column::Kind.eq(kind))
+        .filter(interaction::Column::CreatedAt.gte(since));
+    days::per_day(db, select, "interactions.created_at").await
 }

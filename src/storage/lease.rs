@@ -1,4 +1,5 @@
-//! The lease that both work queues, `deliveries` and `inbox_jobs`, are claimed with.
+//! The lease that the work queues, `deliveries`, `inbox_jobs` and `webhook_deliveries`, are
+//! claimed with.
 //!
 //! A worker stamps rows with its own token and an expiry in one UPDATE whose WHERE re-checks that
 //! nobody holds them, then reads back what it won. Two processes on one PostgreSQL can race for a
@@ -11,7 +12,7 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use super::entities::{delivery, inbox_job};
+use super::entities::{delivery, inbox_job, webhook_delivery};
 
 /// A table whose rows are leased: an id, and who holds the row until when.
 pub(super) trait Leased: EntityTrait {
@@ -30,6 +31,12 @@ impl Leased for inbox_job::Entity {
     const ID: inbox_job::Column = inbox_job::Column::Id;
     const LOCKED_UNTIL: inbox_job::Column = inbox_job::Column::LockedUntil;
     const LEASE_TOKEN: inbox_job::Column = inbox_job::Column::LeaseToken;
+}
+
+impl Leased for webhook_delivery::Entity {
+    const ID: webhook_delivery::Column = webhook_delivery::Column::Id;
+    const LOCKED_UNTIL: webhook_delivery::Column = webhook_delivery::Column::LockedUntil;
+    const LEASE_TOKEN: webhook_delivery::Column = webhook_delivery::Column::LeaseToken;
 }
 
 /// Rows nobody holds at `now`: never leased, or the lease ran out.

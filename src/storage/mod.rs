@@ -1,15 +1,17 @@
 //! Storage: the only layer that builds queries. It uses its entities, sea_orm, the migrations and
 //! chrono, never `domain`, `federation` or `http`, and nothing outside it names a `Column` or a
 //! `Condition`. One file per table, named for it, with functions named for what they do; callers
-//! get `Model`s back. The two work queues, `deliveries` and `inbox_jobs`, are claimed through one
-//! lease (`lease`). SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
+//! get `Model`s back. The work queues, `deliveries`, `inbox_jobs` and `webhook_deliveries`, are
+//! claimed through one lease (`lease`). SQLite and PostgreSQL are both compiled in and the URL picks one at runtime.
 
 pub mod actors;
 pub mod api_tokens;
 pub mod blocklist_subscriptions;
 pub mod blocks;
+pub mod days;
 pub mod deliveries;
 pub mod entities;
+pub mod follower_departures;
 pub mod followers;
 pub mod hosts;
 pub mod inbox_jobs;
@@ -28,6 +30,9 @@ pub mod stories;
 pub mod story_authors;
 pub mod story_tags;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhook_events;
+pub mod webhooks;
 
 use std::{path::Path, time::Duration};
 
@@ -73,7 +78,9 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// Opens a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
 /// IMMEDIATE`): a deferred transaction that reads first and writes later fails outright, instead
 /// of waiting, when another connection wrote in between. PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub async fn begin_write(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()

@@ -10,7 +10,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::entities::{actor, quote};
+use super::{
+    days::{self, DayCount},
+    entities::{actor, quote},
+};
 
 /// What a new quote row holds.
 pub struct NewQuote<'a> {
@@ -244,4 +247,13 @@ pub async fn hide_all_by(
         .exec(db)
         .await?;
     Ok(hidden.rows_affected)
+}
+
+/// Quotes of our stories received since `since`, per day.
+pub async fn per_day(
+    db: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+) -> Result<Vec<DayCount>, DbErr> {
+    let select = quote::Entity::find().filter(quote::Column::CreatedAt.gte(since));
+    days::per_day(db, select, "quotes.created_at").await
 }

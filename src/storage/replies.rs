@@ -7,7 +7,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::entities::{actor, reply, story};
+use super::{
+    days::{self, DayCount},
+    entities::{actor, reply, story},
+};
 
 pub const VISIBLE: &str = "visible";
 
@@ -397,4 +400,42 @@ fn with_authors(
     rows.into_iter()
         .filter_map(|(r, a)| a.map(|a| (r, a)))
         .collect()
+}
+/// Replies received from other servers since `since`, per day.
+pub async fn received_per_day(
+    db: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+) -> Result<Vec<DayCount>, DbErr> {
+    let select = reply::Entity::find()
+        .filter(reply::Column::Local.eq(false))
+        .filter(reply::Column::CreatedAt.gte(since));
+    days::per_day(db, select, "replies.created_at").await
+}
+
+/// A story and how many replies it received in a period.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct StoryReplies {
+    pub story_id: i64,
+    pub replies: i64,
+}
+
+/// The `limit` stories that received the most replies since `since`, most first.
+pub async fn most_replied_since(
+    db: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<StoryReplies>, DbErr> {
+    reply::Entity::find()
+        .select_only()
+        .column(reply::Column::StoryId)
+        .column_as(reply::Column::Id.count(), "replies")
+        .filter(reply::Column::Local.eq(false))
+        .filter(reply::Column::CreatedAt.gte(since))
+        .group_by(reply::Column::StoryId)
+        .order_by_desc(reply::Column::Id.count())
+        .order_by_asc(reply::Column::StoryId)
+        .limit(limit)
+        .into_model::<StoryReplies>()
+        .all(db)
+        .await
 }

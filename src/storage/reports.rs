@@ -51,3 +51,13 @@ pub async fn count_sent_since(
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<report::Model>, DbErr> {
     report::Entity::find().all(db).await
 }
+
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<report::Model>, DbErr> {
+    report::Entity::find()
+        .filter(report::Column::ApId.eq(ap_id))
+        .one(db)
+        .await
+}

@@ -147,6 +147,9 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/followers"),
     ("POST", "/admin/followers/remove"),
     ("GET", "/admin/deliveries"),
+    ("GET", "/admin/webhooks"),
+    ("POST", "/admin/webhooks"),
+    ("POST", "/admin/webhooks/1/delete"),
     ("POST", "/admin/logout"),
 ];
 

@@ -23,6 +23,7 @@ use crate::{
 };
 
 mod desk;
+mod dashboard;
 mod media;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import { desk } from './desk.mjs';
+import { dashboard } from './dashboard.mjs';
 import { media } from './media.mjs';
 
 const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
@@ -52,6 +53,7 @@ function usage(message) {
   process.stderr.write(
     `${message}\n` +
       'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|desk\n' +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|dashboard\n' +
       '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
   );
   process.exit(2);
@@ -92,6 +94,7 @@ function options() {
     live: ['text', 'story', 'ready-file'],
     media: ['story'],
     desk: ['story', 'text', 'featured', 'ready-file'],
+    dashboard: [],
   };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
@@ -478,6 +481,7 @@ const SCENARIOS = {
   live,
   media: (steps, page, opts) => media(steps, page, opts, { open, CheckFailed }),
   desk: (steps, page, opts) => desk(steps, page, opts, { open, login, CheckFailed, writeFileSync }),
+  dashboard: (steps, page, opts) => dashboard(steps, page, opts, { open, login, CheckFailed }),
 };
 
 async function main() {

@@ -5,22 +5,24 @@
 //! 2. blocks (the author or their server) and the moderation verdict (keyword rules, the mode);
 //! 3. the content was cleaned when the [`ReplyDraft`] was built (`ReplyDraft::new`);
 //! 4. stored under its parent, with the story's reply count;
-//! 5. the events it causes, through [`ReplyEvents`] (open story pages show it).
+//! 5. the events it causes: webhooks' alerts queued in the transaction that stores it, then,
+//!    once committed, [`ReplyEvents`] (open story pages show it).
 //!
 //! Edits and deletions by the author come through here too, so "where is a reply accepted?"
 //! has one answer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::{Parent, ReplyDraft, ThreadChange};
 use crate::{
     domain::{
+        alerts,
         moderation::{self, Mode, Verdict, blocks::Blocklist},
         remote::RemoteActor,
     },
     error::AppError,
-    storage::entities::reply,
+    storage::{self, entities::reply},
 };
 
 /// What a conversation change causes outside the database. The domain says when; the
@@ -49,7 +51,7 @@ pub enum Accepted {
 
 /// Takes in `draft` by `author` under `parent`, in the order the module doc gives.
 pub async fn accept(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
     rules: &Rules<'_>,
     draft: &ReplyDraft,
     author: &RemoteActor,
@@ -70,7 +72,10 @@ pub async fn accept(
     if let Verdict::Refuse(reason) = verdict {
         return Ok(Accepted::Refused(reason));
     }
-    let stored = super::store(db, draft, author.id, parent, false, verdict.state()).await?;
+    let txn = storage::begin_write(db).await?;
+    let stored = super::store(&txn, draft, author.id, parent, false, verdict.state()).await?;
+    alerts::events::reply(&txn, &stored).await?;
+    txn.commit().await?;
     if verdict == Verdict::Show {
         events.conversation_changed(stored.story_id, stored.id, ThreadChange::Added);
     }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::Received;
 use crate::{
     domain::{
-        actor,
+        actor, alerts,
         ids::{Urls, host_with_port},
         moderation::{HIDDEN, VISIBLE, blocks::Blocklist},
         quote::{self, Decision, QuotingPost},
@@ -135,10 +135,12 @@ async fn answer_new(
             outbox::quotes::send_reject(&txn, signer, stub).await?;
         }
         Decision::Hold => {
-            quote::record(&txn, story_id, signer, post, decision).await?;
+            let stored = quote::record(&txn, story_id, signer, post, decision).await?;
+            alerts::events::quote(&txn, &stored).await?;
         }
         Decision::Approve => {
             let stored = quote::record(&txn, story_id, signer, post, decision).await?;
+            alerts::events::quote(&txn, &stored).await?;
             quote::authorize(&txn, &stored, post.request_ap_id).await?;
             outbox::quotes::send_accept(&txn, &urls(fed), signer, &stored, stub).await?;
             shown = Some(stored.id);
@@ -235,7 +237,13 @@ pub async fn create(
     if let Decision::Refuse(reason) = decision {
         return Err(AppError::Forbidden(reason));
     }
-    let stored = quote::record(&fed.db, story.id, signer, &post, &decision).await?;
+    let txn = storage::begin_write(&fed.db).await?;
+    let stored = quote::record(&txn, story.id, signer, &post, &decision).await?;
+    if decision == Decision::Hold {
+        // Held for an editor without a request (the policy is `editor`, or the mode holds it).
+        alerts::events::quote(&txn, &stored).await?;
+    }
+    txn.commit().await?;
     if !known && stored.state == VISIBLE {
         fed.announce(story.id, stored.id, ThreadChange::QuoteShown);
     }

@@ -76,8 +76,10 @@ pub async fn flag(
         ));
     }
     let objects: Vec<&str> = urls.iter().map(url::Url::as_str).collect();
+    // The report and its alert commit together.
+    let txn = crate::storage::begin_write(&fed.db).await?;
     interaction::report(
-        &fed.db,
+        &txn,
         id,
         signer.id,
         &crate::domain::reply::sanitize::plain_text(content),
@@ -85,6 +87,7 @@ pub async fn flag(
         fed.settings.moderation.max_reports_per_actor_per_day,
     )
     .await?;
+    txn.commit().await?;
     tracing::info!(reporter = %signer.ap_id, objects = objects.len(), "report received");
     Ok(Received::Processed)
 }

@@ -5,3 +5,4 @@ pub mod moderation;
 pub mod picks;
 pub mod quotes;
 pub mod stories;
+pub mod webhooks;

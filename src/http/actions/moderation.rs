@@ -3,7 +3,7 @@
 
 use crate::{
     domain::{
-        moderation,
+        alerts, moderation,
         reply::{self, ThreadChange},
     },
     error::AppError,
@@ -20,7 +20,13 @@ async fn find(state: &AppState, id: i64) -> Result<reply_entity::Model, AppError
 
 pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
     let held = find(state, id).await?;
-    moderation::approve(&state.db, &held).await?;
+    // Approved and announced to webhooks in one commit.
+    let txn = crate::storage::begin_write(&state.db).await?;
+    moderation::approve(&txn, &held).await?;
+    if let Some(shown) = reply::find_by_id(&txn, id).await? {
+        alerts::events::reply(&txn, &shown).await?;
+    }
+    txn.commit().await?;
     state
         .federation
         .announce(held.story_id, held.id, ThreadChange::Added);

@@ -28,6 +28,7 @@ pub fn page(state: &AppState, editor: Option<&Session>, title: &str, body: Marku
                             a href="/admin/blocks" { "Blocks" } " "
                             a href="/admin/followers" { "Followers" } " "
                             a href="/admin/deliveries" { "Deliveries" } " "
+                            a href="/admin/webhooks" { "Webhooks" } " "
                             a href=(state.urls.root()) { "Site" }
                         }
                         form method="post" action="/admin/logout" class="inline" {

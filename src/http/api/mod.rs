@@ -7,7 +7,9 @@ mod json;
 mod moderation;
 mod quotes;
 mod replies;
+mod stats;
 mod stories;
+mod webhooks;
 
 use axum::{
     Router,
@@ -58,6 +60,8 @@ fn table() -> impl Iterator<Item = Route> {
         .chain(moderation::routes())
         .chain(quotes::routes())
         .chain(replies::routes())
+        .chain(webhooks::routes())
+        .chain(stats::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.
