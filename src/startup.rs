@@ -13,6 +13,7 @@ use crate::{
     domain::{actor, ids::Urls, story::sample},
     federation::{
         backfill::Crawler, blocklists::Refresher, context::Federation, delivery::DeliveryWorker,
+        feed_poll::FeedPoller,
         inbox::jobs::InboxWorker, outbox::fanout::Fanout,
     },
     http,
@@ -105,6 +106,7 @@ impl Application {
             tokio::spawn(InboxWorker::new(self.federation.clone()).run(stopped.clone()));
         let crawler = tokio::spawn(Crawler::new(self.federation.clone()).run(stopped.clone()));
         let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped.clone()));
+        let feeds = tokio::spawn(FeedPoller::new(self.federation.clone()).run(stopped.clone()));
         let live = tokio::spawn(http::live::render_changes(self.state.clone(), stopped));
         tracing::info!(%address, "listening");
         let app = self
@@ -123,6 +125,7 @@ impl Application {
         inbox_worker.await.context("inbox worker panicked")?;
         crawler.await.context("backfill crawler panicked")?;
         blocklists.await.context("blocklist refresher panicked")?;
+        feeds.await.context("feed poller panicked")?;
         live.await.context("live updates panicked")?;
         self.db.close().await.context("closing the database")?;
         served?;

@@ -25,6 +25,9 @@ mod m20261201_000019_add_reply_presentation;
 mod m20261201_000020_add_reply_context_url;
 mod m20261201_000031_add_stories_quote_policy;
 mod m20261201_000032_create_quotes;
+mod m20261201_000040_add_stories_canonical_url;
+mod m20261201_000041_create_feeds;
+mod m20261201_000042_create_feed_entries;
 
 pub struct Migrator;
 
@@ -54,6 +57,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_add_reply_context_url::Migration),
             Box::new(m20261201_000031_add_stories_quote_policy::Migration),
             Box::new(m20261201_000032_create_quotes::Migration),
+            Box::new(m20261201_000040_add_stories_canonical_url::Migration),
+            Box::new(m20261201_000041_create_feeds::Migration),
+            Box::new(m20261201_000042_create_feed_entries::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! `federation`.
 
 pub mod actor;
+pub mod feed;
 pub mod follow;
 pub mod ids;
 pub mod interaction;

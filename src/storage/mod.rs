@@ -10,6 +10,8 @@ pub mod blocklist_subscriptions;
 pub mod blocks;
 pub mod deliveries;
 pub mod entities;
+pub mod feed_entries;
+pub mod feeds;
 pub mod followers;
 pub mod hosts;
 pub mod inbox_jobs;

@@ -2,6 +2,7 @@
 //! deliveries. Every page needs a session; every form a CSRF token.
 
 mod blocks;
+mod feeds;
 mod login;
 mod moderation;
 mod network;
@@ -33,6 +34,7 @@ pub fn router() -> Router {
         .merge(blocks::router())
         .merge(network::router())
         .merge(quotes::router())
+        .merge(feeds::router())
 }
 
 async fn dashboard(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {

@@ -3,6 +3,7 @@
 //! cannot be added without it.
 
 mod auth;
+mod feeds;
 mod json;
 mod moderation;
 mod quotes;
@@ -56,6 +57,7 @@ fn table() -> impl Iterator<Item = Route> {
         .into_iter()
         .chain(moderation::routes())
         .chain(quotes::routes())
+        .chain(feeds::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.
