@@ -59,6 +59,11 @@ impl SecurityHeaders {
 /// instance" form goes to `/interact`, which redirects the reader to their own server, and
 /// browsers apply `form-action` to that redirect.
 pub fn content_security_policy(settings: &Settings) -> String {
+    framed_by(settings, settings.web.frame_ancestors.trim())
+}
+
+/// The same policy with other `frame-ancestors` (the embedded conversation's own).
+pub fn framed_by(settings: &Settings, ancestors: &str) -> String {
     let remote = if settings.dev {
         " https: http:"
     } else {
@@ -75,7 +80,7 @@ pub fn content_security_policy(settings: &Settings) -> String {
         "object-src 'none'".to_string(),
         "base-uri 'none'".to_string(),
         format!("form-action 'self'{remote}"),
-        format!("frame-ancestors {}", settings.web.frame_ancestors.trim()),
+        format!("frame-ancestors {ancestors}"),
     ]
     .join("; ")
 }
