@@ -26,6 +26,7 @@ impl MigrationTrait for Migration {
                     .col(text_null(Feeds::LastError))
                     .col(integer(Feeds::Failures).default(0))
                     .col(timestamp_with_time_zone(Feeds::NextPollAt))
+                    .col(timestamp_with_time_zone_null(Feeds::EarlyPollAt))
                     .to_owned(),
             )
             .await
@@ -56,4 +57,6 @@ pub enum Feeds {
     /// Failed polls in a row; the wait before the next one doubles with each.
     Failures,
     NextPollAt,
+    /// When an embed last asked for an early poll (they are rate-limited).
+    EarlyPollAt,
 }

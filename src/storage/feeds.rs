@@ -62,6 +62,28 @@ pub async fn poll_soon(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) ->
     Ok(())
 }
 
+/// An early poll of feed `id` now, unless one was asked for since `rested_since`. One UPDATE
+/// decides, so replicas asking at once poll once. True when this call asked.
+pub async fn poll_early(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+    rested_since: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let asked = feed::Entity::update_many()
+        .col_expr(feed::Column::NextPollAt, Expr::value(now))
+        .col_expr(feed::Column::EarlyPollAt, Expr::value(now))
+        .filter(feed::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(feed::Column::EarlyPollAt.is_null())
+                .add(feed::Column::EarlyPollAt.lt(rested_since)),
+        )
+        .exec(db)
+        .await?;
+    Ok(asked.rows_affected > 0)
+}
+
 /// A poll that worked: new validators (kept when the server sent none, as on a 304), no error.
 pub async fn succeeded(
     db: &impl ConnectionTrait,

@@ -22,6 +22,7 @@ use crate::{
     peer::Peer,
 };
 
+mod embed;
 mod media;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

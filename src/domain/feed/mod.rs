@@ -141,10 +141,9 @@ pub async fn poll_early_for(
     let mut asked = false;
     for feed in feeds::all(db).await? {
         let on_site = Url::parse(&feed.url).is_ok_and(|u| entry::same_site(&u, article));
-        let rested = feed.last_polled_at.is_none_or(|at| now - at >= cooldown);
-        if on_site && rested && feed.failures == 0 {
-            feeds::poll_soon(db, feed.id, now).await?;
-            asked = true;
+        // A failing feed keeps its back-off: readers do not get to hammer a broken server.
+        if on_site && feed.failures == 0 {
+            asked |= feeds::poll_early(db, feed.id, now, now - cooldown).await?;
         }
     }
     Ok(asked)

@@ -20,6 +20,7 @@ pub struct Model {
     pub last_error: Option<String>,
     pub failures: i32,
     pub next_poll_at: DateTimeUtc,
+    pub early_poll_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
