@@ -81,6 +81,7 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
         "the embed scenario failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    println!("{stdout}");
     let steps: Vec<Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     for name in [
         "conversation threaded",
