@@ -13,8 +13,7 @@ use crate::{
     domain::{actor, ids::Urls, story::sample},
     federation::{
         backfill::Crawler, blocklists::Refresher, context::Federation, delivery::DeliveryWorker,
-        feed_poll::FeedPoller,
-        inbox::jobs::InboxWorker, outbox::fanout::Fanout,
+        feed_poll::FeedPoller, inbox::jobs::InboxWorker, outbox::fanout::Fanout,
     },
     http,
     state::AppState,

@@ -3,9 +3,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{
-    m20261125_000002_create_stories::Stories, m20261201_000041_create_feeds::Feeds,
-};
+use crate::{m20261125_000002_create_stories::Stories, m20261201_000041_create_feeds::Feeds};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

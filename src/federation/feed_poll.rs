@@ -75,8 +75,16 @@ impl FeedPoller {
         );
         match self.fetch(subscription).await {
             Ok(Conditional::NotModified) => {
-                feeds::succeeded(&self.fed.db, subscription.id, None, None, None, now, now + interval)
-                    .await?;
+                feeds::succeeded(
+                    &self.fed.db,
+                    subscription.id,
+                    None,
+                    None,
+                    None,
+                    now,
+                    now + interval,
+                )
+                .await?;
             }
             Ok(Conditional::Fetched {
                 body,
@@ -84,9 +92,14 @@ impl FeedPoller {
                 last_modified,
             }) => match feed::entry::parse(&body) {
                 Ok(parsed) => {
-                    let outcome =
-                        feed::import::import(&self.fed.db, &self.urls, subscription, &parsed, &self.fanout)
-                            .await?;
+                    let outcome = feed::import::import(
+                        &self.fed.db,
+                        &self.urls,
+                        subscription,
+                        &parsed,
+                        &self.fanout,
+                    )
+                    .await?;
                     self.fed.wake.notify_one();
                     tracing::info!(
                         created = outcome.created,
@@ -137,11 +150,23 @@ impl FeedPoller {
     async fn failed(&self, subscription: &feed_row::Model, error: &str) -> anyhow::Result<()> {
         let settings = &self.fed.settings.feeds;
         let failures = subscription.failures.saturating_add(1);
-        let wait = feed::backoff(settings.poll_interval_secs, failures, settings.max_backoff_secs);
+        let wait = feed::backoff(
+            settings.poll_interval_secs,
+            failures,
+            settings.max_backoff_secs,
+        );
         tracing::warn!(%error, failures, "feed poll failed");
         let now = Utc::now();
         let error: String = error.chars().take(2000).collect();
-        feeds::failed(&self.fed.db, subscription.id, &error, failures, now, now + wait).await?;
+        feeds::failed(
+            &self.fed.db,
+            subscription.id,
+            &error,
+            failures,
+            now,
+            now + wait,
+        )
+        .await?;
         Ok(())
     }
 }

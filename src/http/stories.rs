@@ -88,7 +88,12 @@ fn story_page(
         title: format!("{} · {}", story.title, state.settings.publication.name),
         description: Some(story.summary.clone()),
         // An article whose home is the newsroom's site: search engines credit that page.
-        canonical: Some(story.canonical_url.clone().unwrap_or_else(|| story.ap_id.clone())),
+        canonical: Some(
+            story
+                .canonical_url
+                .clone()
+                .unwrap_or_else(|| story.ap_id.clone()),
+        ),
         activity_json: Some(story.ap_id.clone()),
         extra: Some(views::story::meta(state, story)),
     };

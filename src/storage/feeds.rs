@@ -134,7 +134,11 @@ pub async fn failed(
 }
 
 /// Entries a successful poll could not import, kept as the feed's error until the next poll.
-pub async fn entry_problems(db: &impl ConnectionTrait, id: i64, problems: &str) -> Result<(), DbErr> {
+pub async fn entry_problems(
+    db: &impl ConnectionTrait,
+    id: i64,
+    problems: &str,
+) -> Result<(), DbErr> {
     feed::Entity::update_many()
         .col_expr(feed::Column::LastError, Expr::value(problems))
         .filter(feed::Column::Id.eq(id))

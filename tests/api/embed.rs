@@ -18,7 +18,9 @@ use crate::{
 };
 
 fn frame_ancestors(response: &reqwest::Response) -> String {
-    let policy = response.headers()["content-security-policy"].to_str().unwrap();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     policy
         .split("; ")
         .find_map(|d| d.strip_prefix("frame-ancestors "))
@@ -55,36 +57,83 @@ async fn the_frame_shows_the_thread_and_only_the_newsrooms_site_may_frame_it() {
     // A threaded conversation: a reply and an answer to it, from a fediverse server.
     let peer = Peer::start().await;
     let first = peer.note("reader", "first", &ap_id, "<p>Finally a bridge</p>");
-    assert_eq!(peer.send("reader", &app.url("/inbox"), &peer.create(&first)).await.status(), 202);
-    let answer = peer.note("other", "answer", first["id"].as_str().unwrap(), "<p>It took ten years</p>");
-    assert_eq!(peer.send("other", &app.url("/inbox"), &peer.create(&answer)).await.status(), 202);
+    assert_eq!(
+        peer.send("reader", &app.url("/inbox"), &peer.create(&first))
+            .await
+            .status(),
+        202
+    );
+    let answer = peer.note(
+        "other",
+        "answer",
+        first["id"].as_str().unwrap(),
+        "<p>It took ten years</p>",
+    );
+    assert_eq!(
+        peer.send("other", &app.url("/inbox"), &peer.create(&answer))
+            .await
+            .status(),
+        202
+    );
     app.inbox_jobs_drained().await;
 
     let link = newsroom.link("bridge");
     let framed = app
         .client
         .get(app.url("/embed/article"))
-        .query(&[("url", link.as_str()), ("theme", "dark"), ("accent", "#c00")])
+        .query(&[
+            ("url", link.as_str()),
+            ("theme", "dark"),
+            ("accent", "#c00"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(framed.status(), 200);
-    assert_eq!(frame_ancestors(&framed), newsroom.base, "the article's own site");
-    let policy = framed.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(policy.contains("script-src 'self'") && policy.contains("style-src 'self'"), "{policy}");
+    assert_eq!(
+        frame_ancestors(&framed),
+        newsroom.base,
+        "the article's own site"
+    );
+    let policy = framed.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.contains("script-src 'self'") && policy.contains("style-src 'self'"),
+        "{policy}"
+    );
     let page = framed.text().await.unwrap();
     let doc = crate::helpers::html(&page);
     let select = |css: &str| doc.select(&scraper::Selector::parse(css).unwrap()).count();
     assert_eq!(select("html[data-theme=dark]"), 1);
-    assert_eq!(select(&format!("section.conversation[data-live=\"{ap_id}/live\"]")), 1);
-    assert_eq!(select("section.conversation script[src=\"/static/live.js\"]"), 1);
-    assert_eq!(select("ol.thread > li.reply > ol.thread > li.reply"), 1, "{page}");
+    assert_eq!(
+        select(&format!("section.conversation[data-live=\"{ap_id}/live\"]")),
+        1
+    );
+    assert_eq!(
+        select("section.conversation script[src=\"/static/live.js\"]"),
+        1
+    );
+    assert_eq!(
+        select("ol.thread > li.reply > ol.thread > li.reply"),
+        1,
+        "{page}"
+    );
     assert_eq!(select("form.interact"), 1, "reply from your instance");
     assert_eq!(select("link[href^=\"/embed/theme.css?accent=%23c00\"]"), 1);
     assert!(page.contains("Finally a bridge") && page.contains("It took ten years"));
-    assert!(page.contains(&format!("@news@{}", app.domain)), "the follow handle");
+    assert!(
+        page.contains(&format!("@news@{}", app.domain)),
+        "the follow handle"
+    );
     // Same page by slug; every other page keeps refusing frames.
-    let by_slug = app.client.get(app.url(&format!("/embed/stories/{slug}"))).send().await.unwrap();
+    let by_slug = app
+        .client
+        .get(app.url(&format!("/embed/stories/{slug}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(frame_ancestors(&by_slug), newsroom.base);
     let story_page = app.get_html(&format!("/stories/{slug}")).await;
     assert_eq!(frame_ancestors(&story_page), "'none'");
@@ -107,15 +156,28 @@ async fn the_frame_shows_the_thread_and_only_the_newsrooms_site_may_frame_it() {
         .text()
         .await
         .unwrap();
-    assert!(css.contains("--accent: #c00;") && !css.contains("display"), "{css}");
+    assert!(
+        css.contains("--accent: #c00;") && !css.contains("display"),
+        "{css}"
+    );
     let script = app.client.get(app.url("/embed.js")).send().await.unwrap();
-    assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
 }
 
 #[tokio::test]
 async fn the_operator_chooses_who_may_frame_it() {
     let app = spawn_app_with(|s| s.embed.origins = "*".into()).await;
-    let framed = app.client.get(app.url("/embed/stories/welcome")).send().await.unwrap();
+    let framed = app
+        .client
+        .get(app.url("/embed/stories/welcome"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(framed.status(), 200);
     assert_eq!(frame_ancestors(&framed), "*");
     let settings = broadsheet::config::Settings::load_from(&[(
@@ -123,7 +185,10 @@ async fn the_operator_chooses_who_may_frame_it() {
         "https://www.gazette.example https://gazette.example".into(),
     )])
     .unwrap();
-    assert_eq!(settings.embed.origins, "https://www.gazette.example https://gazette.example");
+    assert_eq!(
+        settings.embed.origins,
+        "https://www.gazette.example https://gazette.example"
+    );
     let refused = broadsheet::config::Settings::load_from(&[(
         "BROADSHEET_EMBED_ORIGINS".into(),
         "https://x.example; script-src *".into(),
@@ -131,11 +196,26 @@ async fn the_operator_chooses_who_may_frame_it() {
     assert!(refused.is_err());
     // Without feeds or a canonical URL, nobody may frame it.
     let app = spawn_app_with(|_| {}).await;
-    let framed = app.client.get(app.url("/embed/stories/welcome")).send().await.unwrap();
+    let framed = app
+        .client
+        .get(app.url("/embed/stories/welcome"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(frame_ancestors(&framed), "'none'");
-    let missing = app.client.get(app.url("/embed/stories/nothing-here")).send().await.unwrap();
+    let missing = app
+        .client
+        .get(app.url("/embed/stories/nothing-here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
-    let bad = app.client.get(app.url("/embed/article?url=javascript:alert(1)")).send().await.unwrap();
+    let bad = app
+        .client
+        .get(app.url("/embed/article?url=javascript:alert(1)"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 400);
 }
 
@@ -149,7 +229,15 @@ async fn an_article_not_imported_yet_asks_its_feed_for_an_early_poll() {
     let id = feed["id"].as_i64().unwrap();
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let shown: Value = app.api(Method::GET, &format!("/feeds/{id}"), &token).await.send().await.unwrap().json().await.unwrap();
+        let shown: Value = app
+            .api(Method::GET, &format!("/feeds/{id}"), &token)
+            .await
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         if shown["last_success_at"].is_string() {
             break;
         }
@@ -161,7 +249,13 @@ async fn an_article_not_imported_yet_asks_its_feed_for_an_early_poll() {
     newsroom.add_rss(article("late", "Late news", chrono::Utc::now()));
     let link = newsroom.link("late");
     let gets = newsroom.feed_gets();
-    let waiting = app.client.get(app.url("/embed/article")).query(&[("url", &link)]).send().await.unwrap();
+    let waiting = app
+        .client
+        .get(app.url("/embed/article"))
+        .query(&[("url", &link)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(waiting.status(), 200);
     assert_eq!(frame_ancestors(&waiting), newsroom.base);
     let page = waiting.text().await.unwrap();
@@ -174,7 +268,12 @@ async fn an_article_not_imported_yet_asks_its_feed_for_an_early_poll() {
     // Rate-limited: more readers within the cool-down do not poll again.
     for _ in 0..3 {
         let other = newsroom.link("later-still");
-        app.client.get(app.url("/embed/article")).query(&[("url", &other)]).send().await.unwrap();
+        app.client
+            .get(app.url("/embed/article"))
+            .query(&[("url", &other)])
+            .send()
+            .await
+            .unwrap();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(newsroom.feed_gets(), gets + 1);

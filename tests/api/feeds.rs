@@ -3,6 +3,7 @@
 //! with the article's own address as its `url`, an edited entry is sent as `Update`; a broken
 //! feed shows its error in the API and the admin. Canonical URLs: unique, findable, validated.
 
+mod canonical;
 pub mod newsroom;
 
 use std::time::Duration;
@@ -45,7 +46,10 @@ pub async fn imported(app: &TestApp, token: &str, url: &str) -> Value {
         if let Some(found) = story_at(app, token, url).await {
             return found;
         }
-        assert!(tokio::time::Instant::now() < deadline, "{url} was never imported");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{url} was never imported"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -78,7 +82,10 @@ async fn feed_when(app: &TestApp, token: &str, id: i64, pred: impl Fn(&Value) ->
         if pred(&feed) {
             return feed;
         }
-        assert!(tokio::time::Instant::now() < deadline, "feed never matched: {feed}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "feed never matched: {feed}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -126,9 +133,20 @@ async fn a_newsroom_feed_becomes_stories_and_only_news_reaches_followers() {
     let accepted = count(&db, "SELECT COUNT(*) FROM deliveries").await;
 
     // Act: subscribe to the RSS feed by the API, the Atom feed by the CLI.
-    let rss = subscribe(&app, &token, json!({"url": newsroom.url("/rss.xml"), "authors": ["The Desk"]})).await;
-    let out = app.cli_async(&["feeds", "add", &newsroom.url("/atom.xml")]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rss = subscribe(
+        &app,
+        &token,
+        json!({"url": newsroom.url("/rss.xml"), "authors": ["The Desk"]}),
+    )
+    .await;
+    let out = app
+        .cli_async(&["feeds", "add", &newsroom.url("/atom.xml")])
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // Assert: each entry is a story with the entry's fields, its HTML cleaned.
     let bridge = imported(&app, &token, &newsroom.link("bridge")).await;
@@ -140,11 +158,22 @@ async fn a_newsroom_feed_becomes_stories_and_only_news_reaches_followers() {
     assert_eq!(bridge["image"]["alt"], "The bridge at dusk");
     assert_eq!(bridge["summary"], "The bridge opens: the whole story.");
     let html = bridge["content_html"].as_str().unwrap();
-    assert!(html.contains("<b>whole</b>") && !html.contains("script"), "{html}");
+    assert!(
+        html.contains("<b>whole</b>") && !html.contains("script"),
+        "{html}"
+    );
     assert!(html.contains("Read the full story"), "{html}");
-    assert!(bridge["published_at"].as_str().unwrap().starts_with("2020-03-01"));
+    assert!(
+        bridge["published_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2020-03-01")
+    );
     let budget = imported(&app, &token, &newsroom.link("budget")).await;
-    assert_eq!(budget["authors"][0]["name"], "The Desk", "the feed's byline fills in");
+    assert_eq!(
+        budget["authors"][0]["name"], "The Desk",
+        "the feed's byline fills in"
+    );
     let pier = imported(&app, &token, &newsroom.link("pier")).await;
     assert_eq!(pier["authors"][0]["name"], "Bo Li");
     assert_eq!(pier["image"]["url"], newsroom.url("/img/pier.jpg"));
@@ -166,7 +195,10 @@ async fn a_newsroom_feed_becomes_stories_and_only_news_reaches_followers() {
     // The back catalogue was stored, not sent; later polls are conditional and import nothing.
     let deadline = tokio::time::Instant::now() + WAIT;
     while newsroom.not_modified() < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "no conditional GET was answered 304");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no conditional GET was answered 304"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
@@ -175,25 +207,39 @@ async fn a_newsroom_feed_becomes_stories_and_only_news_reaches_followers() {
         "nothing queued but the Accept"
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM feed_entries").await, 3);
-    assert_eq!(app.story_count().await, 4, "the sample story and three imported");
+    assert_eq!(
+        app.story_count().await,
+        4,
+        "the sample story and three imported"
+    );
     assert!(peer.received_of("Create").is_empty());
 
     // News: a new entry is published to followers, its `url` the newsroom's article.
     let id = rss["id"].as_i64().unwrap();
-    newsroom.add_rss(article("ferry", "The ferry returns", Utc::now() + chrono::Duration::seconds(1)));
+    newsroom.add_rss(article(
+        "ferry",
+        "The ferry returns",
+        Utc::now() + chrono::Duration::seconds(1),
+    ));
     poll_now(&app, &token, id).await;
     let link = newsroom.link("ferry");
     let create = peer
-        .wait_for(WAIT, |d| d.body["type"] == "Create" && d.body["object"]["url"] == link)
+        .wait_for(WAIT, |d| {
+            d.body["type"] == "Create" && d.body["object"]["url"] == link
+        })
         .await;
     assert_eq!(create.body["object"]["type"], "Article");
     assert_eq!(create.body["object"]["name"], "The ferry returns");
 
     // The newsroom corrects it: an Update, of the same story.
-    newsroom.edit_rss("urn:newsroom:ferry", |a| a.title = "The ferry returns on Monday".into());
+    newsroom.edit_rss("urn:newsroom:ferry", |a| {
+        a.title = "The ferry returns on Monday".into()
+    });
     poll_now(&app, &token, id).await;
     let update = peer
-        .wait_for(WAIT, |d| d.body["type"] == "Update" && d.body["object"]["url"] == link)
+        .wait_for(WAIT, |d| {
+            d.body["type"] == "Update" && d.body["object"]["url"] == link
+        })
         .await;
     assert_eq!(update.body["object"]["name"], "The ferry returns on Monday");
     assert_eq!(update.body["object"]["id"], create.body["object"]["id"]);
@@ -218,7 +264,11 @@ async fn a_broken_feed_shows_its_error_and_imports_nothing() {
     let page = subscribe(&app, &token, json!({"url": newsroom.url("/about")})).await;
     let gone = subscribe(&app, &token, json!({"url": newsroom.url("/missing.xml")})).await;
 
-    for (feed, error) in [(&broken, "not a feed"), (&page, "not a feed"), (&gone, "404")] {
+    for (feed, error) in [
+        (&broken, "not a feed"),
+        (&page, "not a feed"),
+        (&gone, "404"),
+    ] {
         let id = feed["id"].as_i64().unwrap();
         let shown = feed_when(&app, &token, id, |f| f["last_error"].is_string()).await;
         let text = shown["last_error"].as_str().unwrap();
@@ -226,7 +276,9 @@ async fn a_broken_feed_shows_its_error_and_imports_nothing() {
         assert!(shown["last_success_at"].is_null());
         assert!(shown["failures"].as_i64().unwrap() >= 1);
         // Retried later, not at once: the back-off is past the interval.
-        assert!(shown["next_poll_at"].as_str().unwrap() > shown["last_polled_at"].as_str().unwrap());
+        assert!(
+            shown["next_poll_at"].as_str().unwrap() > shown["last_polled_at"].as_str().unwrap()
+        );
     }
     assert_eq!(app.story_count().await, before);
 
@@ -242,84 +294,47 @@ async fn a_broken_feed_shows_its_error_and_imports_nothing() {
         json!({"url": "javascript:alert(1)"}),
         json!({"url": "http://127.0.0.1/x", "authors": [""]}),
     ] {
-        let response = app.api(Method::POST, "/feeds", &token).await.json(&body).send().await.unwrap();
+        let response = app
+            .api(Method::POST, "/feeds", &token)
+            .await
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 422, "{body}");
     }
-    let list: Value = app.api(Method::GET, "/feeds", &token).await.send().await.unwrap().json().await.unwrap();
+    let list: Value = app
+        .api(Method::GET, "/feeds", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 3);
 
     // Removing a feed stops it; the CLI lists what is left.
     let id = gone["id"].as_i64().unwrap();
-    let response = app.api(Method::DELETE, &format!("/feeds/{id}"), &token).await.send().await.unwrap();
+    let response = app
+        .api(Method::DELETE, &format!("/feeds/{id}"), &token)
+        .await
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 204);
     let out = app.cli_async(&["feeds", "list"]).await;
     let listed = String::from_utf8_lossy(&out.stdout);
-    assert!(listed.contains("/broken.xml") && !listed.contains("/missing.xml"), "{listed}");
-    let out = app.cli_async(&["feeds", "remove", &newsroom.url("/about")]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-#[tokio::test]
-async fn a_canonical_url_belongs_to_one_story_and_is_the_articles_url() {
-    let app = spawn_app_with(|_| {}).await;
-    let token = app.token();
-    let home = "https://www.gazette.example/2026/12/library";
-    let story = app
-        .publish(&token, json!({"title": "Library opens late", "body": "Until 10 pm.", "canonical_url": home}))
-        .await;
-    assert_eq!(story["canonical_url"], home);
-    let slug = story["slug"].as_str().unwrap();
-
-    // Mastodon links the post to the newsroom's article; our page points there too.
-    let article = app.get_ap_json(&format!("/stories/{slug}")).await;
-    assert_eq!(article["url"], home);
-    assert_eq!(article["id"], app.url(&format!("/stories/{slug}")));
-    assert_eq!(story_at(&app, &token, home).await.unwrap()["slug"], slug);
-    assert!(story_at(&app, &token, "https://www.gazette.example/other").await.is_none());
-
-    // A second story for the same article, or a URL that is not one: 422, nothing stored.
-    let before = app.story_count().await;
-    for bad in [json!(home), json!("javascript:alert(1)"), json!("/relative")] {
-        let response = app
-            .api(Method::POST, "/stories", &token)
-            .await
-            .json(&json!({"title": "Again", "body": "Text.", "canonical_url": bad}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422, "{bad}");
-        let body: Value = response.json().await.unwrap();
-        assert!(body["fields"]["canonical_url"].is_array(), "{body}");
-    }
-    assert_eq!(app.story_count().await, before);
-
-    // Editing keeps its own; another story cannot take it over by an edit either.
-    let other = app.publish(&token, json!({"title": "Other", "body": "Text."})).await;
-    let response = app
-        .api(Method::PUT, &format!("/stories/{}", other["slug"].as_str().unwrap()), &token)
-        .await
-        .json(&json!({"title": "Other", "body": "Text.", "canonical_url": home}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let response = app
-        .api(Method::PUT, &format!("/stories/{slug}"), &token)
-        .await
-        .json(&json!({"title": "Library opens later", "body": "Until 11 pm.", "canonical_url": home}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-
-    // A story file carries it in its front matter.
-    let dir = tempfile::tempdir().unwrap();
-    let file = crate::helpers::story_file(
-        &dir,
-        "pool.md",
-        "---\ntitle: Pool reopens\ncanonical_url: https://www.gazette.example/pool\n---\nSwim.\n",
+    assert!(
+        listed.contains("/broken.xml") && !listed.contains("/missing.xml"),
+        "{listed}"
     );
-    let out = app.cli_async(&["publish", &file]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(story_at(&app, &token, "https://www.gazette.example/pool").await.is_some());
+    let out = app
+        .cli_async(&["feeds", "remove", &newsroom.url("/about")])
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -2,7 +2,7 @@
 //! the API gives, so it is validated and rendered (HTML cleaned) by the one story pipeline.
 
 use chrono::{DateTime, Utc};
-use feed_rs::model::{Entry, MediaObject};
+use feed_rs::model::Entry;
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -49,7 +49,11 @@ pub fn same_site(a: &Url, b: &Url) -> bool {
 
 /// Reads `entry` from the feed at `feed_url`; `default_authors` sign entries that name none.
 /// An entry without a usable link on the feed's own site cannot be a canonical article.
-pub fn read(entry: &Entry, feed_url: &Url, default_authors: &[String]) -> Result<ImportedEntry, String> {
+pub fn read(
+    entry: &Entry,
+    feed_url: &Url,
+    default_authors: &[String],
+) -> Result<ImportedEntry, String> {
     let link = article_link(entry)
         .ok_or_else(|| format!("entry {}: no http(s) link to the article", entry.id))?;
     if !same_site(&link, feed_url) {
@@ -58,7 +62,11 @@ pub fn read(entry: &Entry, feed_url: &Url, default_authors: &[String]) -> Result
             entry.id
         ));
     }
-    let summary_html = entry.summary.as_ref().map(|t| t.content.clone()).unwrap_or_default();
+    let summary_html = entry
+        .summary
+        .as_ref()
+        .map(|t| t.content.clone())
+        .unwrap_or_default();
     let full = entry
         .content
         .as_ref()
@@ -82,7 +90,7 @@ pub fn read(entry: &Entry, feed_url: &Url, default_authors: &[String]) -> Result
         None if summary_html.trim().is_empty() => read_more,
         None => format!("{summary_html}\n\n{read_more}"),
     };
-    let image = image(entry, full.as_deref().unwrap_or(&summary_html), &link);
+    let image = super::image::lead_image(entry, full.as_deref().unwrap_or(&summary_html), &link);
     let authors = authors(entry, default_authors);
     let tags = tags(entry);
     let fingerprint = fingerprint(&[
@@ -112,7 +120,7 @@ pub fn read(entry: &Entry, feed_url: &Url, default_authors: &[String]) -> Result
     })
 }
 
-fn one_line(text: &str) -> Option<String> {
+pub(super) fn one_line(text: &str) -> Option<String> {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!line.is_empty()).then_some(line)
 }
@@ -130,69 +138,6 @@ fn article_link(entry: &Entry) -> Option<Url> {
         .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .chain(entry.links.iter())
         .find_map(|l| http(&l.href))
-}
-
-/// The lead image and its description: `media:content`, `media:thumbnail`, an image
-/// enclosure, else the first `<img>` of the content. Without a description, the title serves.
-fn image(entry: &Entry, html: &str, link: &Url) -> Option<(Url, String)> {
-    let title = entry.title.as_ref().map(|t| plain_text(&t.content));
-    let described = |media: &MediaObject| {
-        media
-            .description
-            .as_ref()
-            .or(media.title.as_ref())
-            .and_then(|t| one_line(&plain_text(&t.content)))
-    };
-    let from_media = entry.media.iter().find_map(|m| {
-        let content = m.content.iter().find_map(|c| {
-            let is_image = c
-                .content_type
-                .as_ref()
-                .is_none_or(|t| t.ty().as_str() == "image");
-            c.url.clone().filter(|_| is_image)
-        });
-        let thumbnail = || m.thumbnails.iter().find_map(|t| Url::parse(&t.image.uri).ok());
-        content.or_else(thumbnail).map(|url| (url, described(m)))
-    });
-    let (url, alt) = from_media.or_else(|| first_img(html, link))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return None;
-    }
-    let alt = alt.or(title).and_then(|a| one_line(&a))?;
-    Some((url, truncate_words(&alt, 1000)))
-}
-
-/// The first `<img>`'s `src` (resolved against the article) and `alt`. A light scan: the URL
-/// is parsed and checked afterwards, and the content itself goes through the cleaner.
-fn first_img(html: &str, base: &Url) -> Option<(Url, Option<String>)> {
-    let lower = html.to_ascii_lowercase();
-    let start = lower.find("<img")?;
-    let end = start + lower[start..].find('>')?;
-    let tag = &html[start..end];
-    let src = attribute(tag, "src")?;
-    let url = base.join(&src).ok()?;
-    Some((url, attribute(tag, "alt")))
-}
-
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(name) {
-        let at = from + found;
-        from = at + name.len();
-        let before = lower[..at].chars().last();
-        if !before.is_some_and(char::is_whitespace) {
-            continue;
-        }
-        let rest = tag[from..].trim_start().strip_prefix('=')?.trim_start();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
-        let value = match quote {
-            Some(q) => rest[1..].split(q).next()?,
-            None => rest.split(|c: char| c.is_whitespace() || c == '/').next()?,
-        };
-        return Some(plain_text(value));
-    }
-    None
 }
 
 /// The entry's authors; else the feed's own bylines.
@@ -294,9 +239,15 @@ mod tests {
         assert_eq!(input.summary.as_deref(), Some("The bridge opens."));
         assert_eq!(input.authors, ["Ana Ruiz"]);
         assert_eq!(input.tags, ["CityHall"]);
-        assert_eq!(input.image.as_deref(), Some("https://cdn.gazette.example/bridge.jpg"));
+        assert_eq!(
+            input.image.as_deref(),
+            Some("https://cdn.gazette.example/bridge.jpg")
+        );
         assert_eq!(input.image_alt.as_deref(), Some("The new bridge at dusk"));
-        assert_eq!(input.canonical_url.as_deref(), Some("https://www.gazette.example/a/bridge"));
+        assert_eq!(
+            input.canonical_url.as_deref(),
+            Some("https://www.gazette.example/a/bridge")
+        );
         assert!(input.body.unwrap().contains("Read the full story"));
         assert!(read(&feed.entries[1], &site, &[]).is_err());
         assert!(read(&feed.entries[2], &site, &[]).is_err());
@@ -311,7 +262,10 @@ mod tests {
         let feed = parse(atom.as_bytes()).unwrap();
         let site = "http://127.0.0.1:9/atom.xml".parse().unwrap();
         let entry = read(&feed.entries[0], &site, &[]).unwrap();
-        assert_eq!(entry.input.image.as_deref(), Some("http://127.0.0.1:9/img/waves.jpg"));
+        assert_eq!(
+            entry.input.image.as_deref(),
+            Some("http://127.0.0.1:9/img/waves.jpg")
+        );
         assert_eq!(entry.input.image_alt.as_deref(), Some("Waves on the pier"));
         assert_eq!(entry.input.authors, ["Bo Li"]);
         assert!(same_site(&"http://127.0.0.1:9/a".parse().unwrap(), &site));

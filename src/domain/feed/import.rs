@@ -45,14 +45,16 @@ pub async fn import(
     for raw in entries {
         let read = entry::read(raw, &feed_url, &authors);
         let result = match read {
-            Ok(imported) => import_one(db, urls, subscription, imported, events, &mut outcome).await,
+            Ok(imported) => {
+                import_one(db, urls, subscription, imported, events, &mut outcome).await
+            }
             Err(problem) => Err(AppError::Unprocessable(problem)),
         };
         match result {
             Ok(()) => {}
-            Err(AppError::Validation(fields)) => outcome
-                .problems
-                .push(format!("entry {}: {fields}", raw.id)),
+            Err(AppError::Validation(fields)) => {
+                outcome.problems.push(format!("entry {}: {fields}", raw.id))
+            }
             Err(AppError::Unprocessable(problem)) => outcome.problems.push(problem),
             Err(other) => return Err(other),
         }

@@ -2,6 +2,7 @@
 //! subscription and its state here, an entry's reading in [`entry`], storing it in [`import`].
 
 pub mod entry;
+mod image;
 pub mod import;
 
 use chrono::{DateTime, Utc};
@@ -87,7 +88,10 @@ pub async fn add(
     if names.len() > MAX_AUTHORS {
         errors.add("authors", format!("at most {MAX_AUTHORS} authors"));
     }
-    let url = errors.into_result(parsed)?.map(String::from).unwrap_or_default();
+    let url = errors
+        .into_result(parsed)?
+        .map(String::from)
+        .unwrap_or_default();
     let stored = feeds::insert(db, &url, &names.join("\n"), Utc::now())
         .await
         .map_err(|e| {
@@ -153,7 +157,9 @@ pub async fn poll_early_for(
 /// at most `max`.
 pub fn backoff(interval_secs: u64, failures: i32, max_secs: u64) -> chrono::Duration {
     let factor = 1u64 << failures.clamp(0, 16);
-    let secs = interval_secs.saturating_mul(factor).min(max_secs.max(interval_secs));
+    let secs = interval_secs
+        .saturating_mul(factor)
+        .min(max_secs.max(interval_secs));
     chrono::Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000))
 }
 

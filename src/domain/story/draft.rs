@@ -108,7 +108,9 @@ impl StoryInput {
 
 /// An absolute http(s) URL without credentials, at most 2,000 characters.
 fn validate_canonical_url(errors: &mut FieldErrors, value: Option<String>) -> Option<Url> {
-    let value = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())?;
+    let value = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())?;
     let url = Url::parse(&value).ok().filter(|u| {
         matches!(u.scheme(), "http" | "https")
             && u.host().is_some()
@@ -286,7 +288,15 @@ mod tests {
             canonical_url: Some("javascript:alert(1)".into()),
             ..Default::default()
         });
-        for field in ["title", "body", "tags", "image", "image_alt", "slug", "canonical_url"] {
+        for field in [
+            "title",
+            "body",
+            "tags",
+            "image",
+            "image_alt",
+            "slug",
+            "canonical_url",
+        ] {
             assert!(
                 report.contains(&format!("\"{field}\"")),
                 "{field} missing in {report}"

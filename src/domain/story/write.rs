@@ -26,7 +26,9 @@ pub async fn publish(
     canonical_url_free(&txn, draft.canonical_url.as_ref(), None).await?;
     let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
     // An imported entry keeps the date it was first published (never one in the future).
-    let now = draft.published_at.map_or(Utc::now(), |at| at.min(Utc::now()));
+    let now = draft
+        .published_at
+        .map_or(Utc::now(), |at| at.min(Utc::now()));
     let model = story::ActiveModel {
         ap_id: Set(urls.story(&slug).to_string()),
         slug: Set(slug.clone()),

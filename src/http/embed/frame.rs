@@ -139,7 +139,12 @@ async fn thread_page(data: &AppState, story: &Story, q: &FrameQuery) -> Result<R
         (quoted_by(&quotes, total))
     };
     let ancestors = ancestors(data, story.canonical_url.as_ref()).await?;
-    Ok(framed(data, &ancestors, StatusCode::OK, page(data, &story.title, q, None, body)))
+    Ok(framed(
+        data,
+        &ancestors,
+        StatusCode::OK,
+        page(data, &story.title, q, None, body),
+    ))
 }
 
 async fn missing(
@@ -200,9 +205,8 @@ fn framed(data: &AppState, ancestors: &str, status: StatusCode, page: Markup) ->
     let policy = security_headers::framed_by(&data.settings, ancestors);
     let mut response = (status, Html(page.into_string())).into_response();
     // A value that does not fit in a header (it cannot, from checked settings) frames nothing.
-    let value = HeaderValue::from_str(&policy).unwrap_or_else(|_| {
-        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'")
-    });
+    let value = HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"));
     response
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, value);

@@ -75,7 +75,9 @@ fn css(q: &ThemeQuery) -> String {
 /// `#rgb`, `#rrggbb`, `#rrggbbaa`, or a colour keyword.
 fn is_colour(v: &str) -> bool {
     match v.strip_prefix('#') {
-        Some(hex) => matches!(hex.len(), 3 | 4 | 6 | 8) && hex.chars().all(|c| c.is_ascii_hexdigit()),
+        Some(hex) => {
+            matches!(hex.len(), 3 | 4 | 6 | 8) && hex.chars().all(|c| c.is_ascii_hexdigit())
+        }
         None => (1..=30).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphabetic()),
     }
 }
@@ -83,10 +85,9 @@ fn is_colour(v: &str) -> bool {
 /// Font family names: letters, digits, spaces, commas, hyphens and double quotes.
 fn is_font(v: &str) -> bool {
     (1..=120).contains(&v.len())
-        && v
-            .chars()
+        && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || " ,-\"".contains(c))
-        && v.matches('"').count() % 2 == 0
+        && v.matches('"').count().is_multiple_of(2)
 }
 
 #[cfg(test)]

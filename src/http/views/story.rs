@@ -5,9 +5,9 @@ use maud::{Markup, html};
 use super::{
     images::{image_src, proxy_images},
     layout::trusted,
-    safe_href,
     listing::byline,
     quotes::quoted_by,
+    safe_href,
     thread::{conversation, plural},
     time,
 };

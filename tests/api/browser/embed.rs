@@ -21,7 +21,11 @@ use crate::{
 async fn wait_for_file(path: &Path) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while !path.exists() {
-        assert!(tokio::time::Instant::now() < deadline, "{} never appeared", path.display());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -44,9 +48,24 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
     let ap_id = story["url"].as_str().unwrap().to_string();
     let peer = Peer::start().await;
     let first = peer.note("reader", "first", &ap_id, "<p>Finally a bridge</p>");
-    assert_eq!(peer.send("reader", &app.url("/inbox"), &peer.create(&first)).await.status(), 202);
-    let answer = peer.note("other", "answer", first["id"].as_str().unwrap(), "<p>It took ten years</p>");
-    assert_eq!(peer.send("other", &app.url("/inbox"), &peer.create(&answer)).await.status(), 202);
+    assert_eq!(
+        peer.send("reader", &app.url("/inbox"), &peer.create(&first))
+            .await
+            .status(),
+        202
+    );
+    let answer = peer.note(
+        "other",
+        "answer",
+        first["id"].as_str().unwrap(),
+        "<p>It took ten years</p>",
+    );
+    assert_eq!(
+        peer.send("other", &app.url("/inbox"), &peer.create(&answer))
+            .await
+            .status(),
+        202
+    );
     app.inbox_jobs_drained().await;
 
     let dir = tempfile::tempdir().unwrap();
@@ -57,19 +76,31 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
     let refused = elsewhere.url("/articles/bridge");
     let mut command = Command::new("node");
     command.current_dir(browser_dir()).arg("embed.mjs").args([
-        "--article", &newsroom.link("bridge"),
-        "--text", text,
-        "--ready-file", ready.to_str().unwrap(),
-        "--later", &newsroom.link("ferry"),
-        "--later-title", "The ferry returns",
-        "--later-ready-file", later_ready.to_str().unwrap(),
-        "--refused", &refused,
+        "--article",
+        &newsroom.link("bridge"),
+        "--text",
+        text,
+        "--ready-file",
+        ready.to_str().unwrap(),
+        "--later",
+        &newsroom.link("ferry"),
+        "--later-title",
+        "The ferry returns",
+        "--later-ready-file",
+        later_ready.to_str().unwrap(),
+        "--refused",
+        &refused,
     ]);
     let browser = tokio::task::spawn_blocking(move || command.output());
     let driver = async {
         wait_for_file(&ready).await;
         let live = peer.note("reader", "live", &ap_id, &format!("<p>{text}</p>"));
-        assert_eq!(peer.send("reader", &app.url("/inbox"), &peer.create(&live)).await.status(), 202);
+        assert_eq!(
+            peer.send("reader", &app.url("/inbox"), &peer.create(&live))
+                .await
+                .status(),
+            202
+        );
         wait_for_file(&later_ready).await;
         newsroom.add_rss(article("ferry", "The ferry returns", chrono::Utc::now()));
     };
@@ -82,7 +113,10 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
         String::from_utf8_lossy(&out.stderr)
     );
     println!("{stdout}");
-    let steps: Vec<Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let steps: Vec<Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
     for name in [
         "conversation threaded",
         "height follows content",
@@ -91,6 +125,9 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
         "origin not allowed cannot frame it",
         "content security policy",
     ] {
-        assert!(steps.iter().any(|s| s["step"] == name && s["ok"] == true), "{name}: {stdout}");
+        assert!(
+            steps.iter().any(|s| s["step"] == name && s["ok"] == true),
+            "{name}: {stdout}"
+        );
     }
 }

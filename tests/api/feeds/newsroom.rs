@@ -61,8 +61,19 @@ impl Newsroom {
         let app = Router::new()
             .route("/rss.xml", get(rss))
             .route("/atom.xml", get(atom))
-            .route("/broken.xml", get(|| async { ([(header::CONTENT_TYPE, "application/rss+xml")], "<rss version=\"2.0\"><channel><title>Half a feed<item><title>") }))
-            .route("/about", get(|| async { Html("<html><body><h1>About us</h1></body></html>") }))
+            .route(
+                "/broken.xml",
+                get(|| async {
+                    (
+                        [(header::CONTENT_TYPE, "application/rss+xml")],
+                        "<rss version=\"2.0\"><channel><title>Half a feed<item><title>",
+                    )
+                }),
+            )
+            .route(
+                "/about",
+                get(|| async { Html("<html><body><h1>About us</h1></body></html>") }),
+            )
             .route("/articles/{slug}", get(article_page))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.ok() });
@@ -178,12 +189,20 @@ fn conditional(shared: &Shared, headers: &HeaderMap, body: String, kind: &'stati
         shared.not_modified.fetch_add(1, Ordering::SeqCst);
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    ([(header::CONTENT_TYPE, kind.to_string()), (header::ETAG, etag)], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::ETAG, etag),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn fxhash(text: &str) -> u64 {
-    text.bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 async fn rss(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
