@@ -137,6 +137,16 @@ async fn the_frame_shows_the_thread_and_only_the_newsrooms_site_may_frame_it() {
     assert_eq!(frame_ancestors(&by_slug), newsroom.base);
     let story_page = app.get_html(&format!("/stories/{slug}")).await;
     assert_eq!(frame_ancestors(&story_page), "'none'");
+    // The snippet's <noscript> link leads to the story page.
+    let open = app
+        .client
+        .get(app.url("/embed/open"))
+        .query(&[("url", &link)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(open.status(), 303);
+    assert_eq!(open.headers()["location"], ap_id.as_str());
 
     // Reply counts, for any origin.
     let unknown = newsroom.link("unknown");

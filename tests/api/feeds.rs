@@ -256,18 +256,26 @@ async fn a_newsroom_feed_becomes_stories_and_only_news_reaches_followers() {
 #[tokio::test]
 async fn a_broken_feed_shows_its_error_and_imports_nothing() {
     let newsroom = Newsroom::start().await;
-    let app = polling_app().await;
+    newsroom.add_rss(article("bridge", "The bridge opens", long_ago(1)));
+    // Small enough that the RSS feed, one article long, is too big.
+    let app = spawn_app_with(|s| {
+        s.feeds.poll_interval_secs = 1;
+        s.feeds.max_bytes = 400;
+    })
+    .await;
     let token = app.token();
     let before = app.story_count().await;
 
     let broken = subscribe(&app, &token, json!({"url": newsroom.url("/broken.xml")})).await;
     let page = subscribe(&app, &token, json!({"url": newsroom.url("/about")})).await;
     let gone = subscribe(&app, &token, json!({"url": newsroom.url("/missing.xml")})).await;
+    let big = subscribe(&app, &token, json!({"url": newsroom.url("/rss.xml")})).await;
 
     for (feed, error) in [
         (&broken, "not a feed"),
         (&page, "not a feed"),
         (&gone, "404"),
+        (&big, "larger than 400 bytes"),
     ] {
         let id = feed["id"].as_i64().unwrap();
         let shown = feed_when(&app, &token, id, |f| f["last_error"].is_string()).await;
@@ -312,7 +320,7 @@ async fn a_broken_feed_shows_its_error_and_imports_nothing() {
         .json()
         .await
         .unwrap();
-    assert_eq!(list["items"].as_array().unwrap().len(), 3);
+    assert_eq!(list["items"].as_array().unwrap().len(), 4);
 
     // Removing a feed stops it; the CLI lists what is left.
     let id = gone["id"].as_i64().unwrap();

@@ -33,16 +33,27 @@ pub fn parse(body: &[u8]) -> Result<feed_rs::model::Feed, String> {
     feed_rs::parser::parse(body).map_err(|e| format!("not a feed: {e}"))
 }
 
-/// The same site: one host, or hosts that share their last two labels (`www.` and `feeds.` of
-/// one newsroom).
+/// Second-level labels under which country domains register names (`bbc.co.uk`).
+const REGISTRIES: [&str; 10] = [
+    "co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go",
+];
+
+/// The same site: one address and port, or domains that share their registered name (`www.`
+/// and `feeds.` of one newsroom). Without a public-suffix list, `co.uk`-style registries are
+/// recognised by their usual second-level labels, so `a.co.uk` and `b.co.uk` differ.
 pub fn same_site(a: &Url, b: &Url) -> bool {
     fn site(u: &Url) -> Option<String> {
         let host = u.host_str()?.to_ascii_lowercase();
         if u.domain().is_none() {
             return Some(format!("{host}:{}", u.port_or_known_default().unwrap_or(0)));
         }
-        let labels: Vec<&str> = host.rsplit('.').take(2).collect();
-        Some(labels.into_iter().rev().collect::<Vec<_>>().join("."))
+        let labels: Vec<&str> = host.trim_end_matches('.').rsplit('.').collect();
+        let under_registry =
+            labels.len() > 2 && labels[0].len() == 2 && REGISTRIES.contains(&labels[1]);
+        let keep = if under_registry { 3 } else { 2 };
+        let mut name: Vec<&str> = labels.into_iter().take(keep).collect();
+        name.reverse();
+        Some(name.join("."))
     }
     site(a).is_some_and(|s| Some(s) == site(b))
 }
@@ -270,6 +281,29 @@ mod tests {
         assert_eq!(entry.input.authors, ["Bo Li"]);
         assert!(same_site(&"http://127.0.0.1:9/a".parse().unwrap(), &site));
         assert!(!same_site(&"http://127.0.0.1:10/a".parse().unwrap(), &site));
+        let url = |u: &str| -> url::Url { u.parse().unwrap() };
+        assert!(same_site(
+            &url("https://www.bbc.co.uk/a"),
+            &url("https://feeds.bbc.co.uk/rss")
+        ));
+        assert!(!same_site(
+            &url("https://evil.co.uk/a"),
+            &url("https://feeds.bbc.co.uk/rss")
+        ));
+        assert!(!same_site(
+            &url("https://gazette.example.evil.example/"),
+            &url("https://gazette.example/")
+        ));
         assert!(parse(b"<html>not a feed</html>").is_err());
+        let json = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "j1", "url": "http://127.0.0.1:9/j", "title": "Tide", "content_html": "<p>High</p>", "authors": [{"name": "Cy Diaz"}], "tags": ["Coast"]}]}"#;
+        let feed = parse(json).unwrap();
+        let entry = read(&feed.entries[0], &site, &[]).unwrap();
+        assert_eq!(entry.entry_id, "j1");
+        assert_eq!(entry.input.authors, ["Cy Diaz"]);
+        assert_eq!(entry.input.tags, ["Coast"]);
+        assert_eq!(
+            entry.input.canonical_url.as_deref(),
+            Some("http://127.0.0.1:9/j")
+        );
     }
 }

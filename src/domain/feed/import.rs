@@ -15,6 +15,9 @@ use crate::{
     storage::{entities::feed, feed_entries},
 };
 
+/// Entries read from one poll of a feed, the newest.
+const MAX_ENTRIES_PER_POLL: usize = 100;
+
 /// What one poll did.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -39,9 +42,12 @@ pub async fn import(
         .map_err(|_| AppError::Unprocessable("the feed's URL is invalid".into()))?;
     let authors = super::split_authors(&subscription.authors);
     let mut outcome = Outcome::default();
-    // Oldest first, so stories are numbered and delivered in the order they were written.
+    // The newest entries only (a feed of thousands would otherwise mean thousands of stories and
+    // bylines in one poll), then oldest first, so stories are stored in the order written.
     let mut entries: Vec<_> = parsed.entries.iter().collect();
-    entries.sort_by_key(|e| e.published.or(e.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.published.or(e.updated)));
+    entries.truncate(MAX_ENTRIES_PER_POLL);
+    entries.reverse();
     for raw in entries {
         let read = entry::read(raw, &feed_url, &authors);
         let result = match read {

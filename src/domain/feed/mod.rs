@@ -28,7 +28,7 @@ pub struct Feed {
     pub subscribed_at: DateTime<Utc>,
     pub last_polled_at: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
-    /// What went wrong on the last poll; `None` once a poll succeeds.
+    /// What went wrong on the last poll: why it failed, or which entries it could not import.
     pub last_error: Option<String>,
     /// Failed polls in a row.
     pub failures: i32,
