@@ -1,6 +1,7 @@
 //! Headers that tell browsers what our pages may do, on every response: a Content-Security-Policy
 //! (scripts, styles and connections from this site only, no plugins, no `<base>`, framing only by
 //! the configured ancestors), `X-Content-Type-Options: nosniff` and a `Referrer-Policy`.
+//! The embedded conversation (`http::embed`) sends the same policy with its own `frame-ancestors`.
 //!
 //! Pages hold remote text (replies, names) cleaned and escaped; the policy is the second wall
 //! should any of it slip through: no inline script or style runs, whatever the markup says.
