@@ -2,12 +2,13 @@
 // origin, with a strict Content-Security-Policy of its own that allows only Broadsheet's origin
 // for the script and the frame):
 //   node embed.mjs --article URL --text 'A live reply' --ready-file F
-//                  --later URL --later-title 'Title' --later-ready-file F2 --refused URL
+//                  --later URL --later-title 'Title' --later-ready-file F2 --refused URL [--list URL]
 // --article: an article whose story has a threaded conversation; the script writes --ready-file
 // once the frame's live stream is open, and waits for a reply reading --text to appear in it.
 // --later: an article not imported yet; --later-ready-file is written once its frame says the
 // conversation opens shortly, then the story titled --later-title must appear in that frame.
 // --refused: a page on an origin Broadsheet does not allow, whose frame must stay empty.
+// --list: an article list whose `data-count` tag must become a link reading "N replies".
 // Each step prints one JSON line; the exit status is 0 only if every step passed.
 
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: opts } = parseArgs({
     'later-title': { type: 'string' },
     'later-ready-file': { type: 'string' },
     refused: { type: 'string' },
+    list: { type: 'string' },
   },
 });
 
@@ -144,6 +146,16 @@ async function scenario(context) {
     }
     throw new CheckFailed(`the story never appeared; the frame shows ${await filled.locator('body').innerText().catch(() => '?')}`);
   });
+
+  if (opts.list) {
+    const list = await context.newPage();
+    await step('reply count badge', async () => {
+      await list.goto(opts.list, { waitUntil: 'load' });
+      const badge = list.locator('a.broadsheet-count');
+      await badge.waitFor({ state: 'visible' });
+      return { text: (await badge.innerText()).trim(), href: await badge.getAttribute('href') };
+    });
+  }
 
   const refused = await context.newPage();
   await step('origin not allowed cannot frame it', async () => {

@@ -2,7 +2,8 @@
 //! page on another origin, with a strict policy of its own, carries the one-line snippet; the
 //! conversation appears in it threaded, a reply sent after the page loaded appears live, the
 //! frame's height follows its content, a story the feed brings after the page opened fills an
-//! open embed, and a page on an origin not allowed cannot frame it.
+//! open embed, a page on an origin not allowed cannot frame it, and an article list shows the
+//! reply count.
 
 use std::{path::Path, process::Command, time::Duration};
 
@@ -74,6 +75,7 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
     let text = "Sent while the article was open";
     // The other newsroom's page embeds the same article: its origin is not allowed.
     let refused = elsewhere.url("/articles/bridge");
+    let list = newsroom.url("/list/bridge");
     let mut command = Command::new("node");
     command.current_dir(browser_dir()).arg("embed.mjs").args([
         "--article",
@@ -90,6 +92,8 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
         later_ready.to_str().unwrap(),
         "--refused",
         &refused,
+        "--list",
+        &list,
     ]);
     let browser = tokio::task::spawn_blocking(move || command.output());
     let driver = async {
@@ -117,6 +121,14 @@ async fn a_newsrooms_article_page_shows_the_live_conversation() {
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
+    let badge = steps
+        .iter()
+        .find(|s| s["step"] == "reply count badge" && s["ok"] == true)
+        .unwrap_or_else(|| panic!("no reply count badge: {stdout}"));
+    assert_eq!(
+        badge["text"], "3 replies",
+        "two before the page opened, one live"
+    );
     for name in [
         "conversation threaded",
         "height follows content",

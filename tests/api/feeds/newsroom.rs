@@ -75,6 +75,7 @@ impl Newsroom {
                 get(|| async { Html("<html><body><h1>About us</h1></body></html>") }),
             )
             .route("/articles/{slug}", get(article_page))
+            .route("/list/{slug}", get(list_page))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.ok() });
         Newsroom { base, shared }
@@ -213,6 +214,19 @@ async fn rss(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response 
 async fn atom(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let body = atom_document(&shared.base, &shared.atom.lock().unwrap());
     conditional(&shared, &headers, body, "application/atom+xml")
+}
+
+/// A list of articles with the reply-count badge for one of them (`data-count`).
+async fn list_page(State(shared): State<Arc<Shared>>, Path(slug): Path<String>) -> Response {
+    let broadsheet = shared.broadsheet.lock().unwrap().clone();
+    let link = format!("{}/articles/{slug}", shared.base);
+    let policy = format!("default-src 'none'; script-src {broadsheet}; connect-src {broadsheet}");
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Latest</title></head><body><ul><li><a href=\"{l}\">An article</a> \
+<script async src=\"{broadsheet}/embed.js\" data-story-url=\"{l}\" data-count></script></li></ul></body></html>",
+        l = escape(&link),
+    );
+    ([(header::CONTENT_SECURITY_POLICY, policy)], Html(page)).into_response()
 }
 
 /// The newsroom's article page: its own strict policy, which allows Broadsheet's origin for the
