@@ -13,7 +13,8 @@ use crate::{
     domain::{actor, ids::Urls, story::sample},
     federation::{
         backfill::Crawler, blocklists::Refresher, context::Federation, delivery::DeliveryWorker,
-        inbox::jobs::InboxWorker, outbox::fanout::Fanout, webhooks::WebhookWorker,
+        feed_poll::FeedPoller, inbox::jobs::InboxWorker, outbox::fanout::Fanout,
+        webhooks::WebhookWorker,
     },
     http,
     state::AppState,
@@ -107,6 +108,7 @@ impl Application {
         let blocklists = tokio::spawn(Refresher::new(self.federation.clone()).run(stopped.clone()));
         let webhooks =
             tokio::spawn(WebhookWorker::new(self.federation.clone())?.run(stopped.clone()));
+        let feeds = tokio::spawn(FeedPoller::new(self.federation.clone()).run(stopped.clone()));
         let live = tokio::spawn(http::live::render_changes(self.state.clone(), stopped));
         tracing::info!(%address, "listening");
         let app = self
@@ -126,6 +128,7 @@ impl Application {
         crawler.await.context("backfill crawler panicked")?;
         blocklists.await.context("blocklist refresher panicked")?;
         webhooks.await.context("webhook worker panicked")?;
+        feeds.await.context("feed poller panicked")?;
         live.await.context("live updates panicked")?;
         self.db.close().await.context("closing the database")?;
         served?;

@@ -29,6 +29,9 @@ mod m20261201_000033_create_outgoing_quotes;
 mod m20261201_000050_add_reply_featured;
 mod m20261201_000060_create_webhooks;
 mod m20261201_000061_create_follower_departures;
+mod m20261201_000040_add_stories_canonical_url;
+mod m20261201_000041_create_feeds;
+mod m20261201_000042_create_feed_entries;
 
 pub struct Migrator;
 
@@ -62,6 +65,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000050_add_reply_featured::Migration),
             Box::new(m20261201_000060_create_webhooks::Migration),
             Box::new(m20261201_000061_create_follower_departures::Migration),
+            Box::new(m20261201_000040_add_stories_canonical_url::Migration),
+            Box::new(m20261201_000041_create_feeds::Migration),
+            Box::new(m20261201_000042_create_feed_entries::Migration),
         ]
     }
 }

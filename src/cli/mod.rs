@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod admin;
+mod feeds;
 
 use crate::{
     config::Settings,
@@ -53,6 +54,11 @@ enum Command {
     Followers {
         #[command(subcommand)]
         command: FollowersCommand,
+    },
+    /// Import stories from the newsroom's own feeds (RSS, Atom, JSON Feed).
+    Feeds {
+        #[command(subcommand)]
+        command: feeds::FeedsCommand,
     },
     /// The delivery queue: pending, delivered and failed deliveries, failing and dead hosts.
     Deliveries,
@@ -155,6 +161,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Publish { path } => publish(&settings, &path).await,
         Command::Stories { command } => stories(&settings, command).await,
         Command::Followers { command } => admin::followers(&settings, command).await,
+        Command::Feeds { command } => feeds::run(&settings, command).await,
         Command::Deliveries => admin::deliveries(&settings).await,
         Command::Reports => admin::reports(&settings).await,
         Command::User {

@@ -27,6 +27,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("BROADSHEET_MEDIA_DIR", "media.dir"),
     ("BROADSHEET_MEDIA_MAX_BYTES", "media.max_bytes"),
+    ("BROADSHEET_FEED_POLL_SECS", "feeds.poll_interval_secs"),
+    ("BROADSHEET_FEED_MAX_BYTES", "feeds.max_bytes"),
+    ("BROADSHEET_EMBED_ORIGINS", "embed.origins"),
     ("BROADSHEET_LOG_FORMAT", "log.format"),
     ("RUST_LOG", "log.filter"),
     ("BROADSHEET_LOG", "log.filter"),
@@ -67,7 +70,9 @@ pub(super) fn env_value(key: &str, value: &str) -> anyhow::Result<toml::Value> {
         "database.max_connections"
         | "web.page_size"
         | "replies.close_after_days"
-        | "media.max_bytes" => toml::Value::Integer(
+        | "media.max_bytes"
+        | "feeds.poll_interval_secs"
+        | "feeds.max_bytes" => toml::Value::Integer(
             value
                 .parse()
                 .with_context(|| format!("{key} must be a number, got `{value}`"))?,

@@ -38,6 +38,8 @@ pub struct Settings {
     pub moderation: ModerationSettings,
     pub media: MediaSettings,
     pub log: LogSettings,
+    pub feeds: FeedSettings,
+    pub embed: EmbedSettings,
 }
 
 /// The file's shape before derived values (bind, dev) are filled in.
@@ -56,6 +58,8 @@ struct RawSettings {
     moderation: ModerationSettings,
     media: MediaSettings,
     log: LogSettings,
+    feeds: FeedSettings,
+    embed: EmbedSettings,
 }
 
 impl Settings {
@@ -103,6 +107,7 @@ impl Settings {
         }
         check_frame_ancestors(&raw.web.frame_ancestors)?;
         check_media(&raw.media)?;
+        check_feeds(&raw.feeds, &raw.embed)?;
         Ok(Settings {
             dev: raw.dev.unwrap_or_else(|| is_loopback_host(&public_url)),
             public_url,
@@ -116,6 +121,8 @@ impl Settings {
             moderation: raw.moderation,
             media: raw.media,
             log: raw.log,
+            feeds: raw.feeds,
+            embed: raw.embed,
         })
     }
 
@@ -180,6 +187,17 @@ fn check_media(media: &MediaSettings) -> anyhow::Result<()> {
     }
     if media.fetch_timeout_secs == 0 || media.concurrent_fetches == 0 {
         bail!("media.fetch_timeout_secs and media.concurrent_fetches must be at least 1");
+    }
+    Ok(())
+}
+
+fn check_feeds(feeds: &FeedSettings, embed: &EmbedSettings) -> anyhow::Result<()> {
+    if feeds.poll_interval_secs == 0 || feeds.max_bytes == 0 {
+        bail!("feeds.poll_interval_secs and feeds.max_bytes must be at least 1");
+    }
+    let origins = embed.origins.trim();
+    if !origins.is_empty() && origins != "*" {
+        check_frame_ancestors(origins).context("embed.origins")?;
     }
     Ok(())
 }

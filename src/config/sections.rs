@@ -226,3 +226,26 @@ pub struct LogSettings {
     pub format: LogFormat,
     pub filter: String,
 }
+
+/// Importing stories from the newsroom's own feeds (RSS, Atom, JSON Feed).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedSettings {
+    /// Each feed is polled this often.
+    pub poll_interval_secs: u64,
+    /// A feed document larger than this is refused.
+    pub max_bytes: usize,
+    /// The longest wait between tries of a failing feed (the wait doubles from the interval).
+    pub max_backoff_secs: u64,
+    /// An embed of an article we do not have yet polls its site's feed early, at most this often.
+    pub early_poll_secs: u64,
+}
+
+/// The conversation embedded in other sites' pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbedSettings {
+    /// The sites allowed to frame `/embed/…` (`frame-ancestors` origins, spaces between; `*`:
+    /// any); empty: the origins of this site's stories' canonical URLs.
+    pub origins: String,
+}

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod alerts;
+pub mod feed;
 pub mod follow;
 pub mod ids;
 pub mod interaction;

@@ -206,6 +206,62 @@ impl HttpClient {
     }
 }
 
+/// What a conditional GET of a feed found.
+#[derive(Debug)]
+pub enum Conditional {
+    /// 304: nothing changed since the validators we sent.
+    NotModified,
+    Fetched {
+        body: Vec<u8>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+}
+
+impl HttpClient {
+    /// An unsigned conditional GET (a news feed): sends the validators of the last answer, and
+    /// refuses a body past `max` bytes.
+    pub async fn get_conditional(
+        &self,
+        url: &Url,
+        accept: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        max: usize,
+    ) -> Result<Conditional, FetchError> {
+        self.check(url)?;
+        let mut request = self.inner.get(url.clone()).header(header::ACCEPT, accept);
+        if let Some(etag) = etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(since) = last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, since);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(describe(&e)))?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Conditional::NotModified);
+        }
+        let header_text = |name: header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let etag = header_text(header::ETAG);
+        let last_modified = header_text(header::LAST_MODIFIED);
+        let body = read_body(url, response, max).await?;
+        Ok(Conditional::Fetched {
+            body,
+            etag,
+            last_modified,
+        })
+    }
+}
+
 /// What every client shares: who we are, the guarded resolver, pooling, no system proxy.
 fn builder(settings: &Settings, connect_timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()

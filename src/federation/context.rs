@@ -37,6 +37,8 @@ pub struct Federation {
     pub jobs: Notify,
     /// Notified when a blocklist subscription is added, so it is fetched at once.
     pub blocklists: Notify,
+    /// Notified when a feed is subscribed or asked for early, so the poller need not wait.
+    pub feeds: Notify,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Signs the media proxy's URLs (see `http::media`), so it serves only what our pages
     /// link to. Derived from the instance actor's key: the same on every replica, never stored.
@@ -108,6 +110,7 @@ impl Federation {
             wake: Notify::new(),
             jobs: Notify::new(),
             blocklists: Notify::new(),
+            feeds: Notify::new(),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             key_fetches,
             events: tokio::sync::broadcast::channel(1024).0,

@@ -7,6 +7,7 @@ pub mod blocklists;
 pub mod client;
 pub mod context;
 pub mod delivery;
+pub mod feed_poll;
 pub mod guard;
 pub mod inbox;
 pub mod interaction_link;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod client_addr;
+pub mod embed;
 pub mod feed;
 pub mod health;
 pub mod inbox;
@@ -46,6 +47,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(health::router())
         .merge(interact::router())
         .merge(assets::router())
+        .merge(embed::router())
         .merge(media::router(settings))
         .merge(admin::router())
         .nest(api::PREFIX, api::router())

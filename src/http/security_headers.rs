@@ -1,6 +1,7 @@
 //! Headers that tell browsers what our pages may do, on every response: a Content-Security-Policy
 //! (scripts, styles and connections from this site only, no plugins, no `<base>`, framing only by
 //! the configured ancestors), `X-Content-Type-Options: nosniff` and a `Referrer-Policy`.
+//! The embedded conversation (`http::embed`) sends the same policy with its own `frame-ancestors`.
 //!
 //! Pages hold remote text (replies, names) cleaned and escaped; the policy is the second wall
 //! should any of it slip through: no inline script or style runs, whatever the markup says.
@@ -59,6 +60,11 @@ impl SecurityHeaders {
 /// instance" form goes to `/interact`, which redirects the reader to their own server, and
 /// browsers apply `form-action` to that redirect.
 pub fn content_security_policy(settings: &Settings) -> String {
+    framed_by(settings, settings.web.frame_ancestors.trim())
+}
+
+/// The same policy with other `frame-ancestors` (the embedded conversation's own).
+pub fn framed_by(settings: &Settings, ancestors: &str) -> String {
     let remote = if settings.dev {
         " https: http:"
     } else {
@@ -75,7 +81,7 @@ pub fn content_security_policy(settings: &Settings) -> String {
         "object-src 'none'".to_string(),
         "base-uri 'none'".to_string(),
         format!("form-action 'self'{remote}"),
-        format!("frame-ancestors {}", settings.web.frame_ancestors.trim()),
+        format!("frame-ancestors {ancestors}"),
     ]
     .join("; ")
 }

@@ -111,7 +111,13 @@ fn story_page(
     let head = Head {
         title: format!("{} · {}", story.title, state.settings.publication.name),
         description: Some(story.summary.clone()),
-        canonical: Some(story.ap_id.clone()),
+        // An article whose home is the newsroom's site: search engines credit that page.
+        canonical: Some(
+            story
+                .canonical_url
+                .clone()
+                .unwrap_or_else(|| story.ap_id.clone()),
+        ),
         activity_json: Some(story.ap_id.clone()),
         extra: Some(html! {
             (views::story::meta(state, story))

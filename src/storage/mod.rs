@@ -12,6 +12,8 @@ pub mod days;
 pub mod deliveries;
 pub mod entities;
 pub mod follower_departures;
+pub mod feed_entries;
+pub mod feeds;
 pub mod followers;
 pub mod hosts;
 pub mod inbox_jobs;

@@ -105,6 +105,30 @@ pub async fn find_by_ap_id(
         .await
 }
 
+/// The story whose home on the newsroom's site is `url`, deleted or not.
+pub async fn find_by_canonical_url(
+    db: &impl ConnectionTrait,
+    url: &str,
+) -> Result<Option<story::Model>, DbErr> {
+    story::Entity::find()
+        .filter(story::Column::CanonicalUrl.eq(url))
+        .one(db)
+        .await
+}
+
+/// Every live story's canonical URL: where the newsroom's sites are, for who may embed.
+pub async fn canonical_urls(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    let rows: Vec<Option<String>> = story::Entity::find()
+        .select_only()
+        .column(story::Column::CanonicalUrl)
+        .filter(story::Column::CanonicalUrl.is_not_null())
+        .filter(story::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<story::Model>, DbErr> {
     story::Entity::find_by_id(id).one(db).await
 }

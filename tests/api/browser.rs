@@ -24,6 +24,7 @@ use crate::{
 
 mod desk;
 mod dashboard;
+mod embed;
 mod media;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

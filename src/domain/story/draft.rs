@@ -32,6 +32,8 @@ pub struct StoryInput {
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub slug: Option<String>,
+    /// The article's home on the newsroom's own site: an absolute http(s) URL.
+    pub canonical_url: Option<String>,
 }
 
 /// A lead image and the text that describes it to people who cannot see it.
@@ -53,6 +55,10 @@ pub struct StoryDraft {
     pub image: Option<StoryImage>,
     /// `None`: derive one from the title when storing.
     pub slug: Option<String>,
+    /// Where the full story lives when its home is the newsroom's own site.
+    pub canonical_url: Option<Url>,
+    /// When it was first published elsewhere (an imported feed entry); `None`: now.
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl StoryInput {
@@ -83,6 +89,7 @@ impl StoryInput {
                 "may hold only a-z, 0-9 and single hyphens, at most 80 characters",
             );
         }
+        let canonical_url = validate_canonical_url(&mut errors, self.canonical_url);
         let content_html = markdown::render(&body);
         errors.into_result(StoryDraft {
             title,
@@ -93,8 +100,31 @@ impl StoryInput {
             tags,
             image,
             slug,
+            canonical_url,
+            published_at: None,
         })
     }
+}
+
+/// An absolute http(s) URL without credentials, at most 2,000 characters.
+fn validate_canonical_url(errors: &mut FieldErrors, value: Option<String>) -> Option<Url> {
+    let value = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())?;
+    let url = Url::parse(&value).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host().is_some()
+            && u.username().is_empty()
+            && u.password().is_none()
+    });
+    if url.is_none() || value.len() > 2000 {
+        errors.add(
+            "canonical_url",
+            "must be an absolute http(s) URL: the article's address on your own site",
+        );
+        return None;
+    }
+    url
 }
 
 fn required_text(
@@ -255,9 +285,18 @@ mod tests {
             tags: vec!["two words".into()],
             image: Some("ftp://x/y.png".into()),
             slug: Some("Bad Slug".into()),
+            canonical_url: Some("javascript:alert(1)".into()),
             ..Default::default()
         });
-        for field in ["title", "body", "tags", "image", "image_alt", "slug"] {
+        for field in [
+            "title",
+            "body",
+            "tags",
+            "image",
+            "image_alt",
+            "slug",
+            "canonical_url",
+        ] {
             assert!(
                 report.contains(&format!("\"{field}\"")),
                 "{field} missing in {report}"

@@ -18,6 +18,7 @@ struct FrontMatter {
     image: Option<String>,
     image_alt: Option<String>,
     slug: Option<String>,
+    canonical_url: Option<String>,
 }
 
 /// `authors: Jane Doe` and `authors: [Jane Doe, Bo Li]` both read naturally.
@@ -59,6 +60,7 @@ pub fn parse(file: &str) -> Result<StoryInput, AppError> {
         image: front.image,
         image_alt: front.image_alt,
         slug: front.slug,
+        canonical_url: front.canonical_url,
     })
 }
 

@@ -77,6 +77,8 @@ pub struct Story {
     pub replies_closed_at: Option<DateTime<Utc>>,
     /// Its own quote policy; `None`: the site's default.
     pub quote_policy: Option<crate::config::QuotePolicy>,
+    /// The article's home on the newsroom's own site; `None`: this page is its home.
+    pub canonical_url: Option<Url>,
 }
 
 impl Story {
@@ -103,6 +105,17 @@ pub async fn find_by_slug(
     slug: &str,
 ) -> Result<Option<Story>, AppError> {
     let Some(model) = stories::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    Ok(hydrate(db, vec![model]).await?.pop())
+}
+
+/// The story whose home on the newsroom's site is `url`, deleted ones included.
+pub async fn find_by_canonical_url(
+    db: &impl ConnectionTrait,
+    url: &Url,
+) -> Result<Option<Story>, AppError> {
+    let Some(model) = stories::find_by_canonical_url(db, url.as_str()).await? else {
         return Ok(None);
     };
     Ok(hydrate(db, vec![model]).await?.pop())
@@ -206,6 +219,7 @@ fn story_from_model(
             .quote_policy
             .as_deref()
             .and_then(crate::config::QuotePolicy::parse),
+        canonical_url: m.canonical_url.as_deref().and_then(|u| u.parse().ok()),
     })
 }
 

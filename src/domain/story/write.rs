@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
+use url::Url;
 
 use super::{Story, StoryDraft, StoryEvents, authors, find_by_slug, slug};
 use crate::{
@@ -22,8 +23,12 @@ pub async fn publish(
     let keys = authors::prepare_keys(db, &draft.authors).await?;
     let txn = crate::storage::begin_write(db).await?;
     let slug = choose_slug(&txn, &draft).await?;
+    canonical_url_free(&txn, draft.canonical_url.as_ref(), None).await?;
     let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
-    let now = Utc::now();
+    // An imported entry keeps the date it was first published (never one in the future).
+    let now = draft
+        .published_at
+        .map_or(Utc::now(), |at| at.min(Utc::now()));
     let model = story::ActiveModel {
         ap_id: Set(urls.story(&slug).to_string()),
         slug: Set(slug.clone()),
@@ -33,6 +38,7 @@ pub async fn publish(
         content_html: Set(draft.content_html),
         image_url: Set(draft.image.as_ref().map(|i| i.url.to_string())),
         image_alt: Set(draft.image.map(|i| i.alt)),
+        canonical_url: Set(draft.canonical_url.as_ref().map(Url::to_string)),
         published_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
@@ -40,7 +46,7 @@ pub async fn publish(
     };
     let stored = stories::insert(&txn, model)
         .await
-        .map_err(|e| slug_taken_or(e, &slug))?;
+        .map_err(|e| taken_or(e, &slug, draft.canonical_url.as_ref()))?;
     let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
     story_authors::set(&txn, stored.id, &author_ids).await?;
     story_tags::set(&txn, stored.id, &draft.tags).await?;
@@ -67,8 +73,11 @@ pub async fn update(
     let keys = authors::prepare_keys(db, &draft.authors).await?;
     let txn = crate::storage::begin_write(db).await?;
     let byline = authors::resolve(&txn, urls, &draft.authors, keys).await?;
+    canonical_url_free(&txn, draft.canonical_url.as_ref(), Some(existing.id)).await?;
+    let canonical = draft.canonical_url.clone();
     let model = story::ActiveModel {
         id: Set(existing.id),
+        canonical_url: Set(draft.canonical_url.as_ref().map(Url::to_string)),
         title: Set(draft.title),
         summary: Set(draft.summary),
         body_markdown: Set(draft.body_markdown),
@@ -78,7 +87,9 @@ pub async fn update(
         updated_at: Set(Utc::now().max(existing.published_at)),
         ..Default::default()
     };
-    stories::update(&txn, model).await?;
+    stories::update(&txn, model)
+        .await
+        .map_err(|e| taken_or(e, slug, canonical.as_ref()))?;
     let author_ids: Vec<i64> = byline.iter().map(|a| a.id).collect();
     story_authors::set(&txn, existing.id, &author_ids).await?;
     story_tags::set(&txn, existing.id, &draft.tags).await?;
@@ -141,13 +152,37 @@ fn slug_taken(slug: &str) -> AppError {
     AppError::Validation(errors)
 }
 
-/// Two publishers racing for one slug: the loser gets the same answer as a plain duplicate.
-fn slug_taken_or(err: sea_orm::DbErr, slug: &str) -> AppError {
-    if storage::is_unique_violation(&err) {
-        slug_taken(slug)
-    } else {
-        err.into()
+/// Two publishers racing for one slug (or one canonical URL): the loser gets the same answer
+/// as a plain duplicate.
+fn taken_or(err: sea_orm::DbErr, slug: &str, canonical: Option<&Url>) -> AppError {
+    match canonical {
+        _ if !storage::is_unique_violation(&err) => err.into(),
+        Some(url) => canonical_url_taken(url),
+        None => slug_taken(slug),
     }
+}
+
+/// Two stories never share a canonical URL: each article on the newsroom's site has one
+/// conversation. `this`: the story being edited, which may keep its own.
+async fn canonical_url_free(
+    db: &impl ConnectionTrait,
+    url: Option<&Url>,
+    this: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(url) = url else { return Ok(()) };
+    match stories::find_by_canonical_url(db, url.as_str()).await? {
+        Some(other) if Some(other.id) != this => Err(canonical_url_taken(url)),
+        _ => Ok(()),
+    }
+}
+
+fn canonical_url_taken(url: &Url) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add(
+        "canonical_url",
+        format!("`{url}` is already the canonical URL of another story"),
+    );
+    AppError::Validation(errors)
 }
 
 /// A story's slug cannot change once published: it is its address on every server that has it.

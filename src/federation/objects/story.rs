@@ -46,7 +46,11 @@ pub fn to_article(story: &Story, site: &Site<'_>, with_context: bool) -> Article
         content_map: Some(json!({ site.settings.publication.language.clone(): content.clone() })),
         content,
         media_type: "text/html".to_string(),
-        url: story.ap_id.clone(),
+        // Mastodon links the post to its `url`: the article's home when it has one elsewhere.
+        url: story
+            .canonical_url
+            .clone()
+            .unwrap_or_else(|| story.ap_id.clone()),
         published: story.published_at,
         updated: story.is_edited().then_some(story.updated_at),
         to: vec![PUBLIC.to_string()],

@@ -1,6 +1,7 @@
 //! The actions the admin pages and the JSON API both perform, one function each, so the two
 //! front-ends differ only in how they read a request and answer it.
 
+pub mod feeds;
 pub mod moderation;
 pub mod picks;
 pub mod quotes;

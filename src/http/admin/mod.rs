@@ -6,6 +6,7 @@ mod blocks;
 mod desk;
 mod charts;
 mod dashboard;
+mod feeds;
 mod login;
 mod moderation;
 mod network;
@@ -32,4 +33,5 @@ pub fn router() -> Router {
         .merge(network::router())
         .merge(quotes::router())
         .merge(webhooks::router())
+        .merge(feeds::router())
 }

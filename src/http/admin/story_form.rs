@@ -38,6 +38,8 @@ pub(super) struct StoryForm {
     image_alt: String,
     #[serde(default)]
     slug: String,
+    #[serde(default)]
+    canonical_url: String,
     /// Present when the Preview button was pressed.
     preview: Option<String>,
 }
@@ -65,6 +67,7 @@ impl StoryForm {
             image: optional(&self.image),
             image_alt: optional(&self.image_alt),
             slug: optional(&self.slug),
+            canonical_url: optional(&self.canonical_url),
         }
     }
 
@@ -87,6 +90,11 @@ impl StoryForm {
                 .unwrap_or_default(),
             image_alt: s.image.as_ref().map(|i| i.alt.clone()).unwrap_or_default(),
             slug: s.slug.clone(),
+            canonical_url: s
+                .canonical_url
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             preview: None,
         }
     }
@@ -163,6 +171,7 @@ pub(super) fn form(
             label { "Image URL" input name="image" value=(f.image); }
             label { "Image description" input name="image_alt" value=(f.image_alt); }
             label { "Slug (optional; fixed once published)" input name="slug" value=(f.slug); }
+            label { "Canonical URL (optional: the article's address on your own site)" input name="canonical_url" type="url" value=(f.canonical_url); }
             div class="row" {
                 button type="submit" name="preview" value="1" { "Preview" }
                 button type="submit" { "Publish" }

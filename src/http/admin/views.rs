@@ -22,6 +22,7 @@ pub fn page(state: &AppState, editor: Option<&Session>, title: &str, body: Marku
                     @if let Some(editor) = editor {
                         nav aria-label="Admin" {
                             a href="/admin/stories" { "Stories" } " "
+                            a href="/admin/feeds" { "Feeds" } " "
                             a href="/admin/moderation" { "Moderation" } " "
                             a href="/admin/quotes" { "Quotes" } " "
                             a href="/admin/reports" { "Reports" } " "

@@ -3,6 +3,7 @@
 //! cannot be added without it.
 
 mod auth;
+mod feeds;
 mod json;
 mod moderation;
 mod quotes;
@@ -62,6 +63,7 @@ fn table() -> impl Iterator<Item = Route> {
         .chain(replies::routes())
         .chain(webhooks::routes())
         .chain(stats::routes())
+        .chain(feeds::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.

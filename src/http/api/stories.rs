@@ -51,6 +51,8 @@ struct StoryResource {
     replies_closed: bool,
     /// The story's own quote policy; `null`: the site's default applies.
     quote_policy: Option<&'static str>,
+    /// The article's home on the newsroom's own site; `null`: the story page is its home.
+    canonical_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +74,7 @@ impl StoryResource {
             reply_count: story.reply_count,
             replies_closed: story.replies_closed_at.is_some(),
             quote_policy: story.quote_policy.map(|p| p.as_str()),
+            canonical_url: story.canonical_url.as_ref().map(ToString::to_string),
             url: story.ap_id.to_string(),
             authors: story
                 .authors
@@ -98,11 +101,31 @@ impl StoryResource {
     }
 }
 
+/// `?page=N`, or `?canonical_url=…` for the one story whose home is that address.
+#[derive(serde::Deserialize)]
+struct ListQuery {
+    page: Option<u64>,
+    canonical_url: Option<String>,
+}
+
 async fn list(
     data: Data<AppState>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Json<Page<StoryResource>>, AppError> {
-    let page = story::list(&data.db, Listing::All, q.request(&data)).await?;
+    let request = PageQuery { page: q.page }.request(&data);
+    let page = match q.canonical_url {
+        Some(url) => {
+            let found = match url::Url::parse(url.trim()) {
+                Ok(url) => story::find_by_canonical_url(&data.db, &url)
+                    .await?
+                    .filter(|s| s.deleted_at.is_none()),
+                Err(_) => None,
+            };
+            let total = u64::from(found.is_some());
+            Page::new(found.into_iter().collect(), request, total)
+        }
+        None => story::list(&data.db, Listing::All, request).await?,
+    };
     let domain = data.settings.domain();
     Ok(Json(Page {
         items: page

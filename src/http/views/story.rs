@@ -7,6 +7,7 @@ use super::{
     layout::trusted,
     listing::byline,
     quotes::quoted_by,
+    safe_href,
     thread::{conversation, page_href, plural},
     time,
 };
@@ -42,6 +43,9 @@ pub fn article(
                 }
             }
             div class="e-content" { (trusted(&proxy_images(state, &story.content_html))) }
+            @if let Some(home) = story.canonical_url.as_ref().and_then(|u| safe_href(u.as_str())) {
+                p class="canonical" { "The full story is at " a class="u-url" href=(home) { (home) } "." }
+            }
             @if !story.tags.is_empty() {
                 ul class="tags" aria-label="Tags" {
                     @for tag in &story.tags {
@@ -77,7 +81,7 @@ pub fn meta(state: &AppState, story: &Story) -> Markup {
         meta property="og:type" content="article";
         meta property="og:title" content=(story.title);
         meta property="og:description" content=(story.summary);
-        meta property="og:url" content=(story.ap_id);
+        meta property="og:url" content=(story.canonical_url.as_ref().unwrap_or(&story.ap_id));
         meta property="og:site_name" content=(state.settings.publication.name);
         meta property="article:published_time" content=(story.published_at.to_rfc3339());
         @if story.is_edited() {

@@ -5,6 +5,8 @@ pub mod api_token;
 pub mod block;
 pub mod blocklist_subscription;
 pub mod delivery;
+pub mod feed;
+pub mod feed_entry;
 pub mod follower;
 pub mod follower_departure;
 pub mod host;

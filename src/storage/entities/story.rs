@@ -30,6 +30,9 @@ pub struct Model {
     pub replies_closed_at: Option<DateTimeUtc>,
     /// Who may quote it (FEP-044f); unset: the site's default.
     pub quote_policy: Option<String>,
+    /// The article's home on the newsroom's own site, when it has one elsewhere.
+    #[sea_orm(unique)]
+    pub canonical_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
