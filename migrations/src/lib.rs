@@ -25,6 +25,10 @@ mod m20261201_000019_add_reply_presentation;
 mod m20261201_000020_add_reply_context_url;
 mod m20261201_000031_add_stories_quote_policy;
 mod m20261201_000032_create_quotes;
+mod m20261201_000055_create_moderation_log;
+mod m20261201_000056_add_actors_account_published;
+mod m20261201_000057_create_instance_policies;
+mod m20261201_000058_create_instance_nodeinfo;
 
 pub struct Migrator;
 
@@ -54,6 +58,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_add_reply_context_url::Migration),
             Box::new(m20261201_000031_add_stories_quote_policy::Migration),
             Box::new(m20261201_000032_create_quotes::Migration),
+            Box::new(m20261201_000055_create_moderation_log::Migration),
+            Box::new(m20261201_000056_add_actors_account_published::Migration),
+            Box::new(m20261201_000057_create_instance_policies::Migration),
+            Box::new(m20261201_000058_create_instance_nodeinfo::Migration),
         ]
     }
 }

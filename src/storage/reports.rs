@@ -51,3 +51,12 @@ pub async fn count_sent_since(
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<report::Model>, DbErr> {
     report::Entity::find().all(db).await
 }
+
+/// Reports that name an object under `prefix` (an account's id, or `scheme://host/` for a
+/// whole server): the reported ids are kept as a JSON list, so this is a text match.
+pub async fn count_naming(db: &impl ConnectionTrait, prefix: &str) -> Result<u64, DbErr> {
+    report::Entity::find()
+        .filter(report::Column::Objects.contains(prefix))
+        .count(db)
+        .await
+}

@@ -1,6 +1,8 @@
 //! The actions the admin pages and the JSON API both perform, one function each, so the two
 //! front-ends differ only in how they read a request and answer it.
 
+pub mod blocks;
 pub mod moderation;
 pub mod quotes;
 pub mod stories;
+pub mod triage;

@@ -2,13 +2,16 @@
 //! deliveries. Every page needs a session; every form a CSRF token.
 
 mod blocks;
+pub mod log;
 mod login;
-mod moderation;
+pub(crate) mod moderation;
 mod network;
 mod quotes;
+mod reports;
 mod session;
 mod stories;
 mod story_form;
+mod triage;
 mod views;
 
 use activitypub_federation::config::Data;
@@ -33,6 +36,8 @@ pub fn router() -> Router {
         .merge(blocks::router())
         .merge(network::router())
         .merge(quotes::router())
+        .merge(reports::router())
+        .merge(log::router())
 }
 
 async fn dashboard(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {

@@ -13,8 +13,7 @@ use maud::{Markup, html};
 use super::{
     Editor,
     session::CsrfForm,
-    stories::Nothing,
-    views::{self, button},
+    views::{self, ReasonForm, button, by},
 };
 use crate::{
     domain::{
@@ -86,17 +85,17 @@ async fn rows(
 async fn approve(
     data: Data<AppState>,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::quotes::approve(&data, id).await?;
+    actions::quotes::approve(&data, &by(&editor), id, form.reason()).await?;
     Ok(Redirect::to("/admin/quotes").into_response())
 }
 
 async fn hide(
     data: Data<AppState>,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::quotes::hide(&data, id).await?;
+    actions::quotes::hide(&data, &by(&editor), id, form.reason()).await?;
     Ok(Redirect::to("/admin/quotes").into_response())
 }

@@ -3,6 +3,7 @@
 //! cannot be added without it.
 
 mod auth;
+mod desk;
 mod json;
 mod moderation;
 mod quotes;
@@ -18,8 +19,8 @@ use axum::{
     routing::{MethodFilter, MethodRouter, on},
 };
 
-pub use auth::ApiToken;
-pub use json::ApiJson;
+pub use auth::{ApiEditor, ApiToken};
+pub use json::{ApiJson, Reason};
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
@@ -56,6 +57,7 @@ fn table() -> impl Iterator<Item = Route> {
         .into_iter()
         .chain(moderation::routes())
         .chain(quotes::routes())
+        .chain(desk::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.
@@ -73,7 +75,9 @@ pub fn router() -> Router {
         .fallback(|| async { crate::error::AppError::NotFound("API route") })
 }
 
-/// Lets the request through only with a valid token ([`ApiToken`] answers 401 otherwise).
-async fn require_token(_: ApiToken, request: Request, next: Next) -> Response {
+/// Lets the request through only with a valid token ([`ApiToken`] answers 401 otherwise), and
+/// hands the checked token on so a handler need not look it up again.
+async fn require_token(token: ApiToken, mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(token);
     next.run(request).await
 }
