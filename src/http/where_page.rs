@@ -62,10 +62,16 @@ async fn page(
             render(&data, "", None, None, StatusCode::OK)
         };
     }
+    // Only an address that could be fetched counts against the limit.
+    let url = match lookup::parse_address(&address) {
+        Ok(url) => url,
+        Err(err) if json => return err.into_response(),
+        Err(err) => return render(&data, &address, None, Some(&err.to_string()), err.status()),
+    };
     if !data.where_limiter.allow(&client.limit_key().to_string()) {
         return too_many(json, &data);
     }
-    match answer(&data, &address).await {
+    match answer(&data, &url).await {
         Ok(answer) if json => Json(to_json(&answer)).into_response(),
         Ok(answer) => render(&data, &address, Some(&answer), None, StatusCode::OK),
         Err(err) if json || err.status().is_server_error() => err.into_response(),
@@ -80,9 +86,8 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("application/json") && !accept.contains("text/html"))
 }
 
-async fn answer(data: &AppState, address: &str) -> Result<Answer, AppError> {
-    let url = lookup::parse_address(address)?;
-    let found = lookup::locate(&data.federation, &url).await?;
+async fn answer(data: &AppState, url: &url::Url) -> Result<Answer, AppError> {
+    let found = lookup::locate(&data.federation, url).await?;
     let story = match found.story_id {
         Some(id) => story::find_by_id(&data.db, id).await?,
         None => None,
