@@ -257,6 +257,23 @@ pub async fn count_by_state(
     query.into_tuple::<(String, i64)>().all(db).await
 }
 
+/// The ids of an author's most recent replies (at most `limit`).
+pub async fn recent_ids_by(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    limit: u64,
+) -> Result<Vec<String>, DbErr> {
+    reply::Entity::find()
+        .select_only()
+        .column(reply::Column::ApId)
+        .filter(reply::Column::AuthorId.eq(author_id))
+        .order_by_desc(reply::Column::Id)
+        .limit(limit)
+        .into_tuple::<String>()
+        .all(db)
+        .await
+}
+
 /// Every held reply from one author or from one server, oldest first (for bulk actions).
 pub async fn held_from(
     db: &impl ConnectionTrait,

@@ -114,7 +114,7 @@ pub async fn signals(
         first_seen_at: author.published_at,
         seen_before: account_replies.total() > 1,
         approved_before: author.approved_at.is_some(),
-        account_reports: reports::count_naming(db, &author.ap_id).await?,
+        account_reports: account_reports(db, author).await?,
         account_replies,
         instance_reports: reports::count_naming(db, &instance_prefix).await?,
         instance_policy: policy::of(db, &author.domain)
@@ -140,6 +140,13 @@ pub async fn signals(
             .collect(),
         language: reply.language.clone(),
     })
+}
+
+/// Reports naming the account or one of its recent replies.
+async fn account_reports(db: &impl ConnectionTrait, author: &actor::Model) -> Result<u64, AppError> {
+    let mut ids = replies::recent_ids_by(db, author.id, 100).await?;
+    ids.push(author.ap_id.clone());
+    Ok(reports::count_naming_any(db, &ids).await?)
 }
 
 /// The http(s) links in cleaned reply HTML, less those that are the reply's own tags and
