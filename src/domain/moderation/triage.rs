@@ -143,7 +143,10 @@ pub async fn signals(
 }
 
 /// Reports naming the account or one of its recent replies.
-async fn account_reports(db: &impl ConnectionTrait, author: &actor::Model) -> Result<u64, AppError> {
+async fn account_reports(
+    db: &impl ConnectionTrait,
+    author: &actor::Model,
+) -> Result<u64, AppError> {
     let mut ids = replies::recent_ids_by(db, author.id, 100).await?;
     ids.push(author.ap_id.clone());
     Ok(reports::count_naming_any(db, &ids).await?)
