@@ -23,6 +23,7 @@ use crate::{
 };
 
 mod media;
+mod where_page;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const EDITOR: &str = "desk";

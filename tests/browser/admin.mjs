@@ -6,6 +6,7 @@
 //   node admin.mjs … --scenario block --domain spam.example --text 'A reply' --story /stories/welcome
 //   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server]
 //   node admin.mjs --url … --scenario media --story /stories/welcome   (see media.mjs)
+//   node admin.mjs --url … --scenario where --post URL --other URL --text T   (see where.mjs)
 //
 // Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
 // event and Chromium's "Refused to …" console messages); every scenario ends with a step that
@@ -26,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import { media } from './media.mjs';
+import { where } from './where.mjs';
 
 const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -49,7 +51,7 @@ class CheckFailed extends Error {}
 function usage(message) {
   process.stderr.write(
     `${message}\n` +
-      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media\n' +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|where\n' +
       '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
   );
   process.exit(2);
@@ -70,6 +72,8 @@ function options() {
         domain: { type: 'string' },
         'ready-file': { type: 'string' },
         handle: { type: 'string' },
+        post: { type: 'string' },
+        other: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -77,7 +81,7 @@ function options() {
     usage(err.message);
   }
   // A reader's scenarios need no editor.
-  const reader = ['live', 'media'].includes(parsed.scenario);
+  const reader = ['live', 'media', 'where'].includes(parsed.scenario);
   for (const name of reader ? ['url', 'scenario'] : ['url', 'user', 'password', 'scenario']) {
     if (!parsed[name]) usage(`--${name} is required`);
   }
@@ -87,6 +91,7 @@ function options() {
     block: ['text', 'story', 'domain'],
     live: ['text', 'story', 'ready-file'],
     media: ['story'],
+    where: ['post', 'other', 'text'],
   };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
@@ -456,6 +461,7 @@ const SCENARIOS = {
   block,
   live,
   media: (steps, page, opts) => media(steps, page, opts, { open, CheckFailed }),
+  where: (steps, page, opts) => where(steps, page, opts, { open, CheckFailed }),
 };
 
 async function main() {
