@@ -3,6 +3,11 @@
 //! guard) and the same intake as a delivered reply (`ancestors::place`, which ends in
 //! `domain::reply::accept`), answered with the outcome. Our own host is never fetched.
 
+use std::{
+    collections::HashSet,
+    sync::{Mutex, OnceLock},
+};
+
 use url::Url;
 
 use super::{
@@ -34,8 +39,41 @@ pub fn parse_address(address: &str) -> Result<Url, AppError> {
     Ok(url)
 }
 
+/// Addresses being looked up now in this process: a second look-up of the same post waits for
+/// no fetch of its own (and cannot race the first one into storing it twice).
+fn in_flight() -> &'static Mutex<HashSet<String>> {
+    static IN_FLIGHT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    IN_FLIGHT.get_or_init(|| Mutex::new(HashSet::new()))
+}
+
+/// Removes its address from [`in_flight`] when the look-up ends, however it ends.
+struct InFlight(String);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Ok(mut set) = in_flight().lock() {
+            set.remove(&self.0);
+        }
+    }
+}
+
 /// Where the post at `url` stands here, fetching and taking it in when we never received it.
 pub async fn locate(fed: &Federation, url: &Url) -> Result<Whereabouts, AppError> {
+    let started = in_flight()
+        .lock()
+        .map(|mut set| set.insert(url.to_string()))
+        .unwrap_or(false);
+    if !started {
+        return Ok(Whereabouts::only(
+            State::NeverReceived,
+            "we are fetching it right now; ask again in a moment",
+        ));
+    }
+    let _done = InFlight(url.to_string());
+    find_or_fetch(fed, url).await
+}
+
+async fn find_or_fetch(fed: &Federation, url: &Url) -> Result<Whereabouts, AppError> {
     let blocks = Blocklist::load(&fed.db).await?;
     if let Some(stored) = replies::find_by_address(&fed.db, url.as_str()).await? {
         return whereabouts::of_stored(&fed.db, &stored, &blocks).await;
