@@ -306,7 +306,7 @@ async function approve(steps, page, opts) {
 
   await steps.run('approve', async () => {
     const held = page.locator('li.held', { hasText: opts.text });
-    await submit(page, held.getByRole('button', { name: 'Approve' }));
+    await submit(page, held.getByRole('button', { name: 'Approve', exact: true }));
     if (new URL(page.url()).pathname !== '/admin/moderation') {
       throw new CheckFailed(`approving led to ${page.url()}, not back to the queue`);
     }

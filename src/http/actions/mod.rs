@@ -2,6 +2,7 @@
 //! front-ends differ only in how they read a request and answer it.
 
 pub mod blocks;
+pub mod log;
 pub mod moderation;
 pub mod quotes;
 pub mod stories;

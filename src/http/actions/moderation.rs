@@ -127,6 +127,19 @@ pub async fn bulk(
     Ok(held.len())
 }
 
+/// `approve` is true, `hide` false; anything else is refused.
+pub fn bulk_action(action: &str) -> Result<bool, AppError> {
+    match action {
+        "approve" => Ok(true),
+        "hide" => Ok(false),
+        _ => {
+            let mut errors = crate::error::FieldErrors::default();
+            errors.add("action", "approve or hide");
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
 /// Sets the site's moderation mode.
 pub async fn set_mode(
     state: &AppState,

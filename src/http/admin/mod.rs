@@ -2,9 +2,9 @@
 //! deliveries. Every page needs a session; every form a CSRF token.
 
 mod blocks;
-pub mod log;
+mod log;
 mod login;
-pub(crate) mod moderation;
+mod moderation;
 mod network;
 mod quotes;
 mod reports;

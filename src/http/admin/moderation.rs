@@ -113,22 +113,9 @@ async fn bulk(
     CsrfForm { editor, form }: CsrfForm<BulkForm>,
 ) -> Result<Response, AppError> {
     let from = HeldFrom::parse(form.account.as_deref(), form.instance.as_deref())?;
-    let approve = bulk_action(&form.action)?;
+    let approve = actions::moderation::bulk_action(&form.action)?;
     actions::moderation::bulk(&data, &by(&editor), &from, approve, form.reason.as_deref()).await?;
     Ok(Redirect::to("/admin/moderation").into_response())
-}
-
-/// `approve` is true, `hide` false; anything else is refused.
-pub(crate) fn bulk_action(action: &str) -> Result<bool, AppError> {
-    match action {
-        "approve" => Ok(true),
-        "hide" => Ok(false),
-        _ => {
-            let mut errors = crate::error::FieldErrors::default();
-            errors.add("action", "approve or hide");
-            Err(AppError::Validation(errors))
-        }
-    }
 }
 
 /// Back to where the editor acted (the queue or a thread view).

@@ -13,7 +13,7 @@ use super::{ApiEditor, ApiJson, Route};
 use crate::{
     domain::moderation::{bulk::HeldFrom, log, policy},
     error::AppError,
-    http::{actions, admin::log::LogQuery, admin::moderation::bulk_action},
+    http::actions::{self, log::LogQuery, moderation::bulk_action},
     state::AppState,
 };
 
