@@ -322,6 +322,29 @@ async fn every_editor_action_appears_in_the_log() {
     )
     .await;
 
+    // Actions that fail change nothing and record nothing.
+    for (method, path, body) in [
+        (Method::POST, "/replies/99999/approve", Value::Null),
+        (Method::PUT, "/moderation/mode", json!({"mode": "anything"})),
+        (
+            Method::PUT,
+            "/instances/not%20a%20domain/policy",
+            json!({"policy": "trusted"}),
+        ),
+        (
+            Method::POST,
+            "/blocks",
+            json!({"kind": "domain", "value": "no spaces allowed"}),
+        ),
+    ] {
+        let mut request = app.api(method, path, &token).await;
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        let status = request.send().await.unwrap().status();
+        assert!(status.is_client_error(), "{path}: {status}");
+    }
+
     let all = log(&app, &token, "").await;
     assert_eq!(all["total_items"], 27, "{all}");
     assert_eq!(
