@@ -28,6 +28,8 @@ pub struct AppState {
     pub inbox_limiter: Arc<RateLimiter>,
     /// Inbox requests per client address per minute, counted before verification.
     pub inbox_address_limiter: Arc<RateLimiter>,
+    /// "Where's my reply?" look-ups per client address per minute (each may fetch).
+    pub where_limiter: Arc<RateLimiter>,
     /// Login attempts per client address per 15 minutes.
     pub login_limiter: Arc<RateLimiter>,
     /// The growing wait between failed logins per account.
@@ -54,6 +56,10 @@ impl AppState {
                 Duration::from_secs(60),
             )),
             live: Arc::new(crate::live::Hub::default()),
+            where_limiter: Arc::new(RateLimiter::new(
+                settings.web.where_lookups_per_minute,
+                Duration::from_secs(60),
+            )),
             login_limiter: Arc::new(RateLimiter::new(
                 settings.moderation.login_attempts,
                 Duration::from_secs(15 * 60),

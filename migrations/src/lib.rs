@@ -26,12 +26,16 @@ mod m20261201_000020_add_reply_context_url;
 mod m20261201_000031_add_stories_quote_policy;
 mod m20261201_000032_create_quotes;
 mod m20261201_000033_create_outgoing_quotes;
-mod m20261201_000050_add_reply_featured;
-mod m20261201_000060_create_webhooks;
-mod m20261201_000061_create_follower_departures;
 mod m20261201_000040_add_stories_canonical_url;
 mod m20261201_000041_create_feeds;
 mod m20261201_000042_create_feed_entries;
+mod m20261201_000050_add_reply_featured;
+mod m20261201_000055_create_moderation_log;
+mod m20261201_000056_add_actors_account_published;
+mod m20261201_000057_create_instance_policies;
+mod m20261201_000058_create_instance_nodeinfo;
+mod m20261201_000060_create_webhooks;
+mod m20261201_000061_create_follower_departures;
 
 pub struct Migrator;
 
@@ -68,6 +72,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000040_add_stories_canonical_url::Migration),
             Box::new(m20261201_000041_create_feeds::Migration),
             Box::new(m20261201_000042_create_feed_entries::Migration),
+            Box::new(m20261201_000055_create_moderation_log::Migration),
+            Box::new(m20261201_000056_add_actors_account_published::Migration),
+            Box::new(m20261201_000057_create_instance_policies::Migration),
+            Box::new(m20261201_000058_create_instance_nodeinfo::Migration),
         ]
     }
 }

@@ -179,6 +179,8 @@ pub struct WebSettings {
     /// Who may show the site's pages in a frame: the `frame-ancestors` sources of the
     /// Content-Security-Policy (`'none'`, `'self'`, or origins separated by spaces).
     pub frame_ancestors: String,
+    /// "Where's my reply?" look-ups one client address may make per minute (each may fetch).
+    pub where_lookups_per_minute: u32,
 }
 
 /// CIDR blocks (`10.0.0.0/8`, `::1/128`) or single addresses (`127.0.0.1`).

@@ -127,6 +127,16 @@ fn row(data: RemoteActorData) -> actor::ActiveModel {
     }
 }
 
+/// Records when the account says it was created (`None`: it does not say).
+pub async fn set_account_published(
+    db: &impl ConnectionTrait,
+    id: i64,
+    published: Option<DateTime<Utc>>,
+) -> Result<(), AppError> {
+    actors::set_account_published(db, id, published).await?;
+    Ok(())
+}
+
 pub async fn find_by_ap_id(
     db: &impl ConnectionTrait,
     ap_id: &str,

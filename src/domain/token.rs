@@ -27,14 +27,15 @@ pub async fn create(db: &impl ConnectionTrait, name: &str) -> Result<String, App
     Ok(secret)
 }
 
-/// True when `secret` is a token we issued. Records its use.
-pub async fn verify(db: &impl ConnectionTrait, secret: &str) -> Result<bool, AppError> {
+/// The token's name when `secret` is a token we issued (the moderation log names who acted by
+/// it). Records its use.
+pub async fn verify(db: &impl ConnectionTrait, secret: &str) -> Result<Option<String>, AppError> {
     if !secret.starts_with(PREFIX) {
-        return Ok(false);
+        return Ok(None);
     }
     Ok(api_tokens::use_by_hash(db, &digest(secret))
         .await?
-        .is_some())
+        .map(|t| t.name))
 }
 
 fn digest(secret: &str) -> String {

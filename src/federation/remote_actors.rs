@@ -124,7 +124,11 @@ async fn store(
         return refuse(format!("the inbox of {id} is on another host"));
     }
     let key = public_key(&doc, key_id)?;
-    remote::upsert(&fed.db, &fed.settings.domain(), actor_data(doc, key)).await
+    let published = doc.published_at();
+    let stored = remote::upsert(&fed.db, &fed.settings.domain(), actor_data(doc, key)).await?;
+    // Kept for the desk's triage (how old the account is), apart from what identifies it.
+    remote::set_account_published(&fed.db, stored.id, published).await?;
+    Ok(stored)
 }
 
 /// What we keep of a checked actor document, with its chosen key (id, PEM).

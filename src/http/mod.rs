@@ -21,6 +21,7 @@ pub mod security_headers;
 pub mod stories;
 pub mod views;
 pub mod well_known;
+pub mod where_page;
 
 use std::time::Duration;
 
@@ -46,6 +47,7 @@ pub fn router(settings: &crate::config::Settings) -> Router {
         .merge(live::router())
         .merge(health::router())
         .merge(interact::router())
+        .merge(where_page::router())
         .merge(assets::router())
         .merge(embed::router())
         .merge(media::router(settings))

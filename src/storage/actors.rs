@@ -156,3 +156,18 @@ pub async fn approve(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> R
         .await?;
     Ok(())
 }
+
+/// Sets when the remote account `id` says it was created.
+pub async fn set_account_published(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    actor::Entity::update_many()
+        .col_expr(actor::Column::AccountPublishedAt, Expr::value(at))
+        .filter(actor::Column::Id.eq(id))
+        .filter(actor::Column::Local.eq(false))
+        .exec(db)
+        .await?;
+    Ok(())
+}

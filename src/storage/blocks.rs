@@ -42,6 +42,10 @@ pub async fn add(
     Ok(())
 }
 
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<block::Model>, DbErr> {
+    block::Entity::find_by_id(id).one(db).await
+}
+
 pub async fn remove(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     Ok(block::Entity::delete_by_id(id)
         .exec(db)

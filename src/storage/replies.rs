@@ -236,6 +236,84 @@ pub async fn in_state(
     Ok(out)
 }
 
+/// How many remote replies are in each state, from one author (`author_id`) or from every
+/// account on one server (`domain`): (state, count) pairs.
+pub async fn count_by_state(
+    db: &impl ConnectionTrait,
+    author_id: Option<i64>,
+    domain: Option<&str>,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    let mut query = reply::Entity::find()
+        .select_only()
+        .column(reply::Column::State)
+        .column_as(reply::Column::Id.count(), "n")
+        .filter(reply::Column::Local.eq(false))
+        .group_by(reply::Column::State);
+    if let Some(author) = author_id {
+        query = query.filter(reply::Column::AuthorId.eq(author));
+    }
+    if let Some(domain) = domain {
+        query = query
+            .inner_join(actor::Entity)
+            .filter(actor::Column::Domain.eq(domain));
+    }
+    query.into_tuple::<(String, i64)>().all(db).await
+}
+
+/// The ids of an author's most recent replies (at most `limit`).
+pub async fn recent_ids_by(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    limit: u64,
+) -> Result<Vec<String>, DbErr> {
+    reply::Entity::find()
+        .select_only()
+        .column(reply::Column::ApId)
+        .filter(reply::Column::AuthorId.eq(author_id))
+        .order_by_desc(reply::Column::Id)
+        .limit(limit)
+        .into_tuple::<String>()
+        .all(db)
+        .await
+}
+
+/// Every held reply from one author or from one server, oldest first (for bulk actions).
+pub async fn held_from(
+    db: &impl ConnectionTrait,
+    author_id: Option<i64>,
+    domain: Option<&str>,
+) -> Result<Vec<reply::Model>, DbErr> {
+    let mut query = reply::Entity::find()
+        .filter(reply::Column::State.eq("held"))
+        .filter(reply::Column::DeletedAt.is_null())
+        .order_by_asc(reply::Column::CreatedAt);
+    if let Some(author) = author_id {
+        query = query.filter(reply::Column::AuthorId.eq(author));
+    }
+    if let Some(domain) = domain {
+        query = query
+            .inner_join(actor::Entity)
+            .filter(actor::Column::Domain.eq(domain));
+    }
+    query.all(db).await
+}
+
+/// The reply whose `id` or `url` is `address` (readers paste either).
+pub async fn find_by_address(
+    db: &impl ConnectionTrait,
+    address: &str,
+) -> Result<Option<reply::Model>, DbErr> {
+    reply::Entity::find()
+        .filter(
+            Condition::any()
+                .add(reply::Column::ApId.eq(address))
+                .add(reply::Column::Url.eq(address)),
+        )
+        .order_by_asc(reply::Column::Id)
+        .one(db)
+        .await
+}
+
 /// An update of the reply `id` alone.
 fn update_reply(id: i64) -> UpdateMany<reply::Entity> {
     reply::Entity::update_many().filter(reply::Column::Id.eq(id))

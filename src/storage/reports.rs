@@ -61,3 +61,25 @@ pub async fn find_by_ap_id(
         .one(db)
         .await
 }
+
+/// Reports that name an object under `prefix` (an account's id, or `scheme://host/` for a
+/// whole server): the reported ids are kept as a JSON list, so this is a text match.
+pub async fn count_naming(db: &impl ConnectionTrait, prefix: &str) -> Result<u64, DbErr> {
+    report::Entity::find()
+        .filter(report::Column::Objects.contains(prefix))
+        .count(db)
+        .await
+}
+
+/// Reports that name any of `ids` (an account and its replies).
+pub async fn count_naming_any(db: &impl ConnectionTrait, ids: &[String]) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut any = sea_orm::Condition::any();
+    for id in ids {
+        // Ids are stored as JSON strings: match the whole quoted id, not a prefix of another.
+        any = any.add(report::Column::Objects.contains(format!("\"{id}\"")));
+    }
+    report::Entity::find().filter(any).count(db).await
+}

@@ -22,10 +22,11 @@ use crate::{
     peer::Peer,
 };
 
-mod desk;
 mod dashboard;
+mod desk;
 mod embed;
 mod media;
+mod where_page;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const EDITOR: &str = "desk";

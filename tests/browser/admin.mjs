@@ -7,6 +7,7 @@
 //   node admin.mjs --url … --scenario live --text 'A reply' --story /stories/welcome --ready-file F [--handle you@server] [--quote-text 'A quote']
 //   node admin.mjs --url … --scenario media --story /stories/welcome   (see media.mjs)
 //   node admin.mjs … --scenario desk --story /stories/welcome --featured T --text T --ready-file F   (see desk.mjs)
+//   node admin.mjs --url … --scenario where --post URL --other URL --text T   (see where.mjs)
 //
 // Every page is watched for Content-Security-Policy violations (the `securitypolicyviolation`
 // event and Chromium's "Refused to …" console messages); every scenario ends with a step that
@@ -29,6 +30,7 @@ import { chromium } from 'playwright-core';
 import { desk } from './desk.mjs';
 import { dashboard } from './dashboard.mjs';
 import { media } from './media.mjs';
+import { where } from './where.mjs';
 
 const CHROMIUM = process.env.BROADSHEET_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -54,6 +56,7 @@ function usage(message) {
     `${message}\n` +
       'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|desk\n' +
       'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|dashboard\n' +
+      'usage: node admin.mjs --url BASE --user NAME --password PW --scenario publish|approve|block|live|media|where\n' +
       '       [--title T] (publish) [--text T --story PATH] (approve, block) [--domain D] (block)\n',
   );
   process.exit(2);
@@ -76,6 +79,8 @@ function options() {
         handle: { type: 'string' },
         'quote-text': { type: 'string' },
         featured: { type: 'string' },
+        post: { type: 'string' },
+        other: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -83,7 +88,7 @@ function options() {
     usage(err.message);
   }
   // A reader's scenarios need no editor.
-  const reader = ['live', 'media'].includes(parsed.scenario);
+  const reader = ['live', 'media', 'where'].includes(parsed.scenario);
   for (const name of reader ? ['url', 'scenario'] : ['url', 'user', 'password', 'scenario']) {
     if (!parsed[name]) usage(`--${name} is required`);
   }
@@ -95,6 +100,7 @@ function options() {
     media: ['story'],
     desk: ['story', 'text', 'featured', 'ready-file'],
     dashboard: [],
+    where: ['post', 'other', 'text'],
   };
   if (!(parsed.scenario in needs)) usage(`unknown scenario ${JSON.stringify(parsed.scenario)}`);
   for (const name of needs[parsed.scenario]) {
@@ -309,7 +315,7 @@ async function approve(steps, page, opts) {
 
   await steps.run('approve', async () => {
     const held = page.locator('li.held', { hasText: opts.text });
-    await submit(page, held.getByRole('button', { name: 'Approve' }));
+    await submit(page, held.getByRole('button', { name: 'Approve', exact: true }));
     if (new URL(page.url()).pathname !== '/admin/moderation') {
       throw new CheckFailed(`approving led to ${page.url()}, not back to the queue`);
     }
@@ -482,6 +488,7 @@ const SCENARIOS = {
   media: (steps, page, opts) => media(steps, page, opts, { open, CheckFailed }),
   desk: (steps, page, opts) => desk(steps, page, opts, { open, login, CheckFailed, writeFileSync }),
   dashboard: (steps, page, opts) => dashboard(steps, page, opts, { open, login, CheckFailed }),
+  where: (steps, page, opts) => where(steps, page, opts, { open, CheckFailed }),
 };
 
 async function main() {

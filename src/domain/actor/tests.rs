@@ -28,6 +28,7 @@ fn debug_output_leaves_the_private_key_out() {
         published_at: now,
         last_refreshed_at: now,
         approved_at: None,
+        account_published_at: None,
     };
     let printed = format!("{model:?} {model:#?}");
     assert!(

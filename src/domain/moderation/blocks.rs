@@ -65,6 +65,15 @@ pub async fn remove(db: &impl ConnectionTrait, id: i64) -> Result<bool, AppError
     Ok(blocks::remove(db, id).await?)
 }
 
+/// Removes block `id` and returns what it was; `None` when there is no such block.
+pub async fn take(db: &impl ConnectionTrait, id: i64) -> Result<Option<block::Model>, AppError> {
+    let Some(found) = blocks::find_by_id(db, id).await? else {
+        return Ok(None);
+    };
+    blocks::remove(db, id).await?;
+    Ok(Some(found))
+}
+
 fn normalise(kind: &str, value: &str) -> Result<String, AppError> {
     let value = value.trim();
     let mut errors = FieldErrors::default();

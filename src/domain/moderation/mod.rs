@@ -1,10 +1,15 @@
 //! Moderation: which replies show at once, which wait for an editor, and who is blocked.
 
 pub mod blocks;
+pub mod bulk;
+pub mod log;
+pub mod policy;
+pub mod triage;
 
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
 
+use self::policy::InstancePolicy;
 use crate::{
     domain::remote::RemoteActor,
     error::{AppError, FieldErrors},
@@ -54,8 +59,10 @@ impl Verdict {
     }
 }
 
-/// Decides for a reply by `author` saying `content_html`. The caller loads the blocklist once
-/// for everything it decides about one incoming activity.
+/// Decides for a reply by `author` saying `content_html`: blocks refuse, keyword rules and a
+/// `held` server hold, then the mode decides (a `trusted` server counts as approved in
+/// `first-time`). The caller loads the blocklist once for everything it decides about one
+/// incoming activity.
 pub async fn verdict(
     db: &impl ConnectionTrait,
     configured: Mode,
@@ -69,9 +76,14 @@ pub async fn verdict(
     if list.matches_keyword(content_html) {
         return Ok(Verdict::Hold);
     }
+    let server = policy::of(db, &author.domain).await?;
+    if server == Some(InstancePolicy::Held) {
+        return Ok(Verdict::Hold);
+    }
+    let trusted = author.approved_at.is_some() || server == Some(InstancePolicy::Trusted);
     Ok(match mode(db, configured).await? {
         Mode::Open => Verdict::Show,
-        Mode::FirstTime if author.approved_at.is_some() => Verdict::Show,
+        Mode::FirstTime if trusted => Verdict::Show,
         Mode::FirstTime | Mode::HoldAll => Verdict::Hold,
     })
 }

@@ -14,6 +14,7 @@ pub mod presentation;
 pub mod sanitize;
 mod store;
 pub mod thread;
+pub mod whereabouts;
 
 pub use draft::ReplyDraft;
 pub use parent::{Parent, find_parent};

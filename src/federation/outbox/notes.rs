@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::enqueue;
 use crate::{
     domain::ids::host_with_port,
+    domain::moderation::log::{self, Entry},
     domain::{
         actor::{self, LocalActor, Role},
         follow::{self, Target},
@@ -158,17 +159,23 @@ pub async fn edit(
     Ok(edited)
 }
 
-/// Removes a reply. One of ours is also deleted on every server that received it.
-pub async fn remove(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+/// Removes a reply, recording `logged` in the same transaction. One of ours is also deleted on
+/// every server that received it.
+pub async fn remove(db: &DatabaseConnection, id: i64, logged: &Entry<'_>) -> Result<(), AppError> {
     let held = reply::find_by_id(db, id)
         .await?
         .ok_or(AppError::NotFound("reply"))?;
     if !held.local {
-        return reply::remove(db, &held).await;
+        let txn = storage::begin_write(db).await?;
+        reply::remove(&txn, &held).await?;
+        log::record(&txn, logged).await?;
+        txn.commit().await?;
+        return Ok(());
     }
     let (ours, author, parent, reader) = context_of(db, id).await?;
     let txn = storage::begin_write(db).await?;
     reply::remove(&txn, &ours).await?;
+    log::record(&txn, logged).await?;
     let tombstone = json!({ "id": ours.ap_id, "type": "Tombstone", "formerType": "Note" });
     let thread = Thread {
         author: &author,

@@ -12,6 +12,7 @@ use crate::{
         actor::{self, LocalActor},
         follow::{self, Target},
         ids::{Urls, host_with_port},
+        moderation::log::{self, Entry},
         remote,
         reply::{self, featured},
     },
@@ -72,13 +73,14 @@ pub async fn feature(
     db: &DatabaseConnection,
     urls: &Urls,
     id: i64,
-    by: &str,
+    entry: &Entry<'_>,
 ) -> Result<bool, AppError> {
     let txn = storage::begin_write(db).await?;
     let pick = found(&txn, id).await?;
-    if !featured::feature(&txn, &pick, by).await? {
+    if !featured::feature(&txn, &pick, &entry.editor.name).await? {
         return Ok(false);
     }
+    log::record(&txn, entry).await?;
     let now = found(&txn, id).await?;
     let at = now.featured_at.unwrap_or_else(Utc::now);
     let publication = actor::publication(&txn).await?;
@@ -90,10 +92,18 @@ pub async fn feature(
 }
 
 /// Unfeatures the reply `id` and withdraws the boost; false when it was not featured.
-pub async fn unfeature(db: &DatabaseConnection, urls: &Urls, id: i64) -> Result<bool, AppError> {
+pub async fn unfeature(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    id: i64,
+    entry: Option<&Entry<'_>>,
+) -> Result<bool, AppError> {
     let txn = storage::begin_write(db).await?;
     let pick = found(&txn, id).await?;
     let changed = unfeature_in(&txn, urls, &pick).await?;
+    if let (true, Some(entry)) = (changed, entry) {
+        log::record(&txn, entry).await?;
+    }
     txn.commit().await?;
     Ok(changed)
 }

@@ -11,6 +11,7 @@ use crate::{
         actor::{self, LocalActor},
         follow::{self, Target},
         ids::{Urls, host_with_port},
+        moderation::log::{self, Entry},
         quote,
         remote::{self, RemoteActor},
     },
@@ -102,7 +103,12 @@ async fn quoter_of(
 }
 
 /// An editor approves a held quote: it shows and, when it was requested, the stamp is issued.
-pub async fn approve(db: &DatabaseConnection, urls: &Urls, id: i64) -> Result<(), AppError> {
+pub async fn approve(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    id: i64,
+    logged: &Entry<'_>,
+) -> Result<(), AppError> {
     let held = quote::find_by_id(db, id).await?;
     let quoter = quoter_of(db, &held).await?;
     let story = stories::find_by_id(db, held.story_id)
@@ -110,6 +116,8 @@ pub async fn approve(db: &DatabaseConnection, urls: &Urls, id: i64) -> Result<()
         .ok_or(AppError::NotFound("story"))?;
     let txn = storage::begin_write(db).await?;
     quote::approve(&txn, &held).await?;
+    let logged = logged.clone().story(held.story_id);
+    log::record(&txn, &logged.account(quoter.ap_id.as_str())).await?;
     if let Some(request_id) = held.request_ap_id.as_deref()
         && !quote::stamp_stands(&held)
     {
@@ -122,10 +130,17 @@ pub async fn approve(db: &DatabaseConnection, urls: &Urls, id: i64) -> Result<()
 }
 
 /// An editor hides a quote: it leaves the page and a standing stamp is withdrawn, everywhere.
-pub async fn hide(db: &DatabaseConnection, urls: &Urls, id: i64) -> Result<(), AppError> {
+pub async fn hide(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    id: i64,
+    logged: &Entry<'_>,
+) -> Result<(), AppError> {
     let shown = quote::find_by_id(db, id).await?;
     let quoter = quoter_of(db, &shown).await?;
     let txn = storage::begin_write(db).await?;
+    let logged = logged.clone().story(shown.story_id);
+    log::record(&txn, &logged.account(quoter.ap_id.as_str())).await?;
     if quote::hide(&txn, &shown).await? {
         send_revocation(&txn, urls, &quoter, &shown).await?;
     }

@@ -66,9 +66,19 @@ pub struct RemoteActor {
     pub public_key: Value,
     pub icon: Option<Value>,
     pub url: Option<Value>,
+    /// When the account was created, as its server says (any shape: read leniently).
+    pub published: Option<Value>,
 }
 
 impl RemoteActor {
+    /// The account's creation time, when it gives a readable one.
+    pub fn published_at(&self) -> Option<DateTime<Utc>> {
+        let text = self.published.as_ref()?.as_str()?;
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
     /// The shared inbox, when the actor names one.
     pub fn shared_inbox(&self) -> Option<Url> {
         self.endpoints

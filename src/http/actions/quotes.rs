@@ -2,23 +2,41 @@
 //! `Accept` or `Delete` it queued.
 
 use crate::{
-    domain::{quote, reply::ThreadChange, story},
+    domain::{
+        moderation::log::{self, Editor, Entry},
+        quote,
+        reply::ThreadChange,
+        story,
+    },
     error::AppError,
     federation::outbox::quotes,
     state::AppState,
+    storage,
 };
 
 /// Shows a held quote; a requested one gets its stamp.
-pub async fn approve(state: &AppState, id: i64) -> Result<(), AppError> {
-    quotes::approve(&state.db, &state.urls, id).await?;
+pub async fn approve(
+    state: &AppState,
+    by: &Editor,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let entry = Entry::new(by, "approve", "quote", id.to_string()).reason(reason);
+    quotes::approve(&state.db, &state.urls, id, &entry).await?;
     state.deliveries_queued();
     announce(state, id, ThreadChange::QuoteShown).await
 }
 
 /// Hides a quote and withdraws its stamp (hiding is also how a quote is deleted: the row stays
 /// so that the stamp's URL can answer 410).
-pub async fn hide(state: &AppState, id: i64) -> Result<(), AppError> {
-    quotes::hide(&state.db, &state.urls, id).await?;
+pub async fn hide(
+    state: &AppState,
+    by: &Editor,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let entry = Entry::new(by, "hide", "quote", id.to_string()).reason(reason);
+    quotes::hide(&state.db, &state.urls, id, &entry).await?;
     state.deliveries_queued();
     announce(state, id, ThreadChange::QuoteRemoved).await
 }
@@ -46,14 +64,23 @@ pub async fn after_block(state: &AppState) -> Result<(), AppError> {
 /// Sets (or clears, with `None`) a story's own quote policy.
 pub async fn set_policy(
     state: &AppState,
+    by: &Editor,
     slug: &str,
     policy: Option<&str>,
+    reason: Option<&str>,
 ) -> Result<quote::Policy, AppError> {
     let found = story::find_by_slug(&state.db, slug)
         .await?
         .filter(|s| s.deleted_at.is_none())
         .ok_or(AppError::NotFound("story"))?;
-    quote::set_story_policy(&state.db, &found, policy).await?;
+    let txn = storage::begin_write(&state.db).await?;
+    quote::set_story_policy(&txn, &found, policy).await?;
+    let action = format!("quote-policy:{}", policy.unwrap_or("default"));
+    let entry = Entry::new(by, &action, "story", slug.to_string())
+        .story(found.id)
+        .reason(reason);
+    log::record(&txn, &entry).await?;
+    txn.commit().await?;
     let site = state.settings.publication.quote_policy;
     Ok(policy.and_then(quote::Policy::parse).unwrap_or(site))
 }

@@ -2,6 +2,7 @@
 //! same transaction), then waking the delivery worker.
 
 use crate::{
+    domain::moderation::log::{self, Editor, Entry},
     domain::story::{self, Story, StoryDraft, StoryInput},
     error::AppError,
     state::AppState,
@@ -30,11 +31,21 @@ pub async fn delete(state: &AppState, slug: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Closes (`true`) or reopens a story to replies; nothing is delivered.
+/// Closes (`true`) or reopens a story to replies, logged; nothing is delivered.
 pub async fn set_replies_closed(
     state: &AppState,
+    by: &Editor,
     slug: &str,
     closed: bool,
+    reason: Option<&str>,
 ) -> Result<Story, AppError> {
-    story::set_replies_closed(&state.db, slug, closed).await
+    let txn = crate::storage::begin_write(&state.db).await?;
+    let changed = story::set_replies_closed(&txn, slug, closed).await?;
+    let action = if closed { "close" } else { "reopen" };
+    let entry = Entry::new(by, action, "story", slug.to_string())
+        .story(changed.id)
+        .reason(reason);
+    log::record(&txn, &entry).await?;
+    txn.commit().await?;
+    Ok(changed)
 }

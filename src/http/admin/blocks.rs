@@ -1,5 +1,5 @@
 //! Blocks: actors, domains, keyword rules, and Mastodon-format blocklists (imported once or
-//! subscribed to).
+//! subscribed to); and per-server policies (trusted, held).
 
 use activitypub_federation::config::Data;
 use axum::{
@@ -14,12 +14,12 @@ use serde::Deserialize;
 use super::{
     Editor,
     session::CsrfForm,
-    stories::Nothing,
-    views::{self, button, csrf},
+    views::{self, ReasonForm, button, by, csrf},
 };
 use crate::{
-    domain::moderation::blocks::{self, Blocklist},
+    domain::moderation::{blocks::Blocklist, policy},
     error::{AppError, FieldErrors},
+    http::actions,
     state::AppState,
     storage::blocklist_subscriptions,
 };
@@ -30,12 +30,14 @@ pub fn router() -> Router {
         .route("/admin/blocks/{id}/delete", post(remove))
         .route("/admin/blocks/import", post(import))
         .route("/admin/blocks/subscriptions", post(subscribe))
+        .route("/admin/instances/policy", post(set_policy))
 }
 
 /// Blocks and blocklists: one template, kept whole so the page reads top to bottom.
 async fn page(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let list = Blocklist::load(&data.db).await?;
     let subscriptions = blocklist_subscriptions::all(&data.db).await?;
+    let policies = policy::all(&data.db).await?;
     let body = html! {
         form method="post" action="/admin/blocks" class="stack" {
             (csrf(&editor))
@@ -60,6 +62,25 @@ async fn page(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Strin
                     }
                 }
             }
+        }
+        h2 { "Server policies" }
+        p { "A trusted server's replies skip the queue in first-time mode; a held server's replies always wait for an editor." }
+        form method="post" action="/admin/instances/policy" class="row" {
+            (csrf(&editor))
+            label { "Server " input name="domain" required placeholder="social.example"; }
+            label { "Policy "
+                select name="policy" {
+                    option value="trusted" { "trusted" }
+                    option value="held" { "held" }
+                    option value="none" { "none (clear)" }
+                }
+            }
+            label { "Reason " input name="reason"; }
+            button type="submit" { "Set policy" }
+        }
+        table class="policies" {
+            thead { tr { th { "Server" } th { "Policy" } } }
+            tbody { @for (domain, p) in &policies { tr { td { (domain) } td { (p) } } } }
         }
         h2 { "Import a blocklist" }
         form method="post" action="/admin/blocks/import" class="stack" {
@@ -95,19 +116,41 @@ struct BlockForm {
 
 async fn add(
     data: Data<AppState>,
-    CsrfForm { form, .. }: CsrfForm<BlockForm>,
+    CsrfForm { editor, form }: CsrfForm<BlockForm>,
 ) -> Result<Response, AppError> {
-    blocks::add(&data.db, &form.kind, &form.value, &form.reason).await?;
-    crate::http::actions::quotes::after_block(&data).await?;
+    actions::blocks::add(&data, &by(&editor), &form.kind, &form.value, &form.reason).await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }
 
 async fn remove(
     data: Data<AppState>,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    blocks::remove(&data.db, id).await?;
+    actions::blocks::remove(&data, &by(&editor), id, form.reason()).await?;
+    Ok(Redirect::to("/admin/blocks").into_response())
+}
+
+#[derive(Deserialize)]
+struct PolicyForm {
+    domain: String,
+    policy: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn set_policy(
+    data: Data<AppState>,
+    CsrfForm { editor, form }: CsrfForm<PolicyForm>,
+) -> Result<Response, AppError> {
+    actions::moderation::set_instance_policy(
+        &data,
+        &by(&editor),
+        &form.domain,
+        &form.policy,
+        form.reason.as_deref(),
+    )
+    .await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }
 
@@ -118,10 +161,9 @@ struct CsvForm {
 
 async fn import(
     data: Data<AppState>,
-    CsrfForm { form, .. }: CsrfForm<CsvForm>,
+    CsrfForm { editor, form }: CsrfForm<CsvForm>,
 ) -> Result<Response, AppError> {
-    blocks::import_csv(&data.db, &form.csv).await?;
-    crate::http::actions::quotes::after_block(&data).await?;
+    actions::blocks::import(&data, &by(&editor), &form.csv).await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }
 
@@ -132,14 +174,13 @@ struct SubscribeForm {
 
 async fn subscribe(
     data: Data<AppState>,
-    CsrfForm { form, .. }: CsrfForm<SubscribeForm>,
+    CsrfForm { editor, form }: CsrfForm<SubscribeForm>,
 ) -> Result<Response, AppError> {
     let url = url::Url::parse(form.url.trim()).map_err(|_| {
         let mut errors = FieldErrors::default();
         errors.add("url", "must be a URL");
         AppError::Validation(errors)
     })?;
-    blocklist_subscriptions::add(&data.db, url.as_str()).await?;
-    data.federation.blocklists.notify_one();
+    actions::blocks::subscribe(&data, &by(&editor), &url).await?;
     Ok(Redirect::to("/admin/blocks").into_response())
 }

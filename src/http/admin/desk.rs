@@ -20,7 +20,13 @@ use maud::{Markup, html};
 use serde_json::json;
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::{Editor, moderation::back, session::CsrfForm, stories::Nothing, views};
+use super::{
+    Editor,
+    moderation::back,
+    session::CsrfForm,
+    stories::Nothing,
+    views::{self, ReasonForm},
+};
 use crate::{
     domain::{
         moderation::blocks,
@@ -124,9 +130,9 @@ async fn feature(
     data: Data<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    CsrfForm { editor, .. }: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::picks::feature(&data, id, &editor.user_name).await?;
+    actions::picks::feature(&data, &views::by(&editor), id, form.reason()).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -134,9 +140,9 @@ async fn unfeature(
     data: Data<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::picks::unfeature(&data, id).await?;
+    actions::picks::unfeature(&data, &views::by(&editor), id, form.reason()).await?;
     Ok(back(&headers).into_response())
 }
 

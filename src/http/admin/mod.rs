@@ -3,17 +3,20 @@
 //! Every page needs a session; every form a CSRF token.
 
 mod blocks;
-mod desk;
 mod charts;
 mod dashboard;
+mod desk;
 mod feeds;
+mod log;
 mod login;
 mod moderation;
 mod network;
 mod quotes;
+mod reports;
 mod session;
 mod stories;
 mod story_form;
+mod triage;
 mod views;
 mod webhooks;
 
@@ -34,4 +37,6 @@ pub fn router() -> Router {
         .merge(quotes::router())
         .merge(webhooks::router())
         .merge(feeds::router())
+        .merge(reports::router())
+        .merge(log::router())
 }

@@ -1,4 +1,5 @@
-//! The moderation queue, the moderation mode, per-story thread views, and reports.
+//! The moderation queue (with triage signals and bulk actions), the moderation mode, and
+//! per-story thread views.
 
 use activitypub_federation::config::Data;
 use axum::{
@@ -14,20 +15,20 @@ use serde::Deserialize;
 use super::{
     Editor,
     session::CsrfForm,
-    stories::Nothing,
-    views::{self, button, csrf},
+    triage,
+    views::{self, ReasonForm, button, by, csrf},
 };
 use crate::{
     domain::{
-        moderation::{self as rules, Mode},
-        reply, story,
+        moderation::{self as rules, Mode, bulk::HeldFrom},
+        story,
     },
     error::AppError,
     federation::outbox::notes::AnswerRequest,
     http::actions,
-    http::views::{reply::row_body, safe_href},
+    http::views::reply::row_body,
     state::AppState,
-    storage::{replies, reports},
+    storage::replies,
 };
 
 pub fn router() -> Router {
@@ -38,13 +39,17 @@ pub fn router() -> Router {
         .route("/admin/replies/{id}/hide", post(hide))
         .route("/admin/replies/{id}/delete", post(delete))
         .route("/admin/replies/{id}/answer", post(answer))
+        .route("/admin/moderation/bulk", post(bulk))
         .route("/admin/stories/{slug}/thread", get(story_thread))
-        .route("/admin/reports", get(reports))
 }
 
 async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
     let mode = rules::mode(&data.db, data.settings.moderation.default_mode()).await?;
     let held = replies::in_state(&data.db, rules::HELD, 200).await?;
+    let mut signals = Vec::with_capacity(held.len());
+    for (r, author, _) in &held {
+        signals.push(triage::signals_of(&data, r, author).await?);
+    }
     let body = html! {
         (views::desk_tabs("Held"))
         form method="post" action="/admin/moderation/mode" class="row" {
@@ -56,18 +61,23 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
             }
             button type="submit" { "Save" }
         }
+        p { a href="/admin/moderation/log" { "Moderation log" } }
         h2 { "Waiting for approval (" (held.len()) ")" }
         @if held.is_empty() { p { "Nothing waiting." } }
         ul class="queue" {
-            @for (r, author, s) in &held {
+            @for ((r, author, s), signals) in held.iter().zip(&signals) {
                 li class="held" id={ "held-" (r.id) } {
                     p class="meta" { strong { (author.name) } " @" (author.username) "@" (author.domain) " on " a href=(s.ap_id) { (s.title) } }
                     (row_body(&data, r))
-                    div class="actions" {
-                        (button(&editor, &format!("/admin/replies/{}/approve", r.id), "Approve"))
-                        (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide"))
-                        (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
+                    (triage::panel(signals))
+                    form method="post" action={ "/admin/replies/" (r.id) "/approve" } class="row actions" {
+                        (csrf(&editor))
+                        input name="reason" placeholder="Reason (optional, for the log)";
+                        button type="submit" { "Approve" }
+                        button type="submit" formaction={ "/admin/replies/" (r.id) "/hide" } { "Hide" }
+                        button type="submit" formaction={ "/admin/replies/" (r.id) "/delete" } { "Delete" }
                     }
+                    (triage::bulk_forms(&editor, signals))
                 }
             }
         }
@@ -79,13 +89,35 @@ async fn queue(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<Stri
 #[derive(Deserialize)]
 struct ModeForm {
     mode: String,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn set_mode(
     data: Data<AppState>,
-    CsrfForm { form, .. }: CsrfForm<ModeForm>,
+    CsrfForm { editor, form }: CsrfForm<ModeForm>,
 ) -> Result<Response, AppError> {
-    rules::set_mode(&data.db, &form.mode).await?;
+    actions::moderation::set_mode(&data, &by(&editor), &form.mode, form.reason.as_deref()).await?;
+    Ok(Redirect::to("/admin/moderation").into_response())
+}
+
+#[derive(Deserialize)]
+struct BulkForm {
+    /// `approve` or `hide`.
+    action: String,
+    account: Option<String>,
+    instance: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn bulk(
+    data: Data<AppState>,
+    CsrfForm { editor, form }: CsrfForm<BulkForm>,
+) -> Result<Response, AppError> {
+    let from = HeldFrom::parse(form.account.as_deref(), form.instance.as_deref())?;
+    let approve = actions::moderation::bulk_action(&form.action)?;
+    actions::moderation::bulk(&data, &by(&editor), &from, approve, form.reason.as_deref()).await?;
     Ok(Redirect::to("/admin/moderation").into_response())
 }
 
@@ -105,9 +137,9 @@ async fn approve(
     data: Data<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::moderation::approve(&data, id).await?;
+    actions::moderation::approve(&data, &by(&editor), id, form.reason()).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -115,9 +147,9 @@ async fn hide(
     data: Data<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::moderation::hide(&data, id).await?;
+    actions::moderation::hide(&data, &by(&editor), id, form.reason()).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -125,9 +157,9 @@ async fn delete(
     data: Data<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::moderation::remove(&data, id).await?;
+    actions::moderation::remove(&data, &by(&editor), id, form.reason()).await?;
     Ok(back(&headers).into_response())
 }
 
@@ -215,54 +247,4 @@ async fn story_thread(
         &format!("Conversation: {}", found.title),
         body,
     )))
-}
-
-/// Reports received: one template, kept whole so the page reads top to bottom.
-async fn reports(Editor(editor): Editor, data: Data<AppState>) -> Result<Html<String>, AppError> {
-    let mut all = reports::all(&data.db).await?;
-    all.sort_by_key(|r| std::cmp::Reverse(r.created_at));
-    let mut items = Vec::new();
-    for report in all {
-        let reporter = crate::storage::actors::find_by_id(&data.db, report.actor_id).await?;
-        let objects: Vec<String> = serde_json::from_str(&report.objects).unwrap_or_default();
-        let mut reported = Vec::new();
-        for object in &objects {
-            if let Some(r) = reply::find(&data.db, object).await? {
-                reported.push((object.clone(), Some(r)));
-            } else {
-                reported.push((object.clone(), None));
-            }
-        }
-        items.push((report, reporter, reported));
-    }
-    let body = html! {
-        (views::desk_tabs("Reported"))
-        @if items.is_empty() { p { "No reports." } }
-        ul class="reports" {
-            @for (report, reporter, reported) in &items {
-                li {
-                    p class="meta" { (report.created_at.format("%Y-%m-%d %H:%M")) " from "
-                        (reporter.as_ref().map_or("unknown".to_string(), |a| format!("@{}@{}", a.username, a.domain))) }
-                    @if !report.content.is_empty() { blockquote { (report.content) } }
-                    @for (object, found) in reported {
-                        div class="reported" {
-                            @if let Some(href) = safe_href(object) {
-                                a href=(href) rel="nofollow noopener ugc" { (object) }
-                            } @else {
-                                code { (object) }
-                            }
-                            @if let Some(r) = found {
-                                (row_body(&data, r))
-                                div class="actions" {
-                                    (button(&editor, &format!("/admin/replies/{}/hide", r.id), "Hide"))
-                                    (button(&editor, &format!("/admin/replies/{}/delete", r.id), "Delete"))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    Ok(Html(views::page(&data, Some(&editor), "Reports", body)))
 }

@@ -13,8 +13,7 @@ use maud::{Markup, html};
 use super::{
     Editor,
     session::CsrfForm,
-    stories::Nothing,
-    views::{self, button},
+    views::{self, ReasonForm, button, by},
 };
 use crate::{
     domain::{
@@ -148,24 +147,25 @@ async fn set_policy(
     f: CsrfForm<PolicyForm>,
 ) -> Result<Response, AppError> {
     let chosen = Some(f.form.policy.trim()).filter(|p| !p.is_empty());
-    actions::quotes::set_policy(&data, &slug, chosen).await?;
+    let by = views::by(&f.editor);
+    actions::quotes::set_policy(&data, &by, &slug, chosen, None).await?;
     Ok(Redirect::to("/admin/quotes#policies").into_response())
 }
 
 async fn approve(
     data: Data<AppState>,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::quotes::approve(&data, id).await?;
+    actions::quotes::approve(&data, &by(&editor), id, form.reason()).await?;
     Ok(Redirect::to("/admin/quotes").into_response())
 }
 
 async fn hide(
     data: Data<AppState>,
     Path(id): Path<i64>,
-    _f: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::quotes::hide(&data, id).await?;
+    actions::quotes::hide(&data, &by(&editor), id, form.reason()).await?;
     Ok(Redirect::to("/admin/quotes").into_response())
 }

@@ -15,7 +15,7 @@ use super::{
     Editor,
     session::CsrfForm,
     story_form::{StoryForm, form, preview, rejected},
-    views::{self, button},
+    views::{self, ReasonForm, button, by},
 };
 use crate::{
     domain::{page::PageRequest, story},
@@ -144,18 +144,18 @@ async fn delete(
 async fn close(
     data: Data<AppState>,
     Path(slug): Path<String>,
-    _form: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::set_replies_closed(&data, &slug, true).await?;
+    actions::set_replies_closed(&data, &by(&editor), &slug, true, form.reason()).await?;
     Ok(Redirect::to("/admin/stories").into_response())
 }
 
 async fn reopen(
     data: Data<AppState>,
     Path(slug): Path<String>,
-    _form: CsrfForm<Nothing>,
+    CsrfForm { editor, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    actions::set_replies_closed(&data, &slug, false).await?;
+    actions::set_replies_closed(&data, &by(&editor), &slug, false, form.reason()).await?;
     Ok(Redirect::to("/admin/stories").into_response())
 }
 

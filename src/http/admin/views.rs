@@ -77,3 +77,24 @@ pub fn desk_tabs(current: &str) -> Markup {
             kbd { "a" } " approve, " kbd { "h" } " hide." }
     }
 }
+
+/// A form whose only field is an editor's optional reason for the moderation log.
+#[derive(serde::Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl ReasonForm {
+    pub fn reason(&self) -> Option<&str> {
+        self.reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+    }
+}
+
+/// The editor who sent an admin form, as the moderation log names them.
+pub fn by(editor: &Session) -> crate::domain::moderation::log::Editor {
+    crate::domain::moderation::log::Editor::admin(&editor.user_name)
+}

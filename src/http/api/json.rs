@@ -38,3 +38,34 @@ fn map_rejection(rejection: JsonRejection) -> AppError {
         other => AppError::BadRequest(other.body_text()),
     }
 }
+
+/// An editor's optional reason for an action without other input: no body, or
+/// `{"reason": "…"}`.
+pub struct Reason(pub Option<String>);
+
+#[derive(serde::Deserialize)]
+struct ReasonBody {
+    reason: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Reason {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Reason(None));
+        }
+        let body: ReasonBody = serde_json::from_slice(&bytes).map_err(|e| {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "reason",
+                format!("send {{\"reason\": \"…\"}} or no body: {e}"),
+            );
+            AppError::Validation(errors)
+        })?;
+        Ok(Reason(body.reason))
+    }
+}

@@ -3,6 +3,7 @@
 //! cannot be added without it.
 
 mod auth;
+mod desk;
 mod feeds;
 mod json;
 mod moderation;
@@ -22,8 +23,8 @@ use axum::{
     routing::{MethodFilter, MethodRouter, on},
 };
 
-pub use auth::ApiToken;
-pub use json::ApiJson;
+pub use auth::{ApiEditor, ApiToken};
+pub use json::{ApiJson, Reason};
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
@@ -64,6 +65,7 @@ fn table() -> impl Iterator<Item = Route> {
         .chain(webhooks::routes())
         .chain(stats::routes())
         .chain(feeds::routes())
+        .chain(desk::routes())
 }
 
 /// Every API route as (method, path below [`PREFIX`]), as the router answers them.
@@ -81,7 +83,9 @@ pub fn router() -> Router {
         .fallback(|| async { crate::error::AppError::NotFound("API route") })
 }
 
-/// Lets the request through only with a valid token ([`ApiToken`] answers 401 otherwise).
-async fn require_token(_: ApiToken, request: Request, next: Next) -> Response {
+/// Lets the request through only with a valid token ([`ApiToken`] answers 401 otherwise), and
+/// hands the checked token on so a handler need not look it up again.
+async fn require_token(token: ApiToken, mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(token);
     next.run(request).await
 }

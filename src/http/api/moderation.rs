@@ -10,7 +10,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, Route};
+use super::{ApiEditor, ApiJson, Reason, Route};
 use crate::{
     domain::{
         actor, follow,
@@ -21,7 +21,7 @@ use crate::{
     federation::outbox::{follows, notes::AnswerRequest},
     http::actions,
     state::AppState,
-    storage::{blocklist_subscriptions, deliveries, hosts, replies, reports},
+    storage::{deliveries, hosts, replies, reports},
 };
 
 pub(super) fn routes() -> Vec<Route> {
@@ -48,10 +48,11 @@ pub(super) fn routes() -> Vec<Route> {
 
 async fn queue(data: Data<AppState>) -> Result<Json<Value>, AppError> {
     let held = replies::in_state(&data.db, rules::HELD, 500).await?;
-    let items: Vec<Value> = held
-        .into_iter()
-        .map(|(r, a, s)| json!({"id": r.id, "ap_id": r.ap_id, "content_html": r.content_html, "author": a.ap_id, "story": s.ap_id}))
-        .collect();
+    let mut items = Vec::with_capacity(held.len());
+    for (r, a, s) in held {
+        let signals = actions::triage::signals_of(&data, &r, &a).await?;
+        items.push(json!({"id": r.id, "ap_id": r.ap_id, "content_html": r.content_html, "author": a.ap_id, "story": s.ap_id, "signals": signals}));
+    }
     Ok(Json(json!({ "items": items })))
 }
 
@@ -63,29 +64,47 @@ async fn get_mode(data: Data<AppState>) -> Result<Json<Value>, AppError> {
 #[derive(Deserialize)]
 struct ModeBody {
     mode: String,
+    reason: Option<String>,
 }
 
 async fn set_mode(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     ApiJson(body): ApiJson<ModeBody>,
 ) -> Result<Json<Value>, AppError> {
-    let mode = rules::set_mode(&data.db, &body.mode).await?;
+    let mode =
+        actions::moderation::set_mode(&data, &by, &body.mode, body.reason.as_deref()).await?;
     Ok(Json(json!({ "mode": mode.as_str() })))
 }
 
-async fn approve(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::moderation::approve(&data, id).await?;
+async fn approve(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::moderation::approve(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn hide(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::moderation::hide(&data, id).await?;
+async fn hide(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::moderation::hide(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes a reply; one of the newsroom's own is also deleted where it was delivered.
-async fn remove_reply(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::moderation::remove(&data, id).await?;
+async fn remove_reply(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::moderation::remove(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,12 +164,32 @@ async fn edit_reply(
 }
 
 async fn reports(data: Data<AppState>) -> Result<Json<Value>, AppError> {
-    let items: Vec<Value> = reports::all(&data.db)
-        .await?
-        .into_iter()
-        .map(|r| json!({"id": r.id, "ap_id": r.ap_id, "content": r.content, "objects": serde_json::from_str::<Value>(&r.objects).unwrap_or(Value::Null), "created_at": r.created_at}))
-        .collect();
+    let mut items = Vec::new();
+    for r in reports::all(&data.db).await? {
+        let objects: Vec<String> = serde_json::from_str(&r.objects).unwrap_or_default();
+        let signals = reported_signals(&data, &objects).await?;
+        items.push(json!({"id": r.id, "ap_id": r.ap_id, "content": r.content, "objects": objects, "created_at": r.created_at, "signals": signals}));
+    }
     Ok(Json(json!({ "items": items })))
+}
+
+/// The triage signals of each reported object that is a reply we hold, by its id.
+async fn reported_signals(
+    data: &AppState,
+    objects: &[String],
+) -> Result<serde_json::Map<String, Value>, AppError> {
+    let mut out = serde_json::Map::new();
+    for object in objects {
+        let Some(r) = crate::domain::reply::find(&data.db, object).await? else {
+            continue;
+        };
+        let Some(author) = crate::storage::actors::find_by_id(&data.db, r.author_id).await? else {
+            continue;
+        };
+        let signals = actions::triage::signals_of(data, &r, &author).await?;
+        out.insert(object.clone(), json!(signals));
+    }
+    Ok(out)
 }
 
 async fn list_blocks(data: Data<AppState>) -> Result<Json<Value>, AppError> {
@@ -173,15 +212,20 @@ struct BlockBody {
 
 async fn add_block(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     ApiJson(body): ApiJson<BlockBody>,
 ) -> Result<StatusCode, AppError> {
-    blocks::add(&data.db, &body.kind, &body.value, &body.reason).await?;
-    actions::quotes::after_block(&data).await?;
+    actions::blocks::add(&data, &by, &body.kind, &body.value, &body.reason).await?;
     Ok(StatusCode::CREATED)
 }
 
-async fn remove_block(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    if blocks::remove(&data.db, id).await? {
+async fn remove_block(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    if actions::blocks::remove(&data, &by, id, reason.as_deref()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound("block"))
@@ -195,10 +239,10 @@ struct CsvBody {
 
 async fn import(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     ApiJson(body): ApiJson<CsvBody>,
 ) -> Result<Json<Value>, AppError> {
-    let count = blocks::import_csv(&data.db, &body.csv).await?;
-    actions::quotes::after_block(&data).await?;
+    let count = actions::blocks::import(&data, &by, &body.csv).await?;
     Ok(Json(json!({ "domains": count })))
 }
 
@@ -209,10 +253,10 @@ struct SubscribeBody {
 
 async fn subscribe(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     ApiJson(body): ApiJson<SubscribeBody>,
 ) -> Result<StatusCode, AppError> {
-    blocklist_subscriptions::add(&data.db, body.url.as_str()).await?;
-    data.federation.blocklists.notify_one();
+    actions::blocks::subscribe(&data, &by, &body.url).await?;
     Ok(StatusCode::CREATED)
 }
 

@@ -9,7 +9,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, Route};
+use super::{ApiEditor, ApiJson, Reason, Route};
 use crate::{
     domain::moderation::HELD, error::AppError, http::actions, state::AppState, storage::quotes,
 };
@@ -50,13 +50,23 @@ async fn list(
     Ok(Json(json!({ "items": items })))
 }
 
-async fn approve(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::quotes::approve(&data, id).await?;
+async fn approve(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::quotes::approve(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn hide(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::quotes::hide(&data, id).await?;
+async fn hide(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::quotes::hide(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -64,13 +74,22 @@ async fn hide(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, A
 struct PolicyBody {
     /// `anyone`, `followers`, `nobody` or `editor`; null: the site's default.
     policy: Option<String>,
+    reason: Option<String>,
 }
 
 async fn set_policy(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<PolicyBody>,
 ) -> Result<Json<Value>, AppError> {
-    let policy = actions::quotes::set_policy(&data, &slug, body.policy.as_deref()).await?;
+    let policy = actions::quotes::set_policy(
+        &data,
+        &by,
+        &slug,
+        body.policy.as_deref(),
+        body.reason.as_deref(),
+    )
+    .await?;
     Ok(Json(json!({ "policy": policy.as_str() })))
 }

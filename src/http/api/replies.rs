@@ -10,7 +10,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::Route;
+use super::{ApiEditor, Reason, Route};
 use crate::{
     error::{AppError, FieldErrors},
     http::actions,
@@ -25,9 +25,6 @@ pub(super) fn routes() -> Vec<Route> {
         Route::new(Method::POST, "/replies/{id}/unfeature", unfeature),
     ]
 }
-
-/// Who the API features as, in `featured_by`.
-const API: &str = "API";
 
 #[derive(Deserialize)]
 struct ListQuery {
@@ -71,12 +68,22 @@ async fn list(data: Data<AppState>, Query(q): Query<ListQuery>) -> Result<Json<V
     Ok(Json(json!({ "items": items, "next": next })))
 }
 
-async fn feature(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::picks::feature(&data, id, API).await?;
+async fn feature(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::picks::feature(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn unfeature(data: Data<AppState>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
-    actions::picks::unfeature(&data, id).await?;
+async fn unfeature(
+    data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
+    Path(id): Path<i64>,
+    Reason(reason): Reason,
+) -> Result<StatusCode, AppError> {
+    actions::picks::unfeature(&data, &by, id, reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::Serialize;
 
-use super::{ApiJson, Route};
+use super::{ApiEditor, ApiJson, Reason, Route};
 use crate::{
     domain::{
         page::Page,
@@ -185,16 +185,20 @@ async fn delete(data: Data<AppState>, Path(slug): Path<String>) -> Result<Status
 
 async fn close(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     Path(slug): Path<String>,
+    Reason(reason): Reason,
 ) -> Result<Json<StoryResource>, AppError> {
-    let story = actions::set_replies_closed(&data, &slug, true).await?;
+    let story = actions::set_replies_closed(&data, &by, &slug, true, reason.as_deref()).await?;
     Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }
 
 async fn reopen(
     data: Data<AppState>,
+    ApiEditor(by): ApiEditor,
     Path(slug): Path<String>,
+    Reason(reason): Reason,
 ) -> Result<Json<StoryResource>, AppError> {
-    let story = actions::set_replies_closed(&data, &slug, false).await?;
+    let story = actions::set_replies_closed(&data, &by, &slug, false, reason.as_deref()).await?;
     Ok(Json(StoryResource::new(story, &data.settings.domain())))
 }

@@ -49,6 +49,7 @@ pub fn page(state: &AppState, head: Head, body: Markup) -> Markup {
                 footer {
                     p {
                         a href=(state.urls.feed()) { "Atom feed" }
+                        " · " a href="/where" { "Where's my reply?" }
                         " · Published with Broadsheet, free software under the "
                         a href="https://www.gnu.org/licenses/agpl-3.0.html" { "AGPL" }
                     }

@@ -29,6 +29,8 @@ pub struct Model {
     pub last_refreshed_at: DateTimeUtc,
     /// When an editor approved one of this actor's replies (first-time moderation).
     pub approved_at: Option<DateTimeUtc>,
+    /// When the account says it was created on its server (its `published`), if it says.
+    pub account_published_at: Option<DateTimeUtc>,
 }
 
 impl std::fmt::Debug for Model {
@@ -56,6 +58,7 @@ impl std::fmt::Debug for Model {
             .field("published_at", &self.published_at)
             .field("last_refreshed_at", &self.last_refreshed_at)
             .field("approved_at", &self.approved_at)
+            .field("account_published_at", &self.account_published_at)
             .finish()
     }
 }
