@@ -324,3 +324,61 @@ async fn the_storys_own_author_answering_is_marked_author() {
     assert!(badges("Who wrote this?").is_empty());
     let _ = STORY;
 }
+
+#[tokio::test]
+async fn featuring_and_unfeaturing_are_in_the_moderation_log_with_who_did_it() {
+    let app = open_app().await;
+    let token = app.token();
+    let peer = Peer::start().await;
+    let (id, _) = answered(&app, &peer, "reader", "logged", "<p>a pick</p>").await;
+    assert_eq!(
+        post(&app, &token, &format!("/replies/{id}/feature"))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        post(&app, &token, &format!("/replies/{id}/unfeature"))
+            .await
+            .status(),
+        204
+    );
+    // Unfeaturing what is not featured changes nothing, and logs nothing.
+    assert_eq!(
+        post(&app, &token, &format!("/replies/{id}/unfeature"))
+            .await
+            .status(),
+        204
+    );
+
+    let log: serde_json::Value = app
+        .api(Method::GET, "/moderation/log", &token)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut actions: Vec<(String, String)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["target"] == id.to_string())
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["editor"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        [
+            ("feature".to_string(), "tests".to_string()),
+            ("unfeature".to_string(), "tests".to_string())
+        ],
+        "{log}"
+    );
+}
