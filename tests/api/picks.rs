@@ -360,11 +360,12 @@ async fn featuring_and_unfeaturing_are_in_the_moderation_log_with_who_did_it() {
         .json()
         .await
         .unwrap();
+    let target = id.to_string();
     let mut actions: Vec<(String, String)> = log["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["target"] == id.to_string())
+        .filter(|e| e["target"] == target.as_str())
         .map(|e| {
             (
                 e["action"].as_str().unwrap().to_string(),
