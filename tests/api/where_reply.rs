@@ -301,3 +301,62 @@ async fn look_ups_are_limited_per_client_address() {
         "a limited look-up fetches nothing"
     );
 }
+
+#[tokio::test]
+async fn a_reply_an_editor_deleted_does_not_come_back_by_edit_redelivery_or_look_up() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let peer = Peer::start().await;
+    app.reply_from(&peer, "mallory", "removed", "deleted by the desk")
+        .await;
+    let id = state_of(&app, &note_id(&peer, "removed")).await["reply_id"]
+        .as_i64()
+        .unwrap();
+    let deleted = api_send(
+        &app,
+        &token,
+        Method::DELETE,
+        &format!("/replies/{id}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(deleted, 204);
+    assert!(!app.story_page().await.contains("deleted by the desk"));
+
+    // Its author edits it (an edit of an unknown reply would be taken as its creation), sends
+    // it again under a new activity id, and asks where it is, which would fetch it.
+    let mut note = peer.note(
+        "mallory",
+        "removed",
+        &app.url(STORY),
+        "<p>deleted by the desk, again</p>",
+    );
+    note["updated"] = json!(chrono::Utc::now().to_rfc3339());
+    let update = json!({
+        "id": format!("{}/update-1", note["id"].as_str().unwrap()), "type": "Update",
+        "actor": peer.actor("mallory"), "object": note,
+    });
+    assert!(
+        peer.send("mallory", &app.url("/inbox"), &update)
+            .await
+            .status()
+            .is_success()
+    );
+    let mut again = peer.create(&note);
+    again["id"] = json!(format!("{}/create-2", note["id"].as_str().unwrap()));
+    assert!(
+        peer.send("mallory", &app.url("/inbox"), &again)
+            .await
+            .status()
+            .is_success()
+    );
+    let found = state_of(&app, &note_id(&peer, "removed")).await;
+    assert_eq!(found["state"], "hidden", "{found}");
+    assert_eq!(found["fetched_now"], false, "{found}");
+
+    let page = app.story_page().await;
+    assert!(!page.contains("deleted by the desk"), "{page}");
+    assert_eq!(stored(&app, &note_id(&peer, "removed")).await, 1);
+    let counted: Value = app.get_ap_json("/stories/welcome/replies").await;
+    assert_eq!(counted["totalItems"], 0, "{counted}");
+}

@@ -18,7 +18,7 @@ pub mod whereabouts;
 
 pub use draft::ReplyDraft;
 pub use parent::{Parent, find_parent};
-pub use store::{edit, remove, remove_all_by, store};
+pub use store::{edit, remove, remove_all_by, remove_by_editor, store};
 
 use sea_orm::ConnectionTrait;
 

@@ -199,6 +199,24 @@ pub async fn remove(db: &impl ConnectionTrait, existing: &reply::Model) -> Resul
     Ok(())
 }
 
+/// An editor removes a reply. Its row always stays, marked deleted (and shown only as a
+/// placeholder where others answered it): the post still exists on its author's server, and a
+/// redelivery, an edit or a "where's my reply?" look-up must find it deleted here rather than
+/// take it in again.
+pub async fn remove_by_editor(
+    db: &impl ConnectionTrait,
+    existing: &reply::Model,
+) -> Result<(), AppError> {
+    if existing.deleted_at.is_some() {
+        return Ok(());
+    }
+    replies::mark_deleted(db, existing.id, Utc::now()).await?;
+    if existing.state == VISIBLE {
+        count_reply(db, existing.story_id, -1).await?;
+    }
+    Ok(())
+}
+
 /// Removes everything an actor wrote (their account was deleted).
 pub async fn remove_all_by(db: &impl ConnectionTrait, author_id: i64) -> Result<usize, AppError> {
     let theirs = replies::by_author(db, author_id).await?;

@@ -167,7 +167,7 @@ pub async fn remove(db: &DatabaseConnection, id: i64, logged: &Entry<'_>) -> Res
         .ok_or(AppError::NotFound("reply"))?;
     if !held.local {
         let txn = storage::begin_write(db).await?;
-        reply::remove(&txn, &held).await?;
+        reply::remove_by_editor(&txn, &held).await?;
         log::record(&txn, logged).await?;
         txn.commit().await?;
         return Ok(());
