@@ -116,15 +116,16 @@ async fn render_quote(
     quote_id: i64,
     kind: ThreadChange,
 ) -> Result<Option<(&'static str, String)>, AppError> {
-    let found = quote::find_by_id(&state.db, quote_id).await?;
-    let total = quote::shown_count(&state.db, found.story_id).await?;
     if kind == ThreadChange::QuoteRemoved {
+        let found = quote::find_by_id(&state.db, quote_id).await?;
+        let total = quote::shown_count(&state.db, found.story_id).await?;
         let data = json!({ "id": quote_id, "total": total });
         return Ok(Some(("quote-remove", data.to_string())));
     }
-    let Some((_, shown)) = quote::shown_one(&state.db, quote_id).await? else {
+    let Some((story_id, shown)) = quote::shown_one(&state.db, quote_id).await? else {
         return Ok(None);
     };
+    let total = quote::shown_count(&state.db, story_id).await?;
     let html = quote_item(&shown).into_string();
     let data = json!({ "id": quote_id, "total": total, "html": html });
     Ok(Some(("quote", data.to_string())))

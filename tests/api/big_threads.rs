@@ -167,6 +167,21 @@ async fn bulk_conversation(app: &TestApp, author_id: i64) -> Vec<Planned> {
 }
 
 /// Row ids by ap_id, for every reply stored.
+/// One reply arrives through the inbox (so its author is a real remote actor); the bulk
+/// conversation is then written under that author.
+/// Returns that reply's row id and the plan.
+async fn bulk_after_one_by_inbox(app: &TestApp, peer: &Peer, text: &str) -> (i64, Vec<Planned>) {
+    let (real, _) = answered(app, peer, "reader", "real", text).await;
+    let db = app.db().await;
+    let author = count(
+        &db,
+        &format!("SELECT author_id FROM replies WHERE id = {real}"),
+    )
+    .await;
+    db.close().await.ok();
+    (real, bulk_conversation(app, author).await)
+}
+
 async fn ids(app: &TestApp) -> HashMap<String, i64> {
     let db = app.db().await;
     let all = reply::Entity::find().all(&db).await.unwrap();
@@ -202,22 +217,8 @@ async fn a_story_with_a_thousand_replies_is_paged_and_nothing_is_lost_between_pa
     let peer = Peer::start().await;
     // A real reply first, so the bulk rows have a stored author; published now, it is the
     // newest thread.
-    let (real, _) = answered(
-        &app,
-        &peer,
-        "reader",
-        "real",
-        "The one reply that came by inbox",
-    )
-    .await;
-    let db = app.db().await;
-    let author = count(
-        &db,
-        &format!("SELECT author_id FROM replies WHERE id = {real}"),
-    )
-    .await;
-    db.close().await.ok();
-    let plan = bulk_conversation(&app, author).await;
+    let (real, plan) =
+        bulk_after_one_by_inbox(&app, &peer, "The one reply that came by inbox").await;
     assert!(plan.len() >= 1000, "{} replies", plan.len());
     let ids = ids(&app).await;
     let total = plan.len() + 1;
@@ -347,15 +348,7 @@ async fn a_story_with_a_thousand_replies_is_paged_and_nothing_is_lost_between_pa
 async fn long_branches_fold_after_a_few_answers_into_a_show_more_without_script() {
     let app = open_app().await;
     let peer = Peer::start().await;
-    let (real, _) = answered(&app, &peer, "reader", "real", "A reply by inbox").await;
-    let db = app.db().await;
-    let author = count(
-        &db,
-        &format!("SELECT author_id FROM replies WHERE id = {real}"),
-    )
-    .await;
-    db.close().await.ok();
-    let plan = bulk_conversation(&app, author).await;
+    bulk_after_one_by_inbox(&app, &peer, "A reply by inbox").await;
     let ids = ids(&app).await;
     // Root 6 has 6 answers; its first answer has one of its own: 8 replies, within what one
     // thread shows in the page, so the last 3 answers fold in place.
@@ -407,22 +400,13 @@ async fn long_branches_fold_after_a_few_answers_into_a_show_more_without_script(
         !page.contains("<script>") && !page.contains(" style="),
         "no inline script or style"
     );
-    let _ = plan;
 }
 
 #[tokio::test]
 async fn a_branch_too_long_to_fold_in_the_page_links_to_its_thread_alone() {
     let app = open_app().await;
     let peer = Peer::start().await;
-    let (real, _) = answered(&app, &peer, "reader", "real", "A reply by inbox").await;
-    let db = app.db().await;
-    let author = count(
-        &db,
-        &format!("SELECT author_id FROM replies WHERE id = {real}"),
-    )
-    .await;
-    db.close().await.ok();
-    let plan = bulk_conversation(&app, author).await;
+    let (_, plan) = bulk_after_one_by_inbox(&app, &peer, "A reply by inbox").await;
     let ids = ids(&app).await;
     let root = ids[&format!("https://bulk.example/notes/{BIG}")];
     let page = app.story_page().await;
