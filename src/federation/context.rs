@@ -47,6 +47,20 @@ pub struct Federation {
     pub key_fetches: super::remote_actors::KeyFetches,
     /// Conversation changes, for live story pages (in this process; see `http::live`).
     pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
+    /// What in-memory caches must drop (see [`Invalidation`]).
+    pub invalidations: tokio::sync::broadcast::Sender<Invalidation>,
+}
+
+/// A change that makes something kept in memory stale: announced by whoever made the change,
+/// after it is committed, and heard by every cache that holds what it names.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Invalidation {
+    /// Blocks, keyword rules, instance policies or the moderation mode changed.
+    Moderation,
+    /// A remote actor changed (key, approval, deletion); `None` for any number of them.
+    RemoteActor(Option<i64>),
+    /// A story changed (edited, closed, deleted, its quote policy); `None` for any.
+    Story(Option<i64>),
 }
 
 impl Federation {
@@ -78,6 +92,13 @@ impl crate::domain::reply::accept::ReplyEvents for Federation {
         change: crate::domain::reply::ThreadChange,
     ) {
         self.announce(story_id, reply_id, change);
+    }
+}
+
+impl Federation {
+    /// Tells every cache that `what` changed. Nobody listening is fine.
+    pub fn invalidate(&self, what: Invalidation) {
+        let _ = self.invalidations.send(what);
     }
 }
 
@@ -114,6 +135,7 @@ impl Federation {
             metrics: Arc::new(crate::metrics::Metrics::new()),
             key_fetches,
             events: tokio::sync::broadcast::channel(1024).0,
+            invalidations: tokio::sync::broadcast::channel(256).0,
         }))
     }
 
