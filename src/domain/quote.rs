@@ -66,7 +66,8 @@ pub async fn decide(
         }
         Policy::Anyone | Policy::Editor => {}
     }
-    let verdict = moderation::verdict(db, mode, blocks, author, content_html).await?;
+    let standing = moderation::standing::Standing::load(db, mode).await?;
+    let verdict = moderation::verdict(&standing, blocks, author, content_html);
     Ok(match verdict {
         Verdict::Refuse(reason) => Decision::Refuse(reason),
         Verdict::Show if policy != Policy::Editor => Decision::Approve,

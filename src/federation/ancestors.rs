@@ -9,17 +9,17 @@ use url::Url;
 
 use super::{
     context::Federation,
+    memo::Moderation,
     origin::{self, same_origin},
     protocol::inbound::InboundObject,
     remote_actors,
 };
 use crate::{
     domain::{
-        moderation::blocks::Blocklist,
         remote::RemoteActor,
         reply::{
             self, Parent, ReplyDraft,
-            accept::{self, Accepted, Rules},
+            accept::{self, Accepted, Rules, Writing},
         },
     },
     error::AppError,
@@ -35,6 +35,8 @@ pub enum Placed {
     Refused,
     /// The story is closed to replies.
     Closed,
+    /// The activity that carried it was received before.
+    Duplicate,
 }
 
 /// Why placing failed for now: retry later, or never.
@@ -86,7 +88,7 @@ pub async fn place(
     object: InboundObject,
     author: Option<RemoteActor>,
     budget: &mut Budget,
-    blocks: &Blocklist,
+    moderation: &Moderation,
 ) -> Result<Placed, ThreadError> {
     let mut chain = vec![(object, author)];
     let parent = loop {
@@ -116,30 +118,63 @@ pub async fn place(
             None => return Ok(Placed::NotOurs),
         }
     };
-    store_chain(fed, chain, parent, budget, blocks).await
+    store_chain(fed, chain, parent, None, budget, moderation).await
 }
 
-/// Takes in the chain from the top down, each under the one before.
+/// Stores `object` by `author` under `parent`, which the inbox already found, recording
+/// `activity_id` (the activity that carried it) as received in the same transaction.
+pub async fn place_under(
+    fed: &Federation,
+    object: InboundObject,
+    author: RemoteActor,
+    parent: Parent,
+    activity_id: &str,
+    moderation: &Moderation,
+) -> Result<Placed, ThreadError> {
+    if !object.public || !object.is_reply_type() {
+        return Ok(Placed::NotOurs);
+    }
+    let mut budget = Budget::new(fed);
+    let chain = vec![(object, Some(author))];
+    store_chain(
+        fed,
+        chain,
+        parent,
+        Some(activity_id),
+        &mut budget,
+        moderation,
+    )
+    .await
+}
+
+/// Takes in the chain from the top down, each under the one before; the last one taken in
+/// (the chain's first, the object that was sent) records `activity_id`.
 async fn store_chain(
     fed: &Federation,
     chain: Vec<(InboundObject, Option<RemoteActor>)>,
     mut parent: Parent,
+    activity_id: Option<&str>,
     budget: &mut Budget,
-    blocks: &Blocklist,
+    moderation: &Moderation,
 ) -> Result<Placed, ThreadError> {
     let rules = Rules {
-        configured_mode: fed.settings.moderation.default_mode(),
+        standing: &moderation.standing,
         close_after_days: fed.settings.replies.close_after_days,
-        blocks,
+        blocks: &moderation.blocks,
     };
-    for (object, author) in chain.into_iter().rev() {
+    for (index, (object, author)) in chain.into_iter().enumerate().rev() {
         let author = match author {
             Some(author) => author,
             None => author_of(fed, &object, budget).await?,
         };
         let draft = draft_of(&object, &fed.settings.publication.language)?;
-        match accept::accept(&fed.db, &rules, &draft, &author, &parent, fed).await? {
+        let writing = Writing {
+            intake: &fed.intake,
+            activity_id: activity_id.filter(|_| index == 0),
+        };
+        match accept::accept(&fed.db, &rules, &draft, &author, &parent, writing, fed).await? {
             Accepted::Stored(stored) => parent = Parent::Reply(*stored),
+            Accepted::Duplicate => return Ok(Placed::Duplicate),
             Accepted::Closed => return Ok(Placed::Closed),
             Accepted::Refused(reason) => {
                 tracing::info!(reply = %object.id, %reason, "reply refused");

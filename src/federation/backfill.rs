@@ -14,12 +14,12 @@ use url::Url;
 use super::{
     ancestors::{self, Budget, ThreadError},
     context::Federation,
+    memo::Moderation,
     origin::{self, same_origin},
     protocol::inbound::{InboundObject, id_of},
 };
 use crate::{
     domain::ids::host_with_port,
-    domain::moderation::blocks::Blocklist,
     domain::reply,
     storage::{entities::reply as reply_entity, job_leases, replies},
 };
@@ -126,7 +126,10 @@ impl Crawler {
             .parse()
             .map_err(|_| "bad reply id".to_string())?;
         let mut budget = Budget::new(&self.fed);
-        let blocks = Blocklist::load(&self.fed.db)
+        let moderation = self
+            .fed
+            .memo
+            .moderation(&self.fed.db, self.fed.settings.moderation.default_mode())
             .await
             .map_err(|e| e.to_string())?;
         // Every fetch, the first one included, is refused off the reply's own origin.
@@ -137,7 +140,7 @@ impl Crawler {
             for item in items_of(&page).iter().take(MAX_ITEMS.saturating_sub(seen)) {
                 seen += 1;
                 if self
-                    .take_in((holder, source), &page_id, item, &mut budget, &blocks)
+                    .take_in((holder, source), &page_id, item, &mut budget, &moderation)
                     .await?
                 {
                     found += 1;
@@ -172,7 +175,7 @@ impl Crawler {
         page: &Url,
         item: &Value,
         budget: &mut Budget,
-        blocks: &Blocklist,
+        moderation: &Moderation,
     ) -> Result<bool, String> {
         let Some(id) = id_of(item) else {
             return Ok(false);
@@ -190,7 +193,7 @@ impl Crawler {
         if !self.answers(holder, source, &object).await? {
             return Ok(false);
         }
-        match ancestors::place(&self.fed, object, None, budget, blocks).await {
+        match ancestors::place(&self.fed, object, None, budget, moderation).await {
             Ok(placed) => Ok(placed == ancestors::Placed::Stored),
             Err(ThreadError::Retry(reason)) => Err(reason),
             Err(ThreadError::Final(err)) => {

@@ -47,6 +47,10 @@ pub struct Federation {
     pub key_fetches: super::remote_actors::KeyFetches,
     /// Conversation changes, for live story pages (in this process; see `http::live`).
     pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
+    /// What the inbox reads for every request, kept in memory (see `memo`).
+    pub memo: super::memo::Memo,
+    /// Writes replies from other servers in batches (see `domain::reply::intake`).
+    pub intake: crate::domain::reply::intake::Intake,
     /// What in-memory caches must drop (see [`Invalidation`]).
     pub invalidations: tokio::sync::broadcast::Sender<Invalidation>,
 }
@@ -120,8 +124,11 @@ impl Federation {
             settings.inbox.key_refresh_cooldown_secs,
         ));
         let media_key = media_key(&instance.private_key_pem);
+        let invalidations = tokio::sync::broadcast::channel(256).0;
+        tokio::spawn(super::memo::follow_invalidations(invalidations.subscribe()));
         Ok(Arc::new(Federation {
             media_key,
+            intake: crate::domain::reply::intake::Intake::start(db.clone()),
             client,
             settings,
             db,
@@ -135,7 +142,8 @@ impl Federation {
             metrics: Arc::new(crate::metrics::Metrics::new()),
             key_fetches,
             events: tokio::sync::broadcast::channel(1024).0,
-            invalidations: tokio::sync::broadcast::channel(256).0,
+            invalidations,
+            memo: super::memo::Memo::default(),
         }))
     }
 

@@ -13,12 +13,12 @@ use url::Url;
 use super::{
     ancestors::{self, Budget, Placed, ThreadError},
     context::Federation,
+    memo::Moderation,
     origin,
 };
 use crate::{
     domain::{
         ids::host_with_port,
-        moderation::blocks::Blocklist,
         reply::whereabouts::{self, State, Whereabouts},
     },
     error::AppError,
@@ -74,9 +74,13 @@ pub async fn locate(fed: &Federation, url: &Url) -> Result<Whereabouts, AppError
 }
 
 async fn find_or_fetch(fed: &Federation, url: &Url) -> Result<Whereabouts, AppError> {
-    let blocks = Blocklist::load(&fed.db).await?;
+    let moderation = fed
+        .memo
+        .moderation(&fed.db, fed.settings.moderation.default_mode())
+        .await?;
+    let blocks = &moderation.blocks;
     if let Some(stored) = replies::find_by_address(&fed.db, url.as_str()).await? {
-        return whereabouts::of_stored(&fed.db, &stored, &blocks).await;
+        return whereabouts::of_stored(&fed.db, &stored, blocks).await;
     }
     if origin::is_ours(&fed.settings, url) {
         return Ok(Whereabouts::only(
@@ -104,7 +108,7 @@ async fn find_or_fetch(fed: &Federation, url: &Url) -> Result<Whereabouts, AppEr
     };
     // The address pasted may have been the post's page rather than its id.
     if let Some(stored) = replies::find_by_address(&fed.db, object.id.as_str()).await? {
-        return whereabouts::of_stored(&fed.db, &stored, &blocks).await;
+        return whereabouts::of_stored(&fed.db, &stored, blocks).await;
     }
     if let Some(reason) = blocks.blocks_actor(
         object.attributed_to.as_str(),
@@ -118,26 +122,30 @@ async fn find_or_fetch(fed: &Federation, url: &Url) -> Result<Whereabouts, AppEr
             "the post is not public (followers-only and direct posts are not shown)",
         ));
     }
-    take_in(fed, object, &blocks).await
+    take_in(fed, object, &moderation).await
 }
 
 /// Takes in a fetched post as if it had been delivered, and says what became of it.
 async fn take_in(
     fed: &Federation,
     object: super::protocol::inbound::InboundObject,
-    blocks: &Blocklist,
+    moderation: &Moderation,
 ) -> Result<Whereabouts, AppError> {
+    let blocks = &moderation.blocks;
     let id = object.id.clone();
     let mut budget = Budget::new(fed);
-    let placed = ancestors::place(fed, object, None, &mut budget, blocks).await;
+    let placed = ancestors::place(fed, object, None, &mut budget, moderation).await;
     Ok(match placed {
-        Ok(Placed::Stored) => match replies::find_by_ap_id(&fed.db, id.as_str()).await? {
-            Some(stored) => Whereabouts {
-                fetched_now: true,
-                ..whereabouts::of_stored(&fed.db, &stored, blocks).await?
-            },
-            None => Whereabouts::only(State::NeverReceived, "it could not be stored"),
-        },
+        // A look-up names no activity, so it is never a duplicate; either way the reply is here.
+        Ok(Placed::Stored | Placed::Duplicate) => {
+            match replies::find_by_ap_id(&fed.db, id.as_str()).await? {
+                Some(stored) => Whereabouts {
+                    fetched_now: true,
+                    ..whereabouts::of_stored(&fed.db, &stored, blocks).await?
+                },
+                None => Whereabouts::only(State::NeverReceived, "it could not be stored"),
+            }
+        }
         Ok(Placed::NotOurs) => Whereabouts::only(
             State::NotOurs,
             "it does not answer one of our stories, or a reply under one",

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod interaction_link;
 pub mod lookup;
 pub mod media_fetch;
+pub mod memo;
 pub mod nodeinfo;
 pub mod objects;
 pub mod origin;

@@ -99,6 +99,7 @@ pub async fn upsert_remote(
         .on_conflict(refresh_if_remote())
         .exec_without_returning(db)
         .await?;
+    super::changes::wrote(super::changes::Table::Actors);
     match find_by_ap_id(db, &ap_id).await? {
         Some(stored) if !stored.local => Ok(stored),
         Some(_) => Err(DbErr::Custom(format!("{ap_id} is a local actor"))),
@@ -154,6 +155,7 @@ pub async fn approve(db: &impl ConnectionTrait, id: i64, at: DateTime<Utc>) -> R
         .filter(actor::Column::ApprovedAt.is_null())
         .exec(db)
         .await?;
+    super::changes::wrote(super::changes::Table::Actors);
     Ok(())
 }
 

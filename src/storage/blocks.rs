@@ -39,6 +39,7 @@ pub async fn add(
     )
     .exec_without_returning(db)
     .await?;
+    super::changes::wrote(super::changes::Table::Moderation);
     Ok(())
 }
 
@@ -47,11 +48,13 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<blo
 }
 
 pub async fn remove(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-    Ok(block::Entity::delete_by_id(id)
+    let removed = block::Entity::delete_by_id(id)
         .exec(db)
         .await?
         .rows_affected
-        > 0)
+        > 0;
+    super::changes::wrote(super::changes::Table::Moderation);
+    Ok(removed)
 }
 
 /// Removes a subscription's blocks that its list no longer names.
@@ -65,5 +68,6 @@ pub async fn prune_subscription(
         .filter(block::Column::Value.is_not_in(keep.iter().cloned()))
         .exec(db)
         .await?;
+    super::changes::wrote(super::changes::Table::Moderation);
     Ok(())
 }

@@ -46,6 +46,7 @@ pub async fn failed(
         .filter(host::Column::FailingSince.lt(dead_before))
         .exec(db)
         .await?;
+    super::changes::wrote(super::changes::Table::Hosts);
     Ok(())
 }
 

@@ -30,6 +30,7 @@ pub async fn set(db: &impl ConnectionTrait, domain: &str, policy: &str) -> Resul
     )
     .exec_without_returning(db)
     .await?;
+    super::changes::wrote(super::changes::Table::Moderation);
     Ok(())
 }
 
@@ -37,6 +38,7 @@ pub async fn clear(db: &impl ConnectionTrait, domain: &str) -> Result<(), DbErr>
     instance_policy::Entity::delete_by_id(domain.to_string())
         .exec(db)
         .await?;
+    super::changes::wrote(super::changes::Table::Moderation);
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod actors;
 pub mod api_tokens;
 pub mod blocklist_subscriptions;
 pub mod blocks;
+pub mod changes;
 pub mod days;
 pub mod deliveries;
 pub mod entities;

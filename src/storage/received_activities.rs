@@ -25,6 +25,30 @@ pub async fn first_seen(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, 
     Ok(inserted > 0)
 }
 
+/// Records several activity ids in one statement; returns those that were new.
+pub async fn record_new(
+    db: &impl ConnectionTrait,
+    ap_ids: &[&str],
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    if ap_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let now = Utc::now();
+    let rows = ap_ids.iter().map(|id| received_activity::ActiveModel {
+        ap_id: Set((*id).to_string()),
+        received_at: Set(now),
+    });
+    let inserted = received_activity::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(received_activity::Column::ApId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await?;
+    Ok(inserted.into_iter().map(|row| row.ap_id).collect())
+}
+
 /// Drops an activity id whose processing failed on our side, so a re-delivery is processed.
 pub async fn forget(db: &impl ConnectionTrait, ap_id: &str) -> Result<(), DbErr> {
     received_activity::Entity::delete_by_id(ap_id.to_string())

@@ -30,6 +30,25 @@ pub async fn insert(
     model.insert(db).await
 }
 
+/// Inserts several replies in one statement, skipping any whose `ap_id` is already stored;
+/// returns the rows inserted.
+pub async fn insert_new(
+    db: &impl ConnectionTrait,
+    models: Vec<reply::ActiveModel>,
+) -> Result<Vec<reply::Model>, DbErr> {
+    if models.is_empty() {
+        return Ok(Vec::new());
+    }
+    reply::Entity::insert_many(models)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(reply::Column::ApId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await
+}
+
 pub async fn find_by_ap_id(
     db: &impl ConnectionTrait,
     ap_id: &str,

@@ -23,5 +23,6 @@ pub async fn set(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<()
     )
     .exec_without_returning(db)
     .await?;
+    super::changes::wrote(super::changes::Table::Moderation);
     Ok(())
 }

@@ -28,18 +28,46 @@ const EXCERPT_CHARS: usize = 280;
 /// A reply was stored or approved: `reply.published` when it shows, `reply.held` when it
 /// waits. A hidden one is nobody's alert.
 pub async fn reply(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<(), AppError> {
-    let event = match reply.state.as_str() {
-        VISIBLE => Event::ReplyPublished,
-        crate::domain::moderation::HELD => Event::ReplyHeld,
-        _ => return Ok(()),
-    };
-    if reply.local {
+    replies(db, std::slice::from_ref(reply)).await
+}
+
+/// [`reply`] for several replies stored together, reading the subscriptions once.
+pub async fn replies(db: &impl ConnectionTrait, stored: &[reply::Model]) -> Result<(), AppError> {
+    let remote = |r: &&reply::Model| !r.local && reply_event(r).is_some();
+    if !stored.iter().any(|r| remote(&r)) {
         return Ok(());
     }
-    let subscribers = subscribers(db, event).await?;
-    if subscribers.is_empty() {
-        return Ok(());
+    let webhooks = list(db).await?;
+    for reply in stored.iter().filter(remote) {
+        let Some(event) = reply_event(reply) else {
+            continue;
+        };
+        let subscribers: Vec<i64> = webhooks
+            .iter()
+            .filter(|w| w.wants(event))
+            .map(|w| w.id)
+            .collect();
+        if !subscribers.is_empty() {
+            record_reply(db, reply, event, &subscribers).await?;
+        }
     }
+    Ok(())
+}
+
+fn reply_event(reply: &reply::Model) -> Option<Event> {
+    match reply.state.as_str() {
+        VISIBLE => Some(Event::ReplyPublished),
+        crate::domain::moderation::HELD => Some(Event::ReplyHeld),
+        _ => None,
+    }
+}
+
+async fn record_reply(
+    db: &impl ConnectionTrait,
+    reply: &reply::Model,
+    event: Event,
+    subscribers: &[i64],
+) -> Result<(), AppError> {
     let story = stories::find_by_id(db, reply.story_id).await?;
     let author = actors::find_by_id(db, reply.author_id).await?;
     let admin_path = match (&story, event) {
@@ -53,7 +81,7 @@ pub async fn reply(db: &impl ConnectionTrait, reply: &reply::Model) -> Result<()
         "excerpt": excerpt(&plain_text(&reply.content_html)),
         "admin_path": admin_path,
     });
-    record(db, event, reply.id, facts, &subscribers).await
+    record(db, event, reply.id, facts, subscribers).await
 }
 
 /// A report was filed by `reporter` about `objects`.

@@ -4,6 +4,7 @@ pub mod blocks;
 pub mod bulk;
 pub mod log;
 pub mod policy;
+pub mod standing;
 pub mod triage;
 
 use chrono::Utc;
@@ -63,29 +64,28 @@ impl Verdict {
 /// `held` server hold, then the mode decides (a `trusted` server counts as approved in
 /// `first-time`). The caller loads the blocklist once for everything it decides about one
 /// incoming activity.
-pub async fn verdict(
-    db: &impl ConnectionTrait,
-    configured: Mode,
+pub fn verdict(
+    standing: &standing::Standing,
     list: &blocks::Blocklist,
     author: &RemoteActor,
     content_html: &str,
-) -> Result<Verdict, AppError> {
+) -> Verdict {
     if let Some(reason) = list.blocks_actor(author.ap_id.as_str(), &author.domain) {
-        return Ok(Verdict::Refuse(reason));
+        return Verdict::Refuse(reason);
     }
     if list.matches_keyword(content_html) {
-        return Ok(Verdict::Hold);
+        return Verdict::Hold;
     }
-    let server = policy::of(db, &author.domain).await?;
+    let server = standing.policy_of(&author.domain);
     if server == Some(InstancePolicy::Held) {
-        return Ok(Verdict::Hold);
+        return Verdict::Hold;
     }
     let trusted = author.approved_at.is_some() || server == Some(InstancePolicy::Trusted);
-    Ok(match mode(db, configured).await? {
+    match standing.mode {
         Mode::Open => Verdict::Show,
         Mode::FirstTime if trusted => Verdict::Show,
         Mode::FirstTime | Mode::HoldAll => Verdict::Hold,
-    })
+    }
 }
 
 /// An editor approves a reply: it shows, and (first-time mode) its author is trusted from now on.

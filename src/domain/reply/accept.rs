@@ -4,7 +4,9 @@
 //! 1. the story still takes replies (not closed, not deleted);
 //! 2. blocks (the author or their server) and the moderation verdict (keyword rules, the mode);
 //! 3. the content was cleaned when the [`ReplyDraft`] was built (`ReplyDraft::new`);
-//! 4. stored under its parent, with the story's reply count;
+//! 4. stored under its parent, with the story's reply count, by the batching writer
+//!    (`super::intake`), which records the carrying activity as received in the same
+//!    transaction;
 //! 5. the events it causes: webhooks' alerts queued in the transaction that stores it, then,
 //!    once committed, [`ReplyEvents`] (open story pages show it).
 //!
@@ -12,13 +14,15 @@
 //! has one answer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
-use super::{Parent, ReplyDraft, ThreadChange};
+use super::{
+    Parent, ReplyDraft, ThreadChange,
+    intake::{Intake, Submission, Written},
+};
 use crate::{
     domain::{
-        alerts,
-        moderation::{self, Mode, Verdict, blocks::Blocklist},
+        moderation::{self, Verdict, blocks::Blocklist, standing::Standing},
         remote::RemoteActor,
     },
     error::AppError,
@@ -33,9 +37,17 @@ pub trait ReplyEvents: Send + Sync {
 
 /// The rules in force for one incoming activity (the blocklist is loaded once for it).
 pub struct Rules<'a> {
-    pub configured_mode: Mode,
+    /// The mode and the per-server policies.
+    pub standing: &'a Standing,
     pub close_after_days: u32,
     pub blocks: &'a Blocklist,
+}
+
+/// Where an accepted reply is written, and the activity that carried it.
+pub struct Writing<'a> {
+    pub intake: &'a Intake,
+    /// Recorded as received in the reply's transaction; `None` when it already was.
+    pub activity_id: Option<&'a str>,
 }
 
 /// What became of a reply.
@@ -47,39 +59,51 @@ pub enum Accepted {
     Refused(String),
     /// The story is closed to replies.
     Closed,
+    /// The activity that carried it was received before.
+    Duplicate,
 }
 
 /// Takes in `draft` by `author` under `parent`, in the order the module doc gives.
 pub async fn accept(
-    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
+    db: &impl ConnectionTrait,
     rules: &Rules<'_>,
     draft: &ReplyDraft,
     author: &RemoteActor,
     parent: &Parent,
+    writing: Writing<'_>,
     events: &impl ReplyEvents,
 ) -> Result<Accepted, AppError> {
     if !parent.open_for_replies(db, rules.close_after_days).await? {
         return Ok(Accepted::Closed);
     }
-    let verdict = moderation::verdict(
-        db,
-        rules.configured_mode,
-        rules.blocks,
-        author,
-        &draft.content_html,
-    )
-    .await?;
+    let verdict = moderation::verdict(rules.standing, rules.blocks, author, &draft.content_html);
     if let Verdict::Refuse(reason) = verdict {
         return Ok(Accepted::Refused(reason));
     }
-    let txn = storage::begin_write(db).await?;
-    let stored = super::store(&txn, draft, author.id, parent, false, verdict.state()).await?;
-    alerts::events::reply(&txn, &stored).await?;
-    txn.commit().await?;
+    let prepared = super::store::prepare(draft, author.id, parent, false, verdict.state())?;
+    let submission = Submission {
+        reply: prepared,
+        activity_id: writing.activity_id.map(str::to_string),
+    };
+    let stored = match writing.intake.write(submission).await? {
+        Written::Stored(stored) => stored,
+        Written::Duplicate => return Ok(Accepted::Duplicate),
+        // Stored by an earlier activity: the reply it is.
+        Written::AlreadyStored => {
+            match storage::replies::find_by_ap_id(db, draft.ap_id.as_str()).await? {
+                Some(existing) => return Ok(Accepted::Stored(Box::new(existing))),
+                None => {
+                    return Err(AppError::Internal(anyhow::anyhow!(
+                        "a stored reply vanished"
+                    )));
+                }
+            }
+        }
+    };
     if verdict == Verdict::Show {
         events.conversation_changed(stored.story_id, stored.id, ThreadChange::Added);
     }
-    Ok(Accepted::Stored(Box::new(stored)))
+    Ok(Accepted::Stored(stored))
 }
 
 /// An edit of `existing` by `author`: only the reply's own author may edit it.

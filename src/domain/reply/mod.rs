@@ -7,6 +7,7 @@ pub mod accept;
 pub mod conversation;
 mod draft;
 pub mod featured;
+pub mod intake;
 pub mod local;
 pub mod paged;
 mod parent;

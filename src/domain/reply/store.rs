@@ -18,8 +18,8 @@ use crate::{
     },
 };
 
-/// Stores a reply under `parent` in `state` (`visible`, or `held` for an editor). A reply already held is left as it is (re-deliveries and
-/// backfill find the same replies again).
+/// Stores a reply under `parent` in `state` (`visible`, or `held` for an editor). A reply
+/// already held is left as it is (re-deliveries and backfill find the same replies again).
 pub async fn store(
     db: &impl ConnectionTrait,
     draft: &ReplyDraft,
@@ -31,6 +31,34 @@ pub async fn store(
     if let Some(existing) = replies::find_by_ap_id(db, draft.ap_id.as_str()).await? {
         return Ok(existing);
     }
+    let prepared = prepare(draft, author_id, parent, local, state)?;
+    let stored = replies::insert(db, prepared.row)
+        .await
+        .context("cannot store the reply")?;
+    if prepared.visible {
+        count_reply(db, prepared.story_id, 1).await?;
+    }
+    Ok(stored)
+}
+
+/// A reply checked and placed under its parent, ready to be inserted (alone by [`store`], or
+/// with others by the inbox's batching writer, `super::intake`).
+pub struct PreparedReply {
+    pub row: reply::ActiveModel,
+    pub ap_id: String,
+    pub story_id: i64,
+    /// Counted in the story's replies once stored.
+    pub visible: bool,
+}
+
+/// Checks `draft` and places it under `parent`, without touching the database.
+pub fn prepare(
+    draft: &ReplyDraft,
+    author_id: i64,
+    parent: &Parent,
+    local: bool,
+    state: &str,
+) -> Result<PreparedReply, AppError> {
     // The fields are public, so the rule is checked here too, whoever built the draft.
     if !is_web(&draft.ap_id) {
         return Err(AppError::Unprocessable(
@@ -39,13 +67,12 @@ pub async fn store(
     }
     let placement = Placement::under(parent, draft.published)?;
     let story_id = placement.story_id;
-    let stored = replies::insert(db, row(draft, author_id, placement, local, state))
-        .await
-        .context("cannot store the reply")?;
-    if state == VISIBLE {
-        count_reply(db, story_id, 1).await?;
-    }
-    Ok(stored)
+    Ok(PreparedReply {
+        row: row(draft, author_id, placement, local, state),
+        ap_id: draft.ap_id.to_string(),
+        story_id,
+        visible: state == VISIBLE,
+    })
 }
 
 /// Where a reply sits in its story's tree.
@@ -226,7 +253,11 @@ pub async fn remove_all_by(db: &impl ConnectionTrait, author_id: i64) -> Result<
     Ok(theirs.len())
 }
 
-async fn count_reply(db: &impl ConnectionTrait, story_id: i64, delta: i32) -> Result<(), AppError> {
+pub(super) async fn count_reply(
+    db: &impl ConnectionTrait,
+    story_id: i64,
+    delta: i32,
+) -> Result<(), AppError> {
     stories::add_reply_count(db, story_id, delta).await?;
     Ok(())
 }

@@ -8,7 +8,6 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::{
-    domain::moderation::blocks::Blocklist,
     domain::remote,
     federation::{
         ancestors::{self, Budget, Placed, ThreadError},
@@ -121,7 +120,11 @@ impl InboxWorker {
         let object = InboundObject::parse(&activity.object).map_err(parsed)?;
         let author = remote::find_by_ap_id(&self.fed.db, activity.actor.as_str()).await?;
         let mut budget = Budget::new(&self.fed);
-        let blocks = Blocklist::load(&self.fed.db).await?;
-        ancestors::place(&self.fed, object, author, &mut budget, &blocks).await
+        let moderation = self
+            .fed
+            .memo
+            .moderation(&self.fed.db, self.fed.settings.moderation.default_mode())
+            .await?;
+        ancestors::place(&self.fed, object, author, &mut budget, &moderation).await
     }
 }

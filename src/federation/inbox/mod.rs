@@ -18,14 +18,14 @@ mod verify;
 use axum::http::HeaderMap;
 use serde_json::Value;
 
-use super::{context::Federation, protocol::inbound::id_of};
+use super::{context::Federation, memo::Moderation, protocol::inbound::id_of};
 use crate::{
     domain::ids::host_with_port,
     domain::moderation::blocks::Blocklist,
     domain::remote::RemoteActor,
     error::AppError,
     ratelimit::RateLimiter,
-    storage::{hosts, received_activities},
+    storage::{changes, hosts, received_activities},
 };
 
 /// What became of an accepted request.
@@ -58,8 +58,12 @@ pub async fn receive(
         .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
     let envelope = Envelope::read(&activity)?;
     // Loaded before verification: a blocked server's keys are never even fetched.
-    let blocks = Blocklist::load(&fed.db).await?;
-    let signer = match signer_of(fed, &request, &activity, &envelope, &blocks).await {
+    let moderation = fed
+        .memo
+        .moderation(&fed.db, fed.settings.moderation.default_mode())
+        .await?;
+    let blocks = &moderation.blocks;
+    let signer = match signer_of(fed, &request, &activity, &envelope, blocks).await {
         // A blocked account's keys are not fetched; one we hold may still be told no. Only a
         // quote request needs that answer, so nothing else pays for a signature check here.
         Err(AppError::Forbidden(reason)) => {
@@ -75,16 +79,12 @@ pub async fn receive(
     let Some(signer) = signer else {
         return Ok(Received::Ignored);
     };
-    admit(fed, per_host, &blocks, &signer, &activity, &envelope).await?;
-    // A host that writes to us is alive: deliveries waiting for it resume.
-    if hosts::revive(&fed.db, &host_with_port(&signer.ap_id)).await? {
-        tracing::info!(host = %host_with_port(&signer.ap_id), "host revived");
-        fed.wake.notify_one();
-    }
+    admit(fed, per_host, blocks, &signer, &activity, &envelope).await?;
+    revive_host(fed, &host_with_port(&signer.ap_id)).await?;
     if !first_time(fed, &envelope).await? {
         return Ok(Received::Duplicate);
     }
-    let outcome = dispatch(fed, &activity, &envelope, &signer, &blocks).await;
+    let outcome = dispatch(fed, &activity, &envelope, &signer, &moderation).await;
     if outcome
         .as_ref()
         .is_err_and(|e| e.status().is_server_error())
@@ -92,6 +92,21 @@ pub async fn receive(
         forget(fed, envelope.id).await;
     }
     outcome
+}
+
+/// A host that writes to us is alive: deliveries waiting for it resume. Nearly every request
+/// comes from a host known to be alive, which costs no read.
+async fn revive_host(fed: &Federation, host: &str) -> Result<(), AppError> {
+    if fed.memo.known_alive(host) {
+        return Ok(());
+    }
+    let generation = changes::generation(changes::Table::Hosts);
+    if hosts::revive(&fed.db, host).await? {
+        tracing::info!(host, "host revived");
+        fed.wake.notify_one();
+    }
+    fed.memo.found_alive(host, generation);
+    Ok(())
 }
 
 /// The verified signer's host within its rate limit, and neither it nor its server blocked
@@ -172,8 +187,13 @@ async fn signer_of(
 /// Whether the activity is new. Replies record their id with their effect (see
 /// `replies::create`), so for them this only reads; everything else is recorded here.
 async fn first_time(fed: &Federation, envelope: &Envelope<'_>) -> Result<bool, AppError> {
+    // Every path of a `Create` records its id with its effect and answers a repeat as a
+    // duplicate there (the reply writer, the queue, a quote), so no read is spent on it here.
+    if envelope.kind == "Create" {
+        return Ok(true);
+    }
     // A repeated `QuoteRequest` is answered again, with the same stamp: answering is idempotent.
-    if matches!(envelope.kind, "Create" | "Update" | "QuoteRequest") {
+    if matches!(envelope.kind, "Update" | "QuoteRequest") {
         Ok(!received_activities::seen(&fed.db, envelope.id).await?)
     } else {
         Ok(received_activities::first_seen(&fed.db, envelope.id).await?)
@@ -185,8 +205,9 @@ async fn dispatch(
     activity: &Value,
     envelope: &Envelope<'_>,
     signer: &RemoteActor,
-    blocks: &Blocklist,
+    moderation: &Moderation,
 ) -> Result<Received, AppError> {
+    let blocks = &moderation.blocks;
     match envelope.kind {
         "Follow" => follow::follow(fed, activity, signer).await,
         "Undo" if object_type(activity) == Some("Follow") => {
@@ -199,8 +220,8 @@ async fn dispatch(
             }
             outcome => Ok(outcome),
         },
-        "Create" => replies::create(fed, activity, envelope.id, signer, blocks).await,
-        "Update" => replies::update(fed, activity, envelope.id, signer, blocks).await,
+        "Create" => replies::create(fed, activity, envelope.id, signer, moderation).await,
+        "Update" => replies::update(fed, activity, envelope.id, signer, moderation).await,
         "Delete" => delete::delete(fed, activity, signer).await,
         "Flag" => reactions::flag(fed, activity, signer).await,
         "QuoteRequest" => quotes::request(fed, activity, signer, blocks).await,

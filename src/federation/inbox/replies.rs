@@ -5,15 +5,15 @@ use serde_json::Value;
 use super::Received;
 use crate::{
     domain::ids::host_with_port,
-    domain::moderation::blocks::Blocklist,
     domain::{
         remote::RemoteActor,
         reply::{self, accept},
     },
     error::AppError,
     federation::{
-        ancestors::{self, Budget, Placed, ThreadError},
+        ancestors::{self, Placed, ThreadError},
         context::Federation,
+        memo::Moderation,
         protocol::inbound::InboundObject,
     },
     storage::{inbox_jobs, received_activities},
@@ -28,8 +28,9 @@ pub async fn create(
     activity: &Value,
     id: &str,
     signer: &RemoteActor,
-    blocks: &Blocklist,
+    moderation: &Moderation,
 ) -> Result<Received, AppError> {
+    let blocks = &moderation.blocks;
     let Some(object) = authored_object(activity, signer)? else {
         return Ok(Received::Ignored);
     };
@@ -44,27 +45,22 @@ pub async fn create(
         // Followers-only and direct replies are not for a public page.
         return Ok(Received::Ignored);
     }
-    if reply::find_parent(&fed.db, in_reply_to.as_str())
-        .await?
-        .is_none()
-    {
+    let Some(parent) = reply::find_parent(&fed.db, in_reply_to.as_str()).await? else {
         // A parent on our host that we do not hold does not exist.
         if host_with_port(&in_reply_to) == fed.settings.domain() {
             return Ok(Received::Ignored);
         }
         return queue(fed, activity, id, signer).await;
-    }
-    if !received_activities::first_seen(&fed.db, id).await? {
-        return Ok(Received::Duplicate);
-    }
-    let mut budget = Budget::new(fed);
-    answer(ancestors::place(fed, object, Some(signer.clone()), &mut budget, blocks).await)
+    };
+    // The activity is recorded as received by the writer, in the reply's own transaction.
+    answer(ancestors::place_under(fed, object, signer.clone(), parent, id, moderation).await)
 }
 
 /// The inbox's answer for a reply placed now (its parent was ours already).
 fn answer(placed: Result<Placed, ThreadError>) -> Result<Received, AppError> {
     match placed {
         Ok(Placed::Stored) => Ok(Received::Processed),
+        Ok(Placed::Duplicate) => Ok(Received::Duplicate),
         Ok(Placed::NotOurs) => Ok(Received::Ignored),
         Ok(Placed::Closed) => Err(AppError::Forbidden(
             "replies to this story are closed".into(),
@@ -108,7 +104,7 @@ pub async fn update(
     activity: &Value,
     id: &str,
     signer: &RemoteActor,
-    blocks: &Blocklist,
+    moderation: &Moderation,
 ) -> Result<Received, AppError> {
     let object_type = activity["object"]["type"].as_str().unwrap_or_default();
     if crate::federation::protocol::inbound::id_of(&activity["object"])
@@ -122,7 +118,7 @@ pub async fn update(
         return Ok(Received::Ignored);
     };
     let Some(existing) = reply::find(&fed.db, object.id.as_str()).await? else {
-        return create(fed, activity, id, signer, blocks).await;
+        return create(fed, activity, id, signer, moderation).await;
     };
     let draft = ancestors::draft_of(&object, &fed.settings.publication.language)?;
     let at = object.updated.unwrap_or_else(chrono::Utc::now);

@@ -45,7 +45,7 @@ pub async fn verify(
     if let Some(reason) = blocks.blocks_actor(key_url.as_str(), &host_with_port(&key_url)) {
         return Err(AppError::Forbidden(reason));
     }
-    let stored = crate::domain::remote::find_by_key_id(&fed.db, &claim.key_id).await?;
+    let stored = fed.memo.actor_by_key(&fed.db, &claim.key_id).await?;
     let actor = match stored {
         Some(stored) if verifies(fed, &claim, &stored) => return Ok(stored),
         Some(stored) if !remote_actors::may_refresh(fed, &stored) => {

@@ -1,0 +1,153 @@
+//! What the inbox reads for every request, kept in memory: the blocklist with the moderation
+//! standing (mode and per-server policies), remote actors by key id, and which hosts were
+//! found alive. At thousands of replies a second, reading these from the database for each
+//! one cost more than verifying its signature.
+//!
+//! A copy is used only while it is fresh on three counts: no write to its table since it was
+//! loaded (`storage::changes`, moved by every write in this process), no invalidation heard
+//! since (`Federation::invalidate`, which other replicas' changes also reach), and younger
+//! than its time to live, which bounds what any missed notice could cost.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+use sea_orm::ConnectionTrait;
+use tokio::sync::broadcast;
+
+use super::context::Invalidation;
+use crate::{
+    domain::{
+        moderation::{Mode, blocks::Blocklist, standing::Standing},
+        remote::{self, RemoteActor},
+    },
+    error::AppError,
+    storage::changes::{self, Table},
+};
+
+/// Blocks apply within this long even if a notice was lost.
+const MODERATION_TTL: Duration = Duration::from_secs(1);
+/// A changed key or approval shows within this long even if a notice was lost.
+const ACTOR_TTL: Duration = Duration::from_secs(30);
+const HOST_TTL: Duration = Duration::from_secs(10);
+/// Entries kept at most per map; past it the map starts over (the database has them all).
+const MAX_ENTRIES: usize = 50_000;
+
+/// The moderation rules in force, as one snapshot.
+pub struct Moderation {
+    pub blocks: Blocklist,
+    pub standing: Standing,
+}
+
+struct Kept<T> {
+    value: T,
+    at: Instant,
+    generation: u64,
+}
+
+impl<T> Kept<T> {
+    fn new(value: T, generation: u64) -> Self {
+        Kept {
+            value,
+            at: Instant::now(),
+            generation,
+        }
+    }
+    fn fresh(&self, table: Table, ttl: Duration) -> bool {
+        self.generation == changes::generation(table) && self.at.elapsed() < ttl
+    }
+}
+
+#[derive(Default)]
+pub struct Memo {
+    moderation: Mutex<Option<Kept<Arc<Moderation>>>>,
+    actors: Mutex<HashMap<String, Kept<RemoteActor>>>,
+    live_hosts: Mutex<HashMap<String, Kept<()>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Memo {
+    /// The blocklist and standing in force, loaded at most once per change.
+    pub async fn moderation(
+        &self,
+        db: &impl ConnectionTrait,
+        configured: Mode,
+    ) -> Result<Arc<Moderation>, AppError> {
+        if let Some(kept) = lock(&self.moderation).as_ref()
+            && kept.fresh(Table::Moderation, MODERATION_TTL)
+        {
+            return Ok(kept.value.clone());
+        }
+        // Read the generation first: a write that lands while loading makes the copy stale.
+        let generation = changes::generation(Table::Moderation);
+        let loaded = Arc::new(Moderation {
+            blocks: Blocklist::load(db).await?,
+            standing: Standing::load(db, configured).await?,
+        });
+        *lock(&self.moderation) = Some(Kept::new(loaded.clone(), generation));
+        Ok(loaded)
+    }
+
+    /// The remote actor whose key is `key_id`, as stored.
+    pub async fn actor_by_key(
+        &self,
+        db: &impl ConnectionTrait,
+        key_id: &str,
+    ) -> Result<Option<RemoteActor>, AppError> {
+        if let Some(kept) = lock(&self.actors).get(key_id)
+            && kept.fresh(Table::Actors, ACTOR_TTL)
+        {
+            return Ok(Some(kept.value.clone()));
+        }
+        let generation = changes::generation(Table::Actors);
+        let found = remote::find_by_key_id(db, key_id).await?;
+        if let Some(actor) = &found {
+            let mut actors = lock(&self.actors);
+            if actors.len() >= MAX_ENTRIES {
+                actors.clear();
+            }
+            actors.insert(key_id.to_string(), Kept::new(actor.clone(), generation));
+        }
+        Ok(found)
+    }
+
+    /// Whether `host` was found alive lately (and none has been marked dead since).
+    pub fn known_alive(&self, host: &str) -> bool {
+        lock(&self.live_hosts)
+            .get(host)
+            .is_some_and(|kept| kept.fresh(Table::Hosts, HOST_TTL))
+    }
+
+    /// Records that `host` was just found alive, as of `generation` (read before looking).
+    pub fn found_alive(&self, host: &str, generation: u64) {
+        let mut hosts = lock(&self.live_hosts);
+        if hosts.len() >= MAX_ENTRIES {
+            hosts.clear();
+        }
+        hosts.insert(host.to_string(), Kept::new((), generation));
+    }
+}
+
+/// Turns announced invalidations into new generations until the channel closes (with the
+/// federation runtime). A lagging listener drops everything: it may have missed one.
+pub async fn follow_invalidations(mut heard: broadcast::Receiver<Invalidation>) {
+    loop {
+        match heard.recv().await {
+            Ok(Invalidation::Moderation) => changes::wrote(Table::Moderation),
+            Ok(Invalidation::RemoteActor(_)) => changes::wrote(Table::Actors),
+            Ok(Invalidation::Story(_)) => {}
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                changes::wrote(Table::Moderation);
+                changes::wrote(Table::Actors);
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
