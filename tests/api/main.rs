@@ -26,6 +26,7 @@ mod fixtures;
 mod following;
 mod helpers;
 mod hostile;
+mod inbox_crash;
 mod interop;
 mod login_limits;
 mod media;

@@ -442,7 +442,13 @@ async fn received_activity_ids_are_pruned_past_the_replay_window() {
     )
     .await
     .unwrap();
-    assert_eq!(pruned, 1);
+    // The inbox worker prunes too (at start, then every few minutes): it may have been first.
+    assert!(pruned <= 1);
+    assert!(
+        !broadsheet::storage::received_activities::seen(&db, "https://a.example/old")
+            .await
+            .unwrap()
+    );
     assert_eq!(
         count(&db, "SELECT COUNT(*) FROM received_activities").await,
         1

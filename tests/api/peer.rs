@@ -365,6 +365,36 @@ impl Peer {
         body: Vec<u8>,
         tamper: impl FnOnce(&mut HeaderMap),
     ) -> reqwest::Response {
+        self.try_send_signed(from, inbox, target, body, tamper)
+            .await
+            .unwrap()
+    }
+
+    /// [`Peer::send_via`] for a server that may be gone: a connection error is returned.
+    pub async fn try_send_via(
+        &self,
+        from: &str,
+        inbox: &str,
+        backend: &str,
+        activity: &Value,
+    ) -> reqwest::Result<reqwest::Response> {
+        let url: url::Url = inbox.parse().unwrap();
+        let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+        let body = activity.to_string().into_bytes();
+        self.try_send_signed(from, inbox, backend, body, |h| {
+            h.insert("host", host.parse().unwrap());
+        })
+        .await
+    }
+
+    async fn try_send_signed(
+        &self,
+        from: &str,
+        inbox: &str,
+        target: &str,
+        body: Vec<u8>,
+        tamper: impl FnOnce(&mut HeaderMap),
+    ) -> reqwest::Result<reqwest::Response> {
         let url: url::Url = inbox.parse().unwrap();
         let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
         let date = cavage::http_date(chrono::Utc::now());
@@ -392,7 +422,6 @@ impl Peer {
             .body(body)
             .send()
             .await
-            .unwrap()
     }
 
     /// POSTs `activity` signed with RFC 9421 (as Mastodon 4.5+ can), covering `components`.
