@@ -39,6 +39,7 @@ mod process;
 mod quote_policy;
 mod quotes;
 mod quoting;
+mod replicas;
 mod replies;
 mod stories;
 mod triage;
