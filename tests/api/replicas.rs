@@ -272,3 +272,57 @@ async fn a_replica_whose_listening_connection_drops_listens_again() {
     let received = read_until(&mut page, text).await;
     assert!(received.contains("event: reply"), "{received}");
 }
+
+#[tokio::test]
+async fn a_story_deleted_with_the_cli_is_announced_to_the_running_replicas() {
+    if !on_postgres() {
+        eprintln!(
+            "skipped: only PostgreSQL carries word between processes (set TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    let app = spawn_app().await;
+    let token = app.token();
+    app.publish(
+        &token,
+        json!({"title": "Short-lived", "body": "Gone soon."}),
+    )
+    .await;
+    let db = app.db().await;
+    let id = broadsheet::domain::story::find_by_slug(&db, "short-lived")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    db.close().await.ok();
+    // Listening as a replica does.
+    let mut listener = sea_orm::sqlx::postgres::PgListener::connect(&app.database_url)
+        .await
+        .unwrap();
+    listener
+        .listen(broadsheet::federation::cluster::CHANNEL)
+        .await
+        .unwrap();
+
+    let out = app.cli_async(&["stories", "delete", "short-lived"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let heard = tokio::time::timeout_at(deadline, listener.recv())
+            .await
+            .expect("the replicas are told")
+            .unwrap();
+        let payload: serde_json::Value = serde_json::from_str(heard.payload()).unwrap();
+        if payload["notices"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"invalidate": {"Story": id}}))
+        {
+            break;
+        }
+    }
+}

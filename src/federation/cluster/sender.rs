@@ -14,6 +14,9 @@ use super::{
 };
 use crate::federation::context::Federation;
 
+/// Every payload in one statement; they are delivered in this order.
+const NOTIFY: &str = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+
 /// Notices sent in one statement at most; more wait for the next.
 const NOTICES_PER_STATEMENT: usize = NOTICES_PER_PAYLOAD * 32;
 
@@ -76,8 +79,7 @@ impl Sender {
             return true;
         }
         let payloads = pack(cluster.replica, &notices);
-        // One statement whatever the number of payloads; they are delivered in this order.
-        let sent = sqlx::query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload")
+        let sent = sqlx::query(NOTIFY)
             .bind(CHANNEL)
             .bind(payloads)
             .execute(pool)
@@ -102,4 +104,22 @@ fn take_batch(mut batch: Vec<Notice>, queue: &mut mpsc::Receiver<Notice>) -> Vec
         }
     }
     batch
+}
+
+/// Tells the running replicas about `notices` once, from a process that runs no sender (the
+/// CLI writes to the database directly, and the servers' caches must hear of it). Does nothing
+/// on SQLite, where no other process listens.
+pub async fn notify_once(
+    db: &sea_orm::DatabaseConnection,
+    notices: &[Notice],
+) -> Result<(), sqlx::Error> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    sqlx::query(NOTIFY)
+        .bind(CHANNEL)
+        .bind(pack(uuid::Uuid::new_v4(), notices))
+        .execute(db.get_postgres_connection_pool())
+        .await?;
+    Ok(())
 }
