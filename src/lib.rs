@@ -13,7 +13,8 @@
 //!   WebFinger/NodeInfo; the actions the admin and the API share; the HTML views.
 //! - [`federation`]: the wire: `protocol` (the JSON), `inbox` (one file per activity kind),
 //!   `ancestors` and `backfill` (fetching what was not delivered), `outbox` and `delivery`
-//!   (what we send), `origin` and `guard` (what may be fetched and believed), `signatures`.
+//!   (what we send), `origin` and `guard` (what may be fetched and believed), `signatures`,
+//!   `cluster` (replicas on one PostgreSQL hearing each other's changes).
 //! - [`domain`]: every rule: stories, replies (`reply::accept` is the one intake), moderation,
 //!   actors, follows, users and tokens.
 //! - [`storage`]: one file per table, queries named for what they do, SQLite or PostgreSQL.

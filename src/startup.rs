@@ -1,5 +1,6 @@
 //! Building and running the application: database, actors, federation, router, listener, and
-//! the delivery worker beside the server.
+//! the workers beside the server (delivery, inbox, backfill, blocklists, webhooks, feeds, live
+//! updates, and the two tasks that keep replicas in step).
 
 use std::{future::Future, sync::Arc};
 
@@ -12,9 +13,9 @@ use crate::{
     config::Settings,
     domain::{actor, ids::Urls, story::sample},
     federation::{
-        backfill::Crawler, blocklists::Refresher, context::Federation, delivery::DeliveryWorker,
-        feed_poll::FeedPoller, inbox::jobs::InboxWorker, outbox::fanout::Fanout,
-        webhooks::WebhookWorker,
+        backfill::Crawler, blocklists::Refresher, cluster, context::Federation,
+        delivery::DeliveryWorker, feed_poll::FeedPoller, inbox::jobs::InboxWorker,
+        outbox::fanout::Fanout, webhooks::WebhookWorker,
     },
     http,
     state::AppState,
@@ -109,7 +110,17 @@ impl Application {
         let webhooks =
             tokio::spawn(WebhookWorker::new(self.federation.clone())?.run(stopped.clone()));
         let feeds = tokio::spawn(FeedPoller::new(self.federation.clone()).run(stopped.clone()));
-        let live = tokio::spawn(http::live::render_changes(self.state.clone(), stopped));
+        let live = tokio::spawn(http::live::render_changes(
+            self.state.clone(),
+            stopped.clone(),
+        ));
+        let listener =
+            tokio::spawn(cluster::listener::Listener::new(self.federation.clone()).run(stopped));
+        // The sender stops last, so what the other workers announce as they finish still
+        // reaches the other replicas.
+        let (stop_sender, sender_stopped) = watch::channel(false);
+        let sender =
+            tokio::spawn(cluster::sender::Sender::new(self.federation.clone()).run(sender_stopped));
         tracing::info!(%address, "listening");
         let app = self
             .router
@@ -130,6 +141,9 @@ impl Application {
         webhooks.await.context("webhook worker panicked")?;
         feeds.await.context("feed poller panicked")?;
         live.await.context("live updates panicked")?;
+        listener.await.context("the replica listener panicked")?;
+        stop_sender.send(true).ok();
+        sender.await.context("the replica sender panicked")?;
         self.db.close().await.context("closing the database")?;
         served?;
         tracing::info!("stopped");

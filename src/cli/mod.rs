@@ -210,9 +210,20 @@ async fn publish(settings: &Settings, path: &PathBuf) -> anyhow::Result<()> {
     let db = startup::prepare_database(settings).await?;
     let fanout = Fanout::new(Arc::new(settings.clone()));
     let story = story::publish(&db, &urls, draft, &fanout).await?;
+    tell_servers(&db, story.id).await;
     db.close().await?;
     println!("{}", story.ap_id);
     Ok(())
+}
+
+/// The running servers drop what they keep of story `id`. The change is committed whatever
+/// happens here, so a failure is only reported.
+async fn tell_servers(db: &sea_orm::DatabaseConnection, id: i64) {
+    use crate::federation::{cluster, context::Invalidation};
+    let notice = cluster::notice::Notice::Invalidate(Invalidation::Story(Some(id)));
+    if let Err(err) = cluster::sender::notify_once(db, &[notice]).await {
+        eprintln!("warning: the running servers were not told: {err}");
+    }
 }
 
 async fn stories(settings: &Settings, command: StoriesCommand) -> anyhow::Result<()> {
@@ -239,7 +250,7 @@ async fn stories(settings: &Settings, command: StoriesCommand) -> anyhow::Result
         }
         StoriesCommand::Delete { slug } => {
             let fanout = Fanout::new(Arc::new(settings.clone()));
-            story::delete(&db, &slug, &fanout)
+            let deleted = story::delete(&db, &slug, &fanout)
                 .await
                 .map_err(|e| match e {
                     AppError::NotFound(_) => {
@@ -247,6 +258,7 @@ async fn stories(settings: &Settings, command: StoriesCommand) -> anyhow::Result
                     }
                     other => other.into(),
                 })?;
+            tell_servers(&db, deleted.id).await;
             eprintln!("deleted {slug}");
         }
     }

@@ -9,7 +9,7 @@ use std::{
 };
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend};
 use tokio::sync::Notify;
 
 use super::{
@@ -45,18 +45,21 @@ pub struct Federation {
     pub media_key: ring::hmac::Key,
     /// Key fetches remembered for the cool-down (see `remote_actors::fetch_key_owner`).
     pub key_fetches: super::remote_actors::KeyFetches,
-    /// Conversation changes, for live story pages (in this process; see `http::live`).
+    /// Conversation changes, for live story pages (see `http::live`): this process's and,
+    /// through `cluster`, the other replicas'.
     pub events: tokio::sync::broadcast::Sender<crate::domain::reply::ThreadEvent>,
     /// What the inbox reads for every request, kept in memory (see `memo`).
     pub memo: super::memo::Memo,
     /// Writes replies from other servers in batches (see `domain::reply::intake`).
     pub intake: crate::domain::reply::intake::Intake,
-    /// What in-memory caches must drop (see [`Invalidation`]).
+    /// What in-memory caches must drop (see [`Invalidation`]), wherever it changed.
     pub invalidations: tokio::sync::broadcast::Sender<Invalidation>,
+    /// Tells the other replicas on the same database what `announce` and `invalidate` say here.
+    pub cluster: super::cluster::Cluster,
 }
 
 /// A change that makes something kept in memory stale: announced by whoever made the change,
-/// after it is committed, and heard by every cache that holds what it names.
+/// after it is committed, and heard by every cache that holds what it names, on every replica.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Invalidation {
     /// Blocks, keyword rules, instance policies or the moderation mode changed.
@@ -68,13 +71,16 @@ pub enum Invalidation {
 }
 
 impl Federation {
-    /// Announces a change to a conversation. Nobody listening is fine.
+    /// Announces a committed change to a conversation, here and to the other replicas.
+    /// Nobody listening is fine.
     pub fn announce(&self, story_id: i64, reply_id: i64, kind: crate::domain::reply::ThreadChange) {
-        let _ = self.events.send(crate::domain::reply::ThreadEvent {
+        let event = crate::domain::reply::ThreadEvent {
             story_id,
             reply_id,
             kind,
-        });
+        };
+        let _ = self.events.send(event);
+        self.cluster.publish(event.into());
     }
 }
 
@@ -100,9 +106,12 @@ impl crate::domain::reply::accept::ReplyEvents for Federation {
 }
 
 impl Federation {
-    /// Tells every cache that `what` changed. Nobody listening is fine.
+    /// Tells every cache, here and on the other replicas, that `what` changed (call it after
+    /// the commit). Nobody listening is fine.
     pub fn invalidate(&self, what: Invalidation) {
-        let _ = self.invalidations.send(what);
+        let _ = self.invalidations.send(what.clone());
+        self.cluster
+            .publish(super::cluster::notice::Notice::Invalidate(what));
     }
 }
 
@@ -126,7 +135,10 @@ impl Federation {
         let media_key = media_key(&instance.private_key_pem);
         let invalidations = tokio::sync::broadcast::channel(256).0;
         tokio::spawn(super::memo::follow_invalidations(invalidations.subscribe()));
+        let cluster =
+            super::cluster::Cluster::new(db.get_database_backend() == DbBackend::Postgres);
         Ok(Arc::new(Federation {
+            cluster,
             media_key,
             intake: crate::domain::reply::intake::Intake::start(db.clone()),
             client,

@@ -5,6 +5,7 @@ pub mod ancestors;
 pub mod backfill;
 pub mod blocklists;
 pub mod client;
+pub mod cluster;
 pub mod context;
 pub mod delivery;
 pub mod feed_poll;

@@ -1,9 +1,11 @@
 //! Live story pages. A hub renders each conversation change once and broadcasts the HTML;
 //! every open page of that story receives it over Server-Sent Events. Many readers of one story
-//! cost one query and one render per change, not one each. Changes are announced within the
-//! process that accepted them; with several replicas, a reader sees those accepted by the
-//! replica serving their stream (a reload shows everything). One client address may hold only
-//! so many streams open at once (`web.live_streams_per_client`); past it, 429.
+//! cost one query and one render per change, not one each. Every replica hears every change,
+//! whichever replica accepted it (on PostgreSQL through `LISTEN/NOTIFY`, see
+//! `federation::cluster`), so a reader sees them all on the replica serving their stream; only
+//! while a replica's listening connection is down are changes missed (a reload shows them). The
+//! embed on the newsroom's site opens this same stream. One client address may hold only so
+//! many streams open at once (`web.live_streams_per_client`); past it, 429.
 
 use std::{convert::Infallible, time::Duration};
 

@@ -40,6 +40,7 @@ mod process;
 mod quote_policy;
 mod quotes;
 mod quoting;
+mod replicas;
 mod replies;
 mod stories;
 mod triage;

@@ -37,7 +37,7 @@ pub struct ThreadEvent {
     pub kind: ThreadChange,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ThreadChange {
     Added,
     Changed,

@@ -244,13 +244,16 @@ pub async fn remove_by_editor(
     Ok(())
 }
 
-/// Removes everything an actor wrote (their account was deleted).
-pub async fn remove_all_by(db: &impl ConnectionTrait, author_id: i64) -> Result<usize, AppError> {
+/// Removes everything an actor wrote (their account was deleted); returns the replies removed.
+pub async fn remove_all_by(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+) -> Result<Vec<reply::Model>, AppError> {
     let theirs = replies::by_author(db, author_id).await?;
     for reply in &theirs {
         remove(db, reply).await?;
     }
-    Ok(theirs.len())
+    Ok(theirs)
 }
 
 pub(super) async fn count_reply(

@@ -11,7 +11,10 @@ use crate::{
         reply::{self, ThreadChange},
     },
     error::AppError,
-    federation::{context::Federation, protocol::inbound::id_of},
+    federation::{
+        context::{Federation, Invalidation},
+        protocol::inbound::id_of,
+    },
     storage::followers,
 };
 
@@ -26,7 +29,12 @@ pub async fn delete(
         let removed = reply::remove_all_by(&fed.db, signer.id).await?;
         quote::remove_all_by(&fed.db, signer.id).await?;
         followers::delete_follower_everywhere(&fed.db, signer.id).await?;
-        tracing::info!(actor = %signer.ap_id, removed, "actor deleted");
+        fed.invalidate(Invalidation::RemoteActor(Some(signer.id)));
+        // Their replies leave open pages, on every replica.
+        for gone in &removed {
+            fed.announce(gone.story_id, gone.id, ThreadChange::Removed);
+        }
+        tracing::info!(actor = %signer.ap_id, removed = removed.len(), "actor deleted");
         return Ok(Received::Processed);
     }
     let Some(existing) = reply::find(&fed.db, object).await? else {

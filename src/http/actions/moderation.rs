@@ -13,7 +13,7 @@ use crate::{
         reply::{self, ThreadChange},
     },
     error::AppError,
-    federation::outbox::notes,
+    federation::{context::Invalidation, outbox::notes},
     state::AppState,
     storage::{self, actors, entities::reply as reply_entity},
 };
@@ -59,6 +59,10 @@ pub async fn approve(
         alerts::events::reply(&txn, &shown).await?;
     }
     txn.commit().await?;
+    // Its author is approved now: their next replies show at once.
+    state
+        .federation
+        .invalidate(Invalidation::RemoteActor(Some(held.author_id)));
     state
         .federation
         .announce(held.story_id, held.id, ThreadChange::Added);
@@ -125,6 +129,16 @@ pub async fn bulk(
         log::record(&txn, &entry).await?;
     }
     txn.commit().await?;
+    if approve {
+        let mut authors: Vec<i64> = held.iter().map(|one| one.author_id).collect();
+        authors.sort_unstable();
+        authors.dedup();
+        for author in authors {
+            state
+                .federation
+                .invalidate(Invalidation::RemoteActor(Some(author)));
+        }
+    }
     let change = if approve {
         ThreadChange::Added
     } else {
@@ -161,6 +175,7 @@ pub async fn set_mode(
     let entry = Entry::new(by, "mode", "site", mode.as_str().to_string()).reason(reason);
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state.federation.invalidate(Invalidation::Moderation);
     Ok(mode)
 }
 
@@ -184,6 +199,7 @@ pub async fn set_instance_policy(
     )
     .await?;
     txn.commit().await?;
+    state.federation.invalidate(Invalidation::Moderation);
     Ok((domain, set))
 }
 
