@@ -14,10 +14,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "support/mod.rs"]
-mod support;
-use support::{env_or, ms};
-
 use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -99,6 +95,10 @@ fn rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
@@ -109,10 +109,13 @@ fn main() {
         return;
     }
     let quick = std::env::var_os("BENCH_QUICK").is_some();
-    let starts = if quick {
-        1
-    } else {
-        env_or("BENCH_STARTS", 5usize)
+    let starts = match quick {
+        true => 1,
+        false => std::env::var("BENCH_STARTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5usize)
+            .max(1),
     };
     let mut empty = Vec::new();
     let mut existing = Vec::new();

@@ -37,7 +37,7 @@
 //! ```
 //!
 //! Knobs (environment):
-//! - `BENCH_REPLIES` (20000), `BENCH_ACTORS` (50), `BENCH_CONCURRENCY` (32), `BENCH_THREAD`
+//! - `BENCH_REPLIES` (10000, per run), `BENCH_RUNS` (3), `BENCH_ACTORS` (200), `BENCH_CONCURRENCY` (64), `BENCH_THREAD`
 //!   (1000), `BENCH_PAGE_REQUESTS` (200);
 //! - `BENCH_DATABASE_URL=postgres://…`: run on PostgreSQL, in a fresh database `bench_<uuid>`
 //!   created from this URL and dropped at the end;
@@ -78,7 +78,10 @@ use axum::{
 use broadsheet::{
     config::{LogFormat, LogSettings},
     domain::token,
-    federation::signatures::{cavage, digest, keys::SigningKey},
+    federation::signatures::{
+        cavage, digest,
+        keys::{SigningKey, VerifyingKey},
+    },
     storage,
 };
 use serde_json::{Value, json};
@@ -430,13 +433,21 @@ fn content(actor: &str, n: usize) -> String {
 }
 
 /// Part 1: signed replies to the sample story under concurrent load.
+/// What one inbox run measured, for the summary across runs.
+struct InboxRun {
+    rate: f64,
+    p99: Duration,
+    rss_after: f64,
+}
+
 async fn inbox_throughput(
     server: &Server,
     remote: &Remote,
     client: &reqwest::Client,
     replies: usize,
     concurrency: usize,
-) {
+    run: usize,
+) -> InboxRun {
     let inbox_url: url::Url = server.url("/inbox").parse().unwrap();
     let inbox = inbox_url.to_string();
     let story = server.url("/stories/welcome");
@@ -453,8 +464,9 @@ async fn inbox_throughput(
     let rss_idle = status_mib("VmRSS:");
 
     let signing = Instant::now();
-    let warm_specs: Vec<NoteSpec> = (0..actors).map(|n| spec(n, "w")).collect();
-    let specs: Vec<NoteSpec> = (0..replies).map(|n| spec(n, "r")).collect();
+    let (warm_kind, kind) = (format!("w{run}-"), format!("r{run}-"));
+    let warm_specs: Vec<NoteSpec> = (0..actors).map(|n| spec(n, &warm_kind)).collect();
+    let specs: Vec<NoteSpec> = (0..replies).map(|n| spec(n, &kind)).collect();
     let warm = Arc::new(sign_all(&remote.key, &inbox_url, &warm_specs));
     let load = Arc::new(sign_all(&remote.key, &inbox_url, &specs));
     drop(specs);
@@ -494,7 +506,8 @@ async fn inbox_throughput(
     let accepted = replies - sent.failures.len();
     let rate = accepted as f64 / sent.wall.as_secs_f64();
     println!(
-        "\n### inbox: signed replies to one story ({})",
+        "\n### inbox run {}: signed replies to one story ({})",
+        run + 1,
         server.backend
     );
     println!("| figure | value |");
@@ -543,7 +556,7 @@ async fn inbox_throughput(
     println!("| actor fetches during warm-up / during the run | {fetches_warm} / {fetches_load} |");
     println!(
         "| stored: `totalItems` of /stories/welcome/replies (expected {}) | {stored} |",
-        replies + actors
+        (replies + actors) * (run + 1)
     );
     println!("| RSS idle (server started, before signing) | {rss_idle:.1} MiB |");
     println!(
@@ -575,6 +588,61 @@ async fn inbox_throughput(
     println!(
         "The whole machine ({cores} cores; every process, a PostgreSQL server included) was {:.0} % busy",
         busy * 100.0
+    );
+    InboxRun {
+        rate,
+        p99: percentile(&sent.latencies, 99.0),
+        rss_after: status_mib("VmRSS:"),
+    }
+}
+
+/// This machine's limit for the inbox's one costly step: RSA-2048 verifications per second
+/// on one core (this thread, ~1 s), measured in the same run as the figures it divides.
+fn verify_rate(key: &SigningKey, public_pem: &str) -> f64 {
+    let verifier = VerifyingKey::from_pem(public_pem).unwrap();
+    let message =
+        b"(request-target): post /inbox\nhost: news.example\ndate: Tue, 01 Dec 2026 12:00:00 GMT";
+    let signature = key.sign(message).unwrap();
+    let began = Instant::now();
+    let mut done = 0u64;
+    while began.elapsed() < Duration::from_secs(1) {
+        for _ in 0..100 {
+            assert!(verifier.verify(std::hint::black_box(message), &signature));
+        }
+        done += 100;
+    }
+    done as f64 / began.elapsed().as_secs_f64()
+}
+
+/// The runs side by side: the rate should hold and memory should not grow from run to run.
+fn summarise_runs(runs: &[InboxRun], verify_per_core: f64, backend: &str) {
+    let rates: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rate)).collect();
+    let p99s: Vec<String> = runs.iter().map(|r| ms(r.p99)).collect();
+    let rss: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rss_after)).collect();
+    let best = runs.iter().map(|r| r.rate).fold(0.0, f64::max);
+    println!(
+        "\n### inbox: {} runs in one process ({backend})",
+        runs.len()
+    );
+    println!("| figure | value |");
+    println!("|---|---:|");
+    println!("| replies/s by run | {} |", rates.join(" / "));
+    println!("| p99 latency by run | {} |", p99s.join(" / "));
+    println!(
+        "| RSS after each run (MiB; server + remote + client) | {} |",
+        rss.join(" / ")
+    );
+    println!("| one core verifies (RSA-2048, this run) | {verify_per_core:.0} signatures/s |");
+    println!(
+        "| best rate ÷ one core's verify rate | {:.1} % |",
+        best / verify_per_core * 100.0
+    );
+    println!(
+        "BENCH inbox ({backend}): {best:.0} replies/s (runs {}) · p99 {} · RSS {} MiB · {:.1} % of one core's verify rate",
+        rates.join("/"),
+        p99s.join("/"),
+        rss.join("/"),
+        best / verify_per_core * 100.0
     );
 }
 
@@ -820,9 +888,10 @@ async fn story_page(
 
 #[tokio::main]
 async fn main() {
-    let replies: usize = env_or("BENCH_REPLIES", 20_000);
-    let actors: usize = env_or::<usize>("BENCH_ACTORS", 50).max(1);
-    let concurrency: usize = env_or::<usize>("BENCH_CONCURRENCY", 32).max(1);
+    let replies: usize = env_or("BENCH_REPLIES", 10_000);
+    let actors: usize = env_or::<usize>("BENCH_ACTORS", 200).max(1);
+    let concurrency: usize = env_or::<usize>("BENCH_CONCURRENCY", 64).max(1);
+    let runs: usize = env_or::<usize>("BENCH_RUNS", 3).max(1);
     let thread: usize = env_or("BENCH_THREAD", 1000);
     let page_requests: usize = env_or("BENCH_PAGE_REQUESTS", 200);
     broadsheet::telemetry::init(&LogSettings {
@@ -856,7 +925,12 @@ async fn main() {
     // Let the workers finish their start-up polls.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    inbox_throughput(&server, &remote, &client, replies, concurrency).await;
+    let verify_per_core = verify_rate(&remote.key, &remote.state.public_pem);
+    let mut measured = Vec::new();
+    for run in 0..runs {
+        measured.push(inbox_throughput(&server, &remote, &client, replies, concurrency, run).await);
+    }
+    summarise_runs(&measured, verify_per_core, &server.backend);
     if thread > 0 {
         story_page(
             &server,
