@@ -567,6 +567,12 @@ async fn inbox_throughput(
         "| peak RSS of the process (VmHWM: server + remote + client) | {:.1} MiB |",
         status_mib("VmHWM:")
     );
+    println!(
+        "| RSS now: heap and stacks / files / shared memory | {:.1} / {:.1} / {:.1} MiB |",
+        status_mib("RssAnon:"),
+        status_mib("RssFile:"),
+        status_mib("RssShmem:")
+    );
     let cpu = cpu_delta(&cpu_before, &cpu_after);
     let total: Duration = cpu.iter().map(|(_, t)| *t).sum();
     println!(

@@ -94,6 +94,29 @@ pub async fn begin_write(
     .await
 }
 
+/// Rows per multi-row statement at most.
+const MAX_ROWS_PER_STATEMENT: usize = 64;
+
+/// Splits rows for multi-row statements into chunks whose sizes are powers of two (at most
+/// [`MAX_ROWS_PER_STATEMENT`]). Every connection keeps each distinct statement it prepared,
+/// and a statement of 200 rows is a large program: with a chunk of any length, a busy server
+/// would soon hold hundreds of megabytes of them. Seven shapes per table are enough.
+pub fn in_statement_chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
+    let mut chunks = Vec::new();
+    let mut rest = rows.into_iter();
+    let mut left = rest.len();
+    while left > 0 {
+        let size = if left >= MAX_ROWS_PER_STATEMENT {
+            MAX_ROWS_PER_STATEMENT
+        } else {
+            1 << (usize::BITS - 1 - left.leading_zeros())
+        };
+        chunks.push(rest.by_ref().take(size).collect());
+        left -= size;
+    }
+    chunks
+}
+
 /// True when the error is a unique-constraint violation, on either backend.
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
@@ -113,7 +136,24 @@ fn sqlite_parent_dir(url: &str) -> Option<std::path::PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_parent_dir;
+    use super::{in_statement_chunks, sqlite_parent_dir};
+
+    #[test]
+    fn rows_are_split_into_a_few_statement_shapes() {
+        let sizes = |n: usize| -> Vec<usize> {
+            in_statement_chunks((0..n).collect::<Vec<_>>())
+                .iter()
+                .map(Vec::len)
+                .collect()
+        };
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(100), [64, 32, 4]);
+        assert_eq!(sizes(256), [64, 64, 64, 64]);
+        assert_eq!(sizes(7), [4, 2, 1]);
+        let chunks = in_statement_chunks((0..77).collect::<Vec<_>>());
+        assert_eq!(chunks.concat(), (0..77).collect::<Vec<_>>());
+    }
 
     #[test]
     fn finds_the_folder_of_a_sqlite_file() {

@@ -30,23 +30,24 @@ pub async fn record_new(
     db: &impl ConnectionTrait,
     ap_ids: &[&str],
 ) -> Result<std::collections::HashSet<String>, DbErr> {
-    if ap_ids.is_empty() {
-        return Ok(Default::default());
-    }
     let now = Utc::now();
-    let rows = ap_ids.iter().map(|id| received_activity::ActiveModel {
-        ap_id: Set((*id).to_string()),
-        received_at: Set(now),
-    });
-    let inserted = received_activity::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(received_activity::Column::ApId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_with_returning(db)
-        .await?;
-    Ok(inserted.into_iter().map(|row| row.ap_id).collect())
+    let mut new = std::collections::HashSet::with_capacity(ap_ids.len());
+    for chunk in super::in_statement_chunks(ap_ids.to_vec()) {
+        let rows = chunk.iter().map(|id| received_activity::ActiveModel {
+            ap_id: Set((*id).to_string()),
+            received_at: Set(now),
+        });
+        let inserted = received_activity::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(received_activity::Column::ApId)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_with_returning(db)
+            .await?;
+        new.extend(inserted.into_iter().map(|row| row.ap_id));
+    }
+    Ok(new)
 }
 
 /// Drops an activity id whose processing failed on our side, so a re-delivery is processed.

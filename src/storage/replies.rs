@@ -36,17 +36,19 @@ pub async fn insert_new(
     db: &impl ConnectionTrait,
     models: Vec<reply::ActiveModel>,
 ) -> Result<Vec<reply::Model>, DbErr> {
-    if models.is_empty() {
-        return Ok(Vec::new());
+    let mut inserted = Vec::with_capacity(models.len());
+    for chunk in super::in_statement_chunks(models) {
+        let rows = reply::Entity::insert_many(chunk)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(reply::Column::ApId)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_with_returning(db)
+            .await?;
+        inserted.extend(rows);
     }
-    reply::Entity::insert_many(models)
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::column(reply::Column::ApId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_with_returning(db)
-        .await
+    Ok(inserted)
 }
 
 pub async fn find_by_ap_id(
@@ -78,6 +80,40 @@ pub async fn thread(
         .into_iter()
         .filter_map(|(r, a)| a.map(|a| (r, a)))
         .collect())
+}
+
+/// One reply of a story's outline: what the collections need to list it, nothing it says.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct OutlineRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub depth: i32,
+    pub state: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub author_ap_id: String,
+    pub author_domain: String,
+    pub author_url: Option<String>,
+}
+
+/// A story's replies in path order, with their authors, as [`OutlineRow`]s: a few short
+/// columns, so listing a conversation of tens of thousands costs little memory.
+pub async fn outline(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<OutlineRow>, DbErr> {
+    reply::Entity::find()
+        .select_only()
+        .column(reply::Column::Id)
+        .column(reply::Column::ApId)
+        .column(reply::Column::Depth)
+        .column(reply::Column::State)
+        .column(reply::Column::DeletedAt)
+        .column_as(actor::Column::ApId, "author_ap_id")
+        .column_as(actor::Column::Domain, "author_domain")
+        .column_as(actor::Column::Url, "author_url")
+        .inner_join(actor::Entity)
+        .filter(reply::Column::StoryId.eq(story_id))
+        .order_by_asc(reply::Column::Path)
+        .into_model::<OutlineRow>()
+        .all(db)
+        .await
 }
 
 pub async fn has_children(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {

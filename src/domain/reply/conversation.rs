@@ -1,12 +1,17 @@
 //! The conversation as the story page shows it, for the collections other servers read: the
-//! story's `context` (FEP-7888), its `replies` and each reply's `replies`. All three are read
-//! from the page's own tree, so what is held, hidden, deleted or blocked (a placeholder on the
-//! page, or absent) is never listed, and approving a reply lists it at once.
+//! story's `context` (FEP-7888), its `replies` and each reply's `replies`. All three follow the
+//! page's own tree rules, so what is held, hidden, deleted or blocked (a placeholder on the
+//! page, or absent) is never listed, and approving a reply lists it at once. They read only an
+//! outline of the conversation (ids, states, authors), never what the replies say: other
+//! servers fetch these often, and a big story's whole thread is megabytes.
 
 use sea_orm::ConnectionTrait;
 
-use super::thread::{self, ThreadReply};
-use crate::error::AppError;
+use crate::{
+    domain::{links::web, moderation::blocks::Blocklist},
+    error::AppError,
+    storage::replies::{self, OutlineRow, VISIBLE},
+};
 
 /// Which part of a story's conversation a collection lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +32,9 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<String>, u64), AppError> {
-    let forest = thread::load(db, story_id).await?;
-    let mut shown = Vec::new();
-    flatten(&forest, None, &mut shown);
+    let rows = replies::outline(db, story_id).await?;
+    let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
+    let shown = listed(rows, &blocks);
     let ids: Vec<String> = match scope {
         Scope::Whole(story_ap_id) => std::iter::once(story_ap_id.to_string())
             .chain(shown.into_iter().map(|(ap_id, _)| ap_id))
@@ -47,14 +52,31 @@ pub async fn page(
     Ok((ids.into_iter().skip(skip).take(take).collect(), total))
 }
 
-/// The shown replies of `replies` in pre-order, each with the row id of the reply it answers
-/// (`None` under the story). Placeholders are left out but their answers are not, as on the
-/// page.
-fn flatten(replies: &[ThreadReply], parent: Option<i64>, out: &mut Vec<(String, Option<i64>)>) {
-    for reply in replies {
-        if !reply.placeholder {
-            out.push((reply.ap_id.clone(), parent));
+/// The shown replies of `rows` (pre-order, as the page's tree has them), each with the row id
+/// of the reply it answers on the page (`None` under the story). The rules are the page's
+/// (`thread::build`): a deleted, moderated or blocked reply is a placeholder, left out here
+/// but not its answers; a reply whose author has no web address is not on the page at all,
+/// and its answers sit under the reply above it.
+fn listed(rows: Vec<OutlineRow>, blocks: &Blocklist) -> Vec<(String, Option<i64>)> {
+    let mut open: Vec<(i32, i64)> = Vec::new();
+    let mut shown = Vec::new();
+    for row in rows {
+        while open.last().is_some_and(|(depth, _)| *depth >= row.depth) {
+            open.pop();
         }
-        flatten(&reply.children, Some(reply.id), out);
+        let has_profile =
+            row.author_url.as_deref().and_then(web).is_some() || web(&row.author_ap_id).is_some();
+        if !has_profile {
+            continue;
+        }
+        let blocked = blocks
+            .blocks_actor(&row.author_ap_id, &row.author_domain)
+            .is_some();
+        let placeholder = row.deleted_at.is_some() || row.state != VISIBLE || blocked;
+        if !placeholder {
+            shown.push((row.ap_id, open.last().map(|(_, id)| *id)));
+        }
+        open.push((row.depth, row.id));
     }
+    shown
 }
