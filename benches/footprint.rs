@@ -43,23 +43,24 @@ fn free_port() -> u16 {
 fn start(database: &str) -> Started {
     let port = free_port();
     let began = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .arg("serve")
-        .env("DATABASE_URL", database)
-        .env("BROADSHEET_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .env("BROADSHEET_BIND", format!("127.0.0.1:{port}"))
-        .env("BROADSHEET_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut started = Started {
+        child: Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+            .arg("serve")
+            .env("DATABASE_URL", database)
+            .env("BROADSHEET_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+            .env("BROADSHEET_BIND", format!("127.0.0.1:{port}"))
+            .env("BROADSHEET_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+        took: Duration::ZERO,
+    };
     let deadline = began + Duration::from_secs(30);
     loop {
         if healthy(port) {
-            return Started {
-                child,
-                took: began.elapsed(),
-            };
+            started.took = began.elapsed();
+            return started;
         }
         assert!(Instant::now() < deadline, "the server did not start");
         std::thread::sleep(Duration::from_millis(2));
