@@ -96,8 +96,11 @@ impl Settings {
                 raw.publication.handle
             );
         }
-        if raw.delivery.concurrency == 0 || raw.delivery.per_host == 0 {
-            bail!("delivery.concurrency and delivery.per_host must be at least 1");
+        let delivery = &raw.delivery;
+        if delivery.concurrency == 0 || delivery.per_host == 0 || delivery.unproven_per_host == 0 {
+            bail!(
+                "delivery.concurrency, delivery.per_host and delivery.unproven_per_host must be at least 1"
+            );
         }
         if raw.web.page_size == 0 || raw.web.page_size > 100 {
             bail!("web.page_size must be between 1 and 100");
@@ -182,7 +185,10 @@ fn check_frame_ancestors(sources: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check_inbox_limits(moderation: &ModerationSettings, inbox: &InboxSettings) -> anyhow::Result<()> {
+fn check_inbox_limits(
+    moderation: &ModerationSettings,
+    inbox: &InboxSettings,
+) -> anyhow::Result<()> {
     let rates = [
         moderation.inbox_per_host_per_minute,
         moderation.inbox_per_actor_per_minute,

@@ -131,6 +131,12 @@ pub struct DeliverySettings {
     /// An attempt waiting longer than this moves out of `concurrency` into `slow_slots`.
     pub slow_after_ms: u64,
     pub slow_slots: usize,
+    /// A host is proven when it answered a delivery within this long and has not failed since;
+    /// others (new hosts, failing ones) get `unproven_per_host` deliveries at once and
+    /// `unproven_connect_timeout_ms` to connect.
+    pub proven_within_secs: u64,
+    pub unproven_per_host: usize,
+    pub unproven_connect_timeout_ms: u64,
     pub retry_base_ms: u64,
     pub retry_cap_secs: u64,
     pub dead_after_secs: u64,

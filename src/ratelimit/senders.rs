@@ -138,7 +138,9 @@ impl SenderLimits {
     fn host_per_minute(&self, active: u32) -> f64 {
         let a = self.allowance;
         let grown = u64::from(a.per_host) + u64::from(a.per_active_actor) * u64::from(active);
-        grown.min(u64::from(a.per_host_max)).max(u64::from(a.per_host.max(1))) as f64
+        grown
+            .min(u64::from(a.per_host_max))
+            .max(u64::from(a.per_host.max(1))) as f64
     }
 
     /// Keys held now, actors and hosts together.

@@ -92,7 +92,10 @@ fn a_fixed_window_says_when_it_ends() {
     let limiter = RateLimiter::new(1, Duration::from_secs(60));
     assert!(limiter.check("a").is_ok());
     let wait = limiter.check("a").unwrap_err();
-    assert!(wait > Duration::from_secs(59) && wait <= Duration::from_secs(60), "{wait:?}");
+    assert!(
+        wait > Duration::from_secs(59) && wait <= Duration::from_secs(60),
+        "{wait:?}"
+    );
 }
 
 #[test]
@@ -104,7 +107,10 @@ fn a_bucket_lets_a_burst_through_then_the_steady_rate() {
     }
     let wait = buckets.take("a").unwrap_err();
     assert!(wait <= Duration::from_millis(20), "{wait:?}");
-    assert!(buckets.take("b").is_ok(), "other keys have their own bucket");
+    assert!(
+        buckets.take("b").is_ok(),
+        "other keys have their own bucket"
+    );
     std::thread::sleep(wait + Duration::from_millis(5));
     assert!(buckets.take("a").is_ok(), "earned back at the rate");
     assert!(buckets.take("a").is_err(), "but only one");
@@ -165,27 +171,49 @@ fn a_host_with_many_active_actors_gets_room_for_them() {
 fn one_actor_flooding_is_refused_whatever_room_its_host_has() {
     let limits = SenderLimits::new(allowance(5, 1000, 100, 100_000));
     for _ in 0..5 {
-        assert!(limits.admit("h.example", "https://h.example/u/flood").is_ok());
+        assert!(
+            limits
+                .admit("h.example", "https://h.example/u/flood")
+                .is_ok()
+        );
     }
-    let refused = limits.admit("h.example", "https://h.example/u/flood").unwrap_err();
+    let refused = limits
+        .admit("h.example", "https://h.example/u/flood")
+        .unwrap_err();
     assert_eq!(refused.by, Sender::Actor);
     // Five a minute: the next is earned back within 12 s.
     assert!(refused.retry_after > Duration::ZERO && refused.retry_after <= Duration::from_secs(12));
-    assert!(limits.admit("h.example", "https://h.example/u/calm").is_ok());
+    assert!(
+        limits
+            .admit("h.example", "https://h.example/u/calm")
+            .is_ok()
+    );
 }
 
 #[test]
 fn a_host_minting_actors_stops_at_its_cap() {
     let limits = SenderLimits::new(allowance(1000, 10, 10, 50));
     let admitted = (0..500)
-        .filter(|i| limits.admit("mint.example", &format!("https://mint.example/u/{i}")).is_ok())
+        .filter(|i| {
+            limits
+                .admit("mint.example", &format!("https://mint.example/u/{i}"))
+                .is_ok()
+        })
         .count();
     assert_eq!(admitted, 50);
-    let refused = limits.admit("mint.example", "https://mint.example/u/new").unwrap_err();
+    let refused = limits
+        .admit("mint.example", "https://mint.example/u/new")
+        .unwrap_err();
     assert_eq!(refused.by, Sender::Host);
-    assert!(refused.retry_after <= Duration::from_secs(2), "{:?}", refused.retry_after);
     assert!(
-        limits.admit("other.example", "https://other.example/u/1").is_ok(),
+        refused.retry_after <= Duration::from_secs(2),
+        "{:?}",
+        refused.retry_after
+    );
+    assert!(
+        limits
+            .admit("other.example", "https://other.example/u/1")
+            .is_ok(),
         "other hosts are not slowed"
     );
 }
@@ -196,13 +224,17 @@ fn a_request_its_host_refuses_does_not_spend_its_actors_allowance() {
     let limits = SenderLimits::new(allowance(3, 1, 0, 1));
     assert!(limits.admit("h.example", "https://h.example/u/a").is_ok());
     for _ in 0..5 {
-        let refused = limits.admit("h.example", "https://h.example/u/b").unwrap_err();
+        let refused = limits
+            .admit("h.example", "https://h.example/u/b")
+            .unwrap_err();
         assert_eq!(refused.by, Sender::Host);
     }
     // The same actor key counted under hosts with room: its three are all still there.
     for host in ["k.example", "l.example", "m.example"] {
         assert!(limits.admit(host, "https://h.example/u/b").is_ok());
     }
-    let refused = limits.admit("n.example", "https://h.example/u/b").unwrap_err();
+    let refused = limits
+        .admit("n.example", "https://h.example/u/b")
+        .unwrap_err();
     assert_eq!(refused.by, Sender::Actor);
 }

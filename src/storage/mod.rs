@@ -10,6 +10,7 @@ pub mod blocklist_subscriptions;
 pub mod blocks;
 pub mod days;
 pub mod deliveries;
+pub mod delivery_outcomes;
 pub mod entities;
 pub mod feed_entries;
 pub mod feeds;

@@ -26,6 +26,7 @@ mod fixtures;
 mod following;
 mod helpers;
 mod hostile;
+mod inbox_limits;
 mod interop;
 mod login_limits;
 mod media;
