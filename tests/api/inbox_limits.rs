@@ -40,11 +40,15 @@ async fn a_big_instance_whose_readers_all_answer_a_story_is_not_refused() {
     let app = spawn_app().await;
     let peer = Peer::start().await;
     let inbox = app.url("/inbox");
+    let client = reqwest::Client::new();
     let sends = (0..2000).map(|n| {
         let from = format!("reader{}", n % 100);
         let activity = reply(&peer, &app, &from, n);
-        let (peer, inbox) = (&peer, &inbox);
-        async move { peer.send(&from, inbox, &activity).await.status().as_u16() }
+        let (peer, inbox, client) = (&peer, &inbox, &client);
+        async move {
+            let response = peer.send_over(client, &from, inbox, &activity).await;
+            response.status().as_u16()
+        }
     });
     let statuses: Vec<u16> = stream::iter(sends).buffer_unordered(16).collect().await;
     let refused = statuses.iter().filter(|s| **s != 202).count();

@@ -43,6 +43,7 @@ mod quoting;
 mod replies;
 mod stories;
 mod triage;
+mod unproven_hosts;
 mod webhooks;
 mod where_reply;
 mod xss;
