@@ -36,8 +36,16 @@
 //! BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench inbox
 //! ```
 //!
-//! Knobs (environment):
-//! - `BENCH_REPLIES` (10000, per run), `BENCH_RUNS` (3), `BENCH_ACTORS` (200), `BENCH_CONCURRENCY` (64), `BENCH_THREAD`
+//! Each stored reply costs one signature verification and one row, so the rate is also given as
+//! a share of this machine's one-core verify rate and of SQLite's batched insert rate, measured
+//! at the start of the same run (`support::limits`). The last line, `BENCH inbox: …`, sums up the
+//! run for a CI log.
+//!
+//! Knobs (environment; arguments are ignored):
+//! - `BENCH_QUICK=1`: a smoke run of a few seconds (1,000 replies from 10 actors, a 100-reply
+//!   thread, 20 page requests, unless set);
+//! - `BENCH_REPLIES` (10000, per run), `BENCH_RUNS` (3: memory must not grow from run to run),
+//!   `BENCH_ACTORS` (200), `BENCH_CONCURRENCY` (64), `BENCH_THREAD`
 //!   (1000), `BENCH_PAGE_REQUESTS` (200);
 //! - `BENCH_DATABASE_URL=postgres://…`: run on PostgreSQL, in a fresh database `bench_<uuid>`
 //!   created from this URL and dropped at the end;
@@ -45,9 +53,11 @@
 //!   the disk's flushes out; `BENCH_SQLITE_WAL=1`: switch the new SQLite file to WAL before the
 //!   server opens it;
 //! - `BENCH_DB_CONNECTIONS`: override `[database] max_connections` (default otherwise);
-//! - `BENCH_INBOX_PER_HOST_PER_MINUTE` (no limit): `[moderation] inbox_per_host_per_minute`.
-//!   Every actor here is on one host, so the default limit (600) would measure the limiter;
-//!   set it to see the 429s it gives;
+//! - `BENCH_INBOX_PER_HOST_PER_MINUTE`, `BENCH_INBOX_PER_ACTOR_PER_MINUTE` (no limit):
+//!   `[moderation] inbox_per_host_per_minute` (and the host's cap) and
+//!   `inbox_per_actor_per_minute`. A few actors of one host send every reply here, faster than
+//!   the default limits let a sender, so they would measure the limiter; set them to see the
+//!   429s it gives;
 //! - `BENCH_LOG` (`warn`): log filter for the server's own logging.
 //!
 //! The client, the remote server and Broadsheet share the machine's cores, so the figures are a
@@ -57,7 +67,9 @@
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{cpu_by_thread_group, cpu_delta, env_or, ms, server::Server, status_mib};
+use support::{
+    cpu_by_thread_group, cpu_delta, env_or, limits::Limits, ms, server::Server, size, status_mib,
+};
 
 use std::{
     collections::BTreeMap,
@@ -78,10 +90,7 @@ use axum::{
 use broadsheet::{
     config::{LogFormat, LogSettings},
     domain::token,
-    federation::signatures::{
-        cavage, digest,
-        keys::{SigningKey, VerifyingKey},
-    },
+    federation::signatures::{cavage, digest, keys::SigningKey},
     storage,
 };
 use serde_json::{Value, json};
@@ -432,7 +441,6 @@ fn content(actor: &str, n: usize) -> String {
     )
 }
 
-/// Part 1: signed replies to the sample story under concurrent load.
 /// What one inbox run measured, for the summary across runs.
 struct InboxRun {
     rate: f64,
@@ -440,12 +448,15 @@ struct InboxRun {
     rss_after: f64,
 }
 
+/// Part 1: signed replies to the sample story under concurrent load (run `run` of several in
+/// this process: each sends new replies).
 async fn inbox_throughput(
     server: &Server,
     remote: &Remote,
     client: &reqwest::Client,
     replies: usize,
     concurrency: usize,
+    limits: &Limits,
     run: usize,
 ) -> InboxRun {
     let inbox_url: url::Url = server.url("/inbox").parse().unwrap();
@@ -517,6 +528,13 @@ async fn inbox_throughput(
         warm_sent.latencies.len()
     );
     println!("| **verified replies stored per second** | **{rate:.0}** |");
+    println!(
+        "| ÷ one-core RSA-2048 verify rate ({:.0}/s) / ÷ SQLite batched insert rate ({:.0} rows/s) | {:.3} / {:.3} |",
+        limits.verify_per_sec,
+        limits.sqlite_rows_per_sec,
+        rate / limits.verify_per_sec,
+        rate / limits.sqlite_rows_per_sec
+    );
     println!("| time for all replies | {} |", ms(sent.wall));
     println!(
         "| request latency p50 / p90 / p99 / max | {} / {} / {} / {} |",
@@ -567,12 +585,6 @@ async fn inbox_throughput(
         "| peak RSS of the process (VmHWM: server + remote + client) | {:.1} MiB |",
         status_mib("VmHWM:")
     );
-    println!(
-        "| RSS now: heap and stacks / files / shared memory | {:.1} / {:.1} / {:.1} MiB |",
-        status_mib("RssAnon:"),
-        status_mib("RssFile:"),
-        status_mib("RssShmem:")
-    );
     let cpu = cpu_delta(&cpu_before, &cpu_after);
     let total: Duration = cpu.iter().map(|(_, t)| *t).sum();
     println!(
@@ -600,56 +612,6 @@ async fn inbox_throughput(
         p99: percentile(&sent.latencies, 99.0),
         rss_after: status_mib("VmRSS:"),
     }
-}
-
-/// This machine's limit for the inbox's one costly step: RSA-2048 verifications per second
-/// on one core (this thread, ~1 s), measured in the same run as the figures it divides.
-fn verify_rate(key: &SigningKey, public_pem: &str) -> f64 {
-    let verifier = VerifyingKey::from_pem(public_pem).unwrap();
-    let message =
-        b"(request-target): post /inbox\nhost: news.example\ndate: Tue, 01 Dec 2026 12:00:00 GMT";
-    let signature = key.sign(message).unwrap();
-    let began = Instant::now();
-    let mut done = 0u64;
-    while began.elapsed() < Duration::from_secs(1) {
-        for _ in 0..100 {
-            assert!(verifier.verify(std::hint::black_box(message), &signature));
-        }
-        done += 100;
-    }
-    done as f64 / began.elapsed().as_secs_f64()
-}
-
-/// The runs side by side: the rate should hold and memory should not grow from run to run.
-fn summarise_runs(runs: &[InboxRun], verify_per_core: f64, backend: &str) {
-    let rates: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rate)).collect();
-    let p99s: Vec<String> = runs.iter().map(|r| ms(r.p99)).collect();
-    let rss: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rss_after)).collect();
-    let best = runs.iter().map(|r| r.rate).fold(0.0, f64::max);
-    println!(
-        "\n### inbox: {} runs in one process ({backend})",
-        runs.len()
-    );
-    println!("| figure | value |");
-    println!("|---|---:|");
-    println!("| replies/s by run | {} |", rates.join(" / "));
-    println!("| p99 latency by run | {} |", p99s.join(" / "));
-    println!(
-        "| RSS after each run (MiB; server + remote + client) | {} |",
-        rss.join(" / ")
-    );
-    println!("| one core verifies (RSA-2048, this run) | {verify_per_core:.0} signatures/s |");
-    println!(
-        "| best rate ÷ one core's verify rate | {:.1} % |",
-        best / verify_per_core * 100.0
-    );
-    println!(
-        "BENCH inbox ({backend}): {best:.0} replies/s (runs {}) · p99 {} · RSS {} MiB · {:.1} % of one core's verify rate",
-        rates.join("/"),
-        p99s.join("/"),
-        rss.join("/"),
-        best / verify_per_core * 100.0
-    );
 }
 
 /// Which earlier reply each reply of the story-page thread answers (`None`: the story), and
@@ -705,6 +667,7 @@ fn numbers_after(page: &str, marker: &str) -> Vec<u64> {
 }
 
 /// Part 2: a story with a threaded conversation, its page fetched over and over.
+/// Returns the first page's p50 latency.
 async fn story_page(
     server: &Server,
     remote: &Remote,
@@ -712,7 +675,7 @@ async fn story_page(
     total: usize,
     requests: usize,
     concurrency: usize,
-) {
+) -> Duration {
     let db = storage::connect(&server.database_url, 1).await.unwrap();
     let secret = token::create(&db, "bench").await.unwrap();
     db.close().await.ok();
@@ -890,35 +853,42 @@ async fn story_page(
         "| peak RSS of the process so far (VmHWM) | {:.1} MiB |",
         status_mib("VmHWM:")
     );
+    percentile(&latencies, 50.0)
 }
 
 #[tokio::main]
 async fn main() {
-    let replies: usize = env_or("BENCH_REPLIES", 10_000);
-    let actors: usize = env_or::<usize>("BENCH_ACTORS", 200).max(1);
+    let replies = size("BENCH_REPLIES", 10_000, 1000);
+    let actors = size("BENCH_ACTORS", 200, 10).max(1);
     let concurrency: usize = env_or::<usize>("BENCH_CONCURRENCY", 64).max(1);
-    let runs: usize = env_or::<usize>("BENCH_RUNS", 3).max(1);
-    let thread: usize = env_or("BENCH_THREAD", 1000);
-    let page_requests: usize = env_or("BENCH_PAGE_REQUESTS", 200);
+    let runs = size("BENCH_RUNS", 3, 1).max(1);
+    let thread = size("BENCH_THREAD", 1000, 100);
+    let page_requests = size("BENCH_PAGE_REQUESTS", 200, 20);
     broadsheet::telemetry::init(&LogSettings {
         format: LogFormat::Text,
         filter: std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn".into()),
     });
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // Before anything else runs, so nothing shares the core.
+    let limits = Limits::measure().await;
 
     let started = Instant::now();
     let server = Server::start(|settings| {
         settings.publication.sample_story = true;
-        // All the actors live on one host: the per-host flood limit would cap the run at its
-        // rate, not the server's.
-        settings.moderation.inbox_per_host_per_minute =
-            env_or("BENCH_INBOX_PER_HOST_PER_MINUTE", u32::MAX);
+        // A few actors on one host send replies as fast as they can: the senders' limits would
+        // cap the run at their rates, not the server's.
+        let moderation = &mut settings.moderation;
+        moderation.inbox_per_host_per_minute = env_or("BENCH_INBOX_PER_HOST_PER_MINUTE", u32::MAX);
+        moderation.inbox_per_host_max_per_minute = moderation.inbox_per_host_per_minute;
+        moderation.inbox_per_actor_per_minute =
+            env_or("BENCH_INBOX_PER_ACTOR_PER_MINUTE", u32::MAX);
         // The load generator is one client address too.
         settings.inbox.per_address_per_minute =
             env_or("BENCH_INBOX_PER_ADDRESS_PER_MINUTE", u32::MAX);
         format!(
-            "inbox limit {} per host per minute",
-            settings.moderation.inbox_per_host_per_minute
+            "inbox limits {} per host and {} per actor per minute",
+            settings.moderation.inbox_per_host_per_minute,
+            settings.moderation.inbox_per_actor_per_minute
         )
     })
     .await;
@@ -931,14 +901,39 @@ async fn main() {
     // Let the workers finish their start-up polls.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let verify_per_core = verify_rate(&remote.key, &remote.state.public_pem);
     let mut measured = Vec::new();
     for run in 0..runs {
-        measured.push(inbox_throughput(&server, &remote, &client, replies, concurrency, run).await);
+        let figures = inbox_throughput(
+            &server,
+            &remote,
+            &client,
+            replies,
+            concurrency,
+            &limits,
+            run,
+        )
+        .await;
+        measured.push(figures);
     }
-    summarise_runs(&measured, verify_per_core, &server.backend);
-    if thread > 0 {
-        story_page(
+    let rate = measured.iter().map(|r| r.rate).fold(0.0, f64::max);
+    let by_run = |f: &dyn Fn(&InboxRun) -> String| -> String {
+        measured.iter().map(f).collect::<Vec<_>>().join("/")
+    };
+    let (rates, p99s, rss) = (
+        by_run(&|r| format!("{:.0}", r.rate)),
+        by_run(&|r| ms(r.p99)),
+        by_run(&|r| format!("{:.0}", r.rss_after)),
+    );
+    println!(
+        "\n### inbox: {runs} runs in one process ({})",
+        server.backend
+    );
+    println!("| figure | value |\n|---|---:|");
+    println!("| replies/s by run | {rates} |");
+    println!("| p99 latency by run | {p99s} |");
+    println!("| RSS after each run (MiB; server + remote + client in this process) | {rss} |");
+    let page = if thread > 0 {
+        let p50 = story_page(
             &server,
             &remote,
             &client,
@@ -947,7 +942,17 @@ async fn main() {
             concurrency,
         )
         .await;
-    }
+        format!("story page with {thread} replies p50 {}", ms(p50))
+    } else {
+        "no story page".into()
+    };
+    println!(
+        "\nBENCH inbox: {runs}×{replies} replies from {actors} actors, {concurrency} in flight, best {rate:.0}/s (runs {rates}, p99 {p99s}) = {:.3}× one-core verify, {:.3}× SQLite batched inserts; {page}; RSS after runs {rss} MiB, peak {:.0} MiB; machine {}",
+        rate / limits.verify_per_sec,
+        rate / limits.sqlite_rows_per_sec,
+        status_mib("VmHWM:"),
+        limits.summary()
+    );
 
     remote.task.abort();
     server.shutdown().await;

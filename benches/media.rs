@@ -14,14 +14,15 @@
 //! cargo bench --bench media
 //! ```
 //!
-//! Knobs (environment): `BENCH_FILES` (100), `BENCH_FILE_BYTES` (51200), `BENCH_REQUESTS`
-//! (20000), `BENCH_CLIENTS` (32), `BENCH_LOG` (`warn`).
+//! Knobs (environment; arguments are ignored): `BENCH_FILES` (100), `BENCH_FILE_BYTES` (51200),
+//! `BENCH_REQUESTS` (20000), `BENCH_CLIENTS` (32), `BENCH_LOG` (`warn`); `BENCH_QUICK=1`: a smoke
+//! run of a few seconds (20 files, 1,000 requests, unless set).
 
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{cpu_by_thread_group, cpu_delta, env_or, ms, server::Server, status_mib};
+use support::{cpu_by_thread_group, cpu_delta, env_or, ms, server::Server, size, status_mib};
 
 use std::{
     sync::{
@@ -130,9 +131,9 @@ async fn hits(
 
 #[tokio::main]
 async fn main() {
-    let files = env_or("BENCH_FILES", 100usize);
+    let files = size("BENCH_FILES", 100, 20);
     let bytes = env_or("BENCH_FILE_BYTES", 51_200usize);
-    let requests = env_or("BENCH_REQUESTS", 20_000usize);
+    let requests = size("BENCH_REQUESTS", 20_000, 1000);
     let clients = env_or("BENCH_CLIENTS", 32usize);
     let log = std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn".into());
     broadsheet::telemetry::init(&broadsheet::config::LogSettings {
@@ -188,6 +189,13 @@ async fn main() {
     );
     println!(
         "remote fetches: {fetched} for {files} files; peak RSS {:.0} MiB",
+        status_mib("VmHWM")
+    );
+    println!(
+        "\nBENCH media: misses p50 {}; hits {rate:.0}/s, p50 {}, p99 {}; {fetched} fetches for {files} files; peak RSS {:.0} MiB",
+        percentile(&misses, 0.5),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
         status_mib("VmHWM")
     );
     assert_eq!(fetched, files, "every hit came from the cache");

@@ -1,7 +1,7 @@
 //! One error type for the whole application. Each variant's doc names the HTTP status it becomes;
 //! 4xx answers carry a JSON body that says what to fix, 5xx answers are opaque and logged once.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, time::Duration};
 
 use axum::{
     Json,
@@ -33,9 +33,13 @@ pub enum AppError {
     /// 410: it existed and was deleted.
     #[error("{0} was deleted")]
     Gone(&'static str),
-    /// 429: too many requests from one place; try later.
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// 429: too many requests from one place. The answer's `Retry-After` says in how many
+    /// seconds the next one would be let in.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after: Duration,
+    },
     /// 415: the body is not in a format this endpoint reads.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -87,6 +91,14 @@ impl std::fmt::Display for FieldErrors {
 }
 
 impl AppError {
+    /// A 429 whose next request would be let in after `retry_after`.
+    pub fn too_many(message: impl Into<String>, retry_after: Duration) -> Self {
+        AppError::TooManyRequests {
+            message: message.into(),
+            retry_after,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -94,7 +106,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Gone(_) => StatusCode::GONE,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) | AppError::Unprocessable(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -122,12 +134,28 @@ impl IntoResponse for AppError {
             other => json!({ "error": other.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
-        if matches!(self, AppError::Unauthorized) {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Bearer"),
-            );
+        let headers = response.headers_mut();
+        match self {
+            AppError::Unauthorized => {
+                headers.insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer"),
+                );
+            }
+            AppError::TooManyRequests { retry_after, .. } => {
+                headers.insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(retry_after_secs(retry_after)),
+                );
+            }
+            _ => {}
         }
         response
     }
+}
+
+/// `Retry-After` in whole seconds: rounded up (a client that waits exactly that long is let in)
+/// and at least 1 (0 would invite an immediate retry).
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().clamp(1.0, u64::MAX as f64) as u64
 }

@@ -9,7 +9,7 @@ use crate::{
     config::Settings,
     domain::ids::Urls,
     federation::{context::Federation, outbox::fanout::Fanout},
-    ratelimit::{Backoff, RateLimiter},
+    ratelimit::{Backoff, RateLimiter, SenderAllowance, SenderLimits, TokenBuckets},
 };
 
 #[derive(Clone)]
@@ -24,10 +24,10 @@ pub struct AppState {
     pub federation: Arc<Federation>,
     /// Turns story changes into queued deliveries.
     pub fanout: Arc<Fanout>,
-    /// Inbox requests per verified remote host per minute.
-    pub inbox_limiter: Arc<RateLimiter>,
-    /// Inbox requests per client address per minute, counted before verification.
-    pub inbox_address_limiter: Arc<RateLimiter>,
+    /// Inbox requests per verified remote actor, and per host (growing with its active actors).
+    pub inbox_limiter: Arc<SenderLimits>,
+    /// Inbox requests per client address, counted before verification.
+    pub inbox_address_limiter: Arc<TokenBuckets>,
     /// "Where's my reply?" look-ups per client address per minute (each may fetch).
     pub where_limiter: Arc<RateLimiter>,
     /// Login attempts per client address per 15 minutes.
@@ -47,13 +47,9 @@ impl AppState {
         AppState {
             urls: Urls::new(&settings.public_url),
             fanout: Arc::new(Fanout::new(settings.clone())),
-            inbox_limiter: Arc::new(RateLimiter::new(
-                settings.moderation.inbox_per_host_per_minute,
-                Duration::from_secs(60),
-            )),
-            inbox_address_limiter: Arc::new(RateLimiter::new(
+            inbox_limiter: Arc::new(SenderLimits::new(sender_allowance(&settings))),
+            inbox_address_limiter: Arc::new(TokenBuckets::per_minute(
                 settings.inbox.per_address_per_minute,
-                Duration::from_secs(60),
             )),
             live: Arc::new(crate::live::Hub::default()),
             where_limiter: Arc::new(RateLimiter::new(
@@ -87,5 +83,15 @@ impl AppState {
     /// Wakes the delivery worker after a change that queued deliveries has committed.
     pub fn deliveries_queued(&self) {
         self.federation.wake.notify_one();
+    }
+}
+
+fn sender_allowance(settings: &Settings) -> SenderAllowance {
+    let moderation = &settings.moderation;
+    SenderAllowance {
+        per_actor: moderation.inbox_per_actor_per_minute,
+        per_host: moderation.inbox_per_host_per_minute,
+        per_active_actor: moderation.inbox_per_active_actor_per_minute,
+        per_host_max: moderation.inbox_per_host_max_per_minute,
     }
 }

@@ -1,7 +1,16 @@
-//! What the benchmarks share: the server under test ([`server`]), and the process figures they
-//! report: CPU time per thread group, memory from `/proc/self/status`, and settings from the
-//! environment.
+//! What the benchmarks share: the server under test ([`server`]), this machine's own limits to
+//! compare figures with ([`limits`]), and the process figures they report: CPU time per thread
+//! group, memory from `/proc/self/status`, and settings from the environment.
+//!
+//! Benchmarks read their settings from the environment only, so the arguments cargo passes
+//! (`--bench`, a filter) are ignored. `BENCH_QUICK=1` shrinks every size to a smoke run of a few
+//! seconds (what CI can afford); explicit `BENCH_*` sizes still win.
 
+#[allow(
+    dead_code,
+    reason = "not every benchmark compares itself with every limit"
+)]
+pub mod limits;
 pub mod server;
 
 use std::{collections::BTreeMap, time::Duration};
@@ -50,6 +59,16 @@ pub fn cpu_delta(
         .collect();
     out.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
     out
+}
+
+/// `BENCH_QUICK=1`: a smoke run with small sizes.
+pub fn quick() -> bool {
+    std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1")
+}
+
+/// A size from `name` in the environment, else `full`, or `small` in a quick run.
+pub fn size(name: &str, full: usize, small: usize) -> usize {
+    env_or(name, if quick() { small } else { full })
 }
 
 pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {

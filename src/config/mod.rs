@@ -96,8 +96,11 @@ impl Settings {
                 raw.publication.handle
             );
         }
-        if raw.delivery.concurrency == 0 || raw.delivery.per_host == 0 {
-            bail!("delivery.concurrency and delivery.per_host must be at least 1");
+        let delivery = &raw.delivery;
+        if delivery.concurrency == 0 || delivery.per_host == 0 || delivery.unproven_per_host == 0 {
+            bail!(
+                "delivery.concurrency, delivery.per_host and delivery.unproven_per_host must be at least 1"
+            );
         }
         if raw.web.page_size == 0 || raw.web.page_size > 100 {
             bail!("web.page_size must be between 1 and 100");
@@ -106,6 +109,7 @@ impl Settings {
             bail!("web.live_streams_per_client must be at least 1");
         }
         check_frame_ancestors(&raw.web.frame_ancestors)?;
+        check_inbox_limits(&raw.moderation, &raw.inbox)?;
         check_media(&raw.media)?;
         check_feeds(&raw.feeds, &raw.embed)?;
         Ok(Settings {
@@ -176,6 +180,30 @@ fn check_frame_ancestors(sources: &str) -> anyhow::Result<()> {
     {
         bail!(
             "web.frame_ancestors must be 'none', 'self' or origins separated by spaces, not `{sources}`"
+        );
+    }
+    Ok(())
+}
+
+fn check_inbox_limits(
+    moderation: &ModerationSettings,
+    inbox: &InboxSettings,
+) -> anyhow::Result<()> {
+    let rates = [
+        moderation.inbox_per_host_per_minute,
+        moderation.inbox_per_actor_per_minute,
+        inbox.per_address_per_minute,
+    ];
+    if rates.contains(&0) {
+        bail!(
+            "moderation.inbox_per_host_per_minute, moderation.inbox_per_actor_per_minute and \
+             inbox.per_address_per_minute must be at least 1"
+        );
+    }
+    if moderation.inbox_per_host_max_per_minute < moderation.inbox_per_host_per_minute {
+        bail!(
+            "moderation.inbox_per_host_max_per_minute must be at least \
+             moderation.inbox_per_host_per_minute"
         );
     }
     Ok(())

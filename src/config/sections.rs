@@ -13,7 +13,15 @@ use crate::secret::Secret;
 pub struct ModerationSettings {
     pub mode: ModerationMode,
     pub blocklist_refresh_secs: u64,
+    /// Inbox requests per minute from one verified remote host with no actor active yet (each
+    /// sender's bucket holds a minute's worth: that many at once, then that rate).
     pub inbox_per_host_per_minute: u32,
+    /// Added to its host's allowance by each distinct verified actor of that host active lately.
+    pub inbox_per_active_actor_per_minute: u32,
+    /// The most a host's allowance grows to, however many actors it has.
+    pub inbox_per_host_max_per_minute: u32,
+    /// Inbox requests per minute from one verified remote actor.
+    pub inbox_per_actor_per_minute: u32,
     /// Reports one remote account may file in a day; past it, 429.
     pub max_reports_per_actor_per_day: u64,
     /// Login attempts one client address may make in 15 minutes, whatever names it tries.
@@ -123,6 +131,12 @@ pub struct DeliverySettings {
     /// An attempt waiting longer than this moves out of `concurrency` into `slow_slots`.
     pub slow_after_ms: u64,
     pub slow_slots: usize,
+    /// A host is proven when it answered a delivery within this long and has not failed since;
+    /// others (new hosts, failing ones) get `unproven_per_host` deliveries at once and
+    /// `unproven_connect_timeout_ms` to connect.
+    pub proven_within_secs: u64,
+    pub unproven_per_host: usize,
+    pub unproven_connect_timeout_ms: u64,
     pub retry_base_ms: u64,
     pub retry_cap_secs: u64,
     pub dead_after_secs: u64,
@@ -138,7 +152,8 @@ pub struct InboxSettings {
     pub signature_window_secs: i64,
     /// A signer's key is fetched again at most this often (keys rotate, floods must not).
     pub key_refresh_cooldown_secs: u64,
-    /// Inbox requests one client address may send per minute, before any verification.
+    /// Inbox requests one client address may send per minute, before any verification (a
+    /// minute's worth at once, then that rate).
     pub per_address_per_minute: u32,
     /// Inbox jobs (replies waiting for their parent) one remote actor may have pending.
     pub max_pending_jobs_per_actor: u64,

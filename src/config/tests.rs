@@ -123,3 +123,32 @@ fn bad_values_are_refused_with_their_name() {
         "'none'"
     );
 }
+
+#[test]
+fn inbox_and_delivery_limits_must_let_something_through() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, named) in [
+        (
+            "[moderation]\ninbox_per_actor_per_minute = 0\n",
+            "inbox_per_actor_per_minute",
+        ),
+        (
+            "[moderation]\ninbox_per_host_per_minute = 100\ninbox_per_host_max_per_minute = 50\n",
+            "inbox_per_host_max_per_minute",
+        ),
+        (
+            "[inbox]\nper_address_per_minute = 0\n",
+            "per_address_per_minute",
+        ),
+        ("[delivery]\nunproven_per_host = 0\n", "unproven_per_host"),
+    ] {
+        let file = dir.path().join("limits.toml");
+        std::fs::write(&file, text).unwrap();
+        let err = Settings::load_from(&env(&[("BROADSHEET_CONFIG", file.to_str().unwrap())]))
+            .unwrap_err();
+        assert!(format!("{err:#}").contains(named), "{text}: {err:#}");
+    }
+    // The setting of old keeps its name and meaning: a host's allowance with no account active.
+    let defaults = Settings::load_from(&[]).unwrap();
+    assert_eq!(defaults.moderation.inbox_per_host_per_minute, 600);
+}

@@ -104,8 +104,12 @@ pub async fn report(
     // One account cannot bury the desk's reports page.
     let since = chrono::Utc::now() - chrono::Duration::days(1);
     if reports::count_sent_since(db, actor_id, since).await? >= per_day {
-        return Err(AppError::TooManyRequests(
-            "too many reports from this account today".into(),
+        // The next one is let in when the oldest of the day's reports is a day old.
+        let first = reports::first_sent_since(db, actor_id, since).await?;
+        let opens = first.map_or(chrono::Duration::zero(), |at| at - since);
+        return Err(AppError::too_many(
+            "too many reports from this account today",
+            opens.to_std().unwrap_or_default(),
         ));
     }
     let objects: Vec<String> = objects

@@ -35,9 +35,20 @@ pub struct Fetched {
     pub document: Value,
 }
 
+/// How a host has answered our deliveries lately: one that has not (new, or failing) is given
+/// less time to open a connection, since a server that is gone often never completes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Proven,
+    Unproven,
+}
+
 #[derive(Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
+    /// As `inner`, with the short connect timeout, for deliveries to unproven hosts (its own
+    /// connection pool: a host that becomes proven opens one more connection, once).
+    cautious: reqwest::Client,
     /// Follows no redirects: [`HttpClient::get_media`] checks every hop itself.
     pub(super) media: reqwest::Client,
     pub(super) dev: bool,
@@ -83,19 +94,16 @@ impl HttpClient {
         settings: &Settings,
         timeout: Duration,
         connect_timeout: Duration,
+        cautious_connect_timeout: Duration,
     ) -> anyhow::Result<Self> {
         let dev = settings.dev;
-        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 3 {
-                attempt.error("too many redirects")
-            } else if let Err(reason) = guard::check_url(attempt.url(), dev) {
-                attempt.error(reason)
-            } else {
-                attempt.follow()
-            }
-        });
         let inner = builder(settings, connect_timeout)
-            .redirect(redirects)
+            .redirect(redirects(dev))
+            .timeout(timeout)
+            .build()
+            .context("cannot build the HTTP client")?;
+        let cautious = builder(settings, cautious_connect_timeout.min(connect_timeout))
+            .redirect(redirects(dev))
             .timeout(timeout)
             .build()
             .context("cannot build the HTTP client")?;
@@ -106,19 +114,26 @@ impl HttpClient {
             .timeout(Duration::from_secs(settings.media.fetch_timeout_secs + 1))
             .build()
             .context("cannot build the media HTTP client")?;
-        Ok(HttpClient { inner, media, dev })
+        Ok(HttpClient {
+            inner,
+            cautious,
+            media,
+            dev,
+        })
     }
 
     pub fn check(&self, url: &Url) -> Result<(), FetchError> {
         guard::check_url(url, self.dev).map_err(FetchError::Refused)
     }
 
-    /// POSTs an activity, signed by `signer` at this moment. Returns the status code.
+    /// POSTs an activity, signed by `signer` at this moment, to a host of the given standing.
+    /// Returns the status code.
     pub async fn post_activity(
         &self,
         inbox: &Url,
         body: &str,
         signer: &Signer,
+        standing: Standing,
     ) -> Result<u16, FetchError> {
         self.check(inbox)?;
         let date = cavage::http_date(Utc::now());
@@ -135,8 +150,11 @@ impl HttpClient {
             &signer.key,
         )
         .map_err(|e| FetchError::Invalid(e.to_string()))?;
-        let response = self
-            .inner
+        let client = match standing {
+            Standing::Proven => &self.inner,
+            Standing::Unproven => &self.cautious,
+        };
+        let response = client
             .post(inbox.clone())
             .header(
                 header::CONTENT_TYPE,
@@ -260,6 +278,19 @@ impl HttpClient {
             last_modified,
         })
     }
+}
+
+/// At most three redirects, each to an address the guard allows.
+fn redirects(dev: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 3 {
+            attempt.error("too many redirects")
+        } else if let Err(reason) = guard::check_url(attempt.url(), dev) {
+            attempt.error(reason)
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// What every client shares: who we are, the guarded resolver, pooling, no system proxy.

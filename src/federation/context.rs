@@ -124,6 +124,7 @@ impl Federation {
             &settings,
             Duration::from_secs(delivery.timeout_secs),
             Duration::from_secs(delivery.connect_timeout_secs),
+            Duration::from_millis(delivery.unproven_connect_timeout_ms),
         )?;
         let signer = Signer {
             key_id: urls.key_id(&instance.ap_id).to_string(),

@@ -1,8 +1,8 @@
 //! `POST /inbox` (shared) and `POST /@{name}/inbox`. Answers 202 once the request is proven and
 //! stored; 401 for signatures we do not accept; 4xx for what will never be accepted.
 //!
-//! Two rate limits: a cheap one per client address before anything is parsed or verified
-//! (signed or not), and one per *verified* signer's host after verification (in
+//! Two kinds of limit: a cheap one per client address before anything is parsed or verified
+//! (signed or not), and ones per *verified* signer and its host after verification (in
 //! `federation::inbox`), so naming another server's key never spends its allowance.
 
 use activitypub_federation::config::Data;
@@ -64,14 +64,15 @@ async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<StatusCode, AppError> {
-    if !data
+    if let Err(wait) = data
         .inbox_address_limiter
-        .allow(&client.limit_key().to_string())
+        .take(&client.limit_key().to_string())
     {
         data.federation.metrics.inbox("limited");
-        return Err(AppError::TooManyRequests(format!(
-            "too many requests from {client}; retry later"
-        )));
+        return Err(AppError::too_many(
+            format!("too many requests from {client}; retry later"),
+            wait,
+        ));
     }
     let path_and_query = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let request = InboxRequest {
@@ -92,7 +93,7 @@ fn count(data: &AppState, outcome: &Result<inbox::Received, AppError>) {
         Ok(inbox::Received::Queued) => "queued",
         Ok(inbox::Received::Duplicate) => "duplicate",
         Ok(inbox::Received::Ignored) => "ignored",
-        Err(AppError::TooManyRequests(_)) => "limited",
+        Err(AppError::TooManyRequests { .. }) => "limited",
         Err(AppError::Signature(_)) => "unauthorized",
         Err(err) if err.status().is_client_error() => "refused",
         Err(_) => "error",

@@ -68,8 +68,8 @@ async fn page(
         Err(err) if json => return err.into_response(),
         Err(err) => return render(&data, &address, None, Some(&err.to_string()), err.status()),
     };
-    if !data.where_limiter.allow(&client.limit_key().to_string()) {
-        return too_many(json, &data);
+    if let Err(wait) = data.where_limiter.check(&client.limit_key().to_string()) {
+        return too_many(json, &data, wait);
     }
     match answer(&data, &url).await {
         Ok(answer) if json => Json(to_json(&answer)).into_response(),
@@ -120,8 +120,10 @@ fn to_json(answer: &Answer) -> Value {
     })
 }
 
-fn too_many(json: bool, data: &AppState) -> Response {
-    let message = "Too many look-ups from your address; try again in a minute.";
+fn too_many(json: bool, data: &AppState, wait: std::time::Duration) -> Response {
+    let seconds = crate::error::retry_after_secs(wait);
+    let message = format!("Too many look-ups from your address; try again in {seconds} seconds.");
+    let message = message.as_str();
     let mut response = if json {
         (
             StatusCode::TOO_MANY_REQUESTS,
@@ -133,7 +135,7 @@ fn too_many(json: bool, data: &AppState) -> Response {
     };
     response
         .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     response
 }
 

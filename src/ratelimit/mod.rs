@@ -2,6 +2,9 @@
 //! replica counts for itself; the limits are meant to blunt floods, not to meter.
 //!
 //! - [`RateLimiter`]: a fixed window, at most `limit` events per key per window.
+//! - [`TokenBuckets`]: a burst at once, then a steady rate, per key.
+//! - [`SenderLimits`]: the inbox's buckets per verified actor and per host, a host's growing with
+//!   its active actors.
 //! - [`Backoff`]: after a few failures, each further attempt waits twice as long as the last,
 //!   up to a cap; a success clears it.
 //!
@@ -18,10 +21,14 @@ use std::{
 };
 
 mod backoff;
+mod bucket;
+mod senders;
 #[cfg(test)]
 mod tests;
 
 pub use backoff::Backoff;
+pub use bucket::TokenBuckets;
+pub use senders::{Refused, Sender, SenderAllowance, SenderLimits};
 
 /// Keys kept at most, per limiter.
 const MAX_KEYS: usize = 100_000;
@@ -137,6 +144,12 @@ impl RateLimiter {
 
     /// Counts one event for `key`; false once the window's limit is passed.
     pub fn allow(&self, key: &str) -> bool {
+        self.check(key).is_ok()
+    }
+
+    /// Counts one event for `key`. Err once the window's limit is passed: how long until the
+    /// window ends and the key may try again.
+    pub fn check(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let window = self.window;
         self.counts.with(key, now, |(start, count)| {
@@ -145,7 +158,11 @@ impl RateLimiter {
                 *count = 0;
             }
             *count = count.saturating_add(1);
-            *count <= self.limit
+            if *count <= self.limit {
+                Ok(())
+            } else {
+                Err(window.saturating_sub(now.saturating_duration_since(*start)))
+            }
         })
     }
 

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
-    sea_query::{Expr, ExprTrait, OnConflict},
+    sea_query::{Expr, OnConflict},
 };
 
 use super::{
@@ -58,14 +58,16 @@ pub async fn enqueue(
     Ok(rows.len())
 }
 
-/// Due, unleased rows whose host is not dead, oldest due first.
+/// Due, unleased rows whose host is not dead, oldest due first, each with its host's health
+/// (none for a host never tried).
 pub async fn due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
-) -> Result<Vec<delivery::Model>, DbErr> {
+) -> Result<Vec<(delivery::Model, Option<host::Model>)>, DbErr> {
     delivery::Entity::find()
         .join(JoinType::LeftJoin, host_relation())
+        .select_also(host::Entity)
         .filter(delivery::Column::State.eq(PENDING))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(lease::unleased::<delivery::Entity>(now))
@@ -102,39 +104,13 @@ pub async fn release(db: &impl ConnectionTrait, token: &str) -> Result<u64, DbEr
     lease::release::<delivery::Entity>(db, token, pending).await
 }
 
-/// The outcome of one attempt, written by the worker that holds the lease.
+/// The outcome of one attempt, written by the worker that holds the lease (see
+/// `delivery_outcomes`).
 pub struct Outcome<'a> {
     pub state: &'a str,
     pub status: Option<i32>,
     pub error: Option<String>,
     pub next_attempt_at: DateTime<Utc>,
-}
-
-pub async fn record(
-    db: &impl ConnectionTrait,
-    id: i64,
-    token: &str,
-    outcome: Outcome<'_>,
-) -> Result<(), DbErr> {
-    let delivered_at = (outcome.state == DELIVERED).then(Utc::now);
-    lease::unlocked(delivery::Entity::update_many())
-        .col_expr(delivery::Column::State, Expr::value(outcome.state))
-        .col_expr(
-            delivery::Column::Attempts,
-            Expr::col(delivery::Column::Attempts).add(1),
-        )
-        .col_expr(delivery::Column::LastStatus, Expr::value(outcome.status))
-        .col_expr(delivery::Column::LastError, Expr::value(outcome.error))
-        .col_expr(
-            delivery::Column::NextAttemptAt,
-            Expr::value(outcome.next_attempt_at),
-        )
-        .col_expr(delivery::Column::DeliveredAt, Expr::value(delivered_at))
-        .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::LeaseToken.eq(token))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// Deliveries per state, for the status report.

@@ -1,54 +1,13 @@
-//! Queries on `hosts`: how each remote server has answered our deliveries.
+//! Queries on `hosts`: how each remote server has answered our deliveries (written with the
+//! deliveries' outcomes, by `delivery_outcomes`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    UpdateMany,
-    sea_query::{Expr, Func, OnConflict},
+    UpdateMany, sea_query::Expr,
 };
 
 use super::{deliveries, entities::host};
-
-/// The host answered: it is alive, whatever the status.
-pub async fn succeeded(db: &impl ConnectionTrait, host_name: &str) -> Result<(), DbErr> {
-    insert_if_new(db, host_name).await?;
-    healthy(host::Entity::update_many())
-        .col_expr(host::Column::LastSuccessAt, Expr::value(Utc::now()))
-        .filter(host::Column::Host.eq(host_name))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// The host did not answer usefully. Marks it dead once it has failed since before `dead_before`.
-pub async fn failed(
-    db: &impl ConnectionTrait,
-    host_name: &str,
-    error: &str,
-    dead_before: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    insert_if_new(db, host_name).await?;
-    let now = Utc::now();
-    host::Entity::update_many()
-        .col_expr(
-            host::Column::FailingSince,
-            Func::coalesce([Expr::col(host::Column::FailingSince), Expr::value(now)]).into(),
-        )
-        .col_expr(host::Column::LastError, Expr::value(error))
-        .filter(host::Column::Host.eq(host_name))
-        .exec(db)
-        .await?;
-    host::Entity::update_many()
-        .col_expr(host::Column::DeadSince, Expr::value(now))
-        .filter(host::Column::Host.eq(host_name))
-        .filter(host::Column::DeadSince.is_null())
-        .filter(host::Column::FailingSince.lt(dead_before))
-        .exec(db)
-        .await?;
-    super::changes::wrote(super::changes::Table::Hosts);
-    Ok(())
-}
 
 /// A host wrote to us: if it was dead, it lives again and its waiting deliveries are due now.
 pub async fn revive(db: &impl ConnectionTrait, host_name: &str) -> Result<bool, DbErr> {
@@ -101,19 +60,4 @@ fn healthy(update: UpdateMany<host::Entity>) -> UpdateMany<host::Entity> {
             host::Column::DeadSince,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-}
-
-async fn insert_if_new(db: &impl ConnectionTrait, host_name: &str) -> Result<(), DbErr> {
-    host::Entity::insert(host::ActiveModel {
-        host: Set(host_name.to_string()),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::column(host::Column::Host)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }

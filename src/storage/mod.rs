@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod changes;
 pub mod days;
 pub mod deliveries;
+pub mod delivery_outcomes;
 pub mod entities;
 pub mod feed_entries;
 pub mod feeds;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, sea_query::OnConflict,
+    QueryFilter, QueryOrder, sea_query::OnConflict,
 };
 
 use super::entities::report;
@@ -46,6 +46,21 @@ pub async fn count_sent_since(
         .filter(report::Column::CreatedAt.gte(since))
         .count(db)
         .await
+}
+
+/// When `actor_id` sent its first report since `since`, if it sent any.
+pub async fn first_sent_since(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(report::Entity::find()
+        .filter(report::Column::ActorId.eq(actor_id))
+        .filter(report::Column::CreatedAt.gte(since))
+        .order_by_asc(report::Column::CreatedAt)
+        .one(db)
+        .await?
+        .map(|r| r.created_at))
 }
 
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<report::Model>, DbErr> {

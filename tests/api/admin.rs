@@ -636,17 +636,27 @@ async fn outside_development_mode_nothing_internal_is_fetched() {
 
 #[tokio::test]
 async fn one_host_flooding_the_inbox_is_told_to_slow_down() {
-    let app = spawn_app_with(|s| s.moderation.inbox_per_host_per_minute = 3).await;
+    // Three a minute, however many of its accounts are active.
+    let app = spawn_app_with(|s| {
+        s.moderation.inbox_per_host_per_minute = 3;
+        s.moderation.inbox_per_active_actor_per_minute = 0;
+        s.moderation.inbox_per_host_max_per_minute = 3;
+    })
+    .await;
     let peer = Peer::start().await;
     let mut statuses = Vec::new();
+    let mut retry_after = Vec::new();
     for i in 0..5 {
         let like = json!({"id": format!("{}/likes/{i}", peer.actor("a")), "type": "Like", "actor": peer.actor("a"), "object": app.url(STORY)});
-        statuses.push(
-            peer.send("a", &app.url("/inbox"), &like)
-                .await
-                .status()
-                .as_u16(),
-        );
+        let response = peer.send("a", &app.url("/inbox"), &like).await;
+        statuses.push(response.status().as_u16());
+        retry_after.extend(response.headers().get("retry-after").cloned());
     }
     assert_eq!(statuses, [202, 202, 202, 429, 429]);
+    // One more is earned every 20 seconds.
+    assert_eq!(retry_after.len(), 2);
+    assert!(retry_after.iter().all(|v| {
+        let seconds: u64 = v.to_str().unwrap().parse().unwrap();
+        (1..=20).contains(&seconds)
+    }));
 }

@@ -49,6 +49,9 @@ struct Shared {
     document_gets: std::sync::atomic::AtomicUsize,
     /// When not 0, every document GET (actors included) answers with this status.
     document_status: AtomicU16,
+    /// Inbox requests being answered now, and the most there ever were at once.
+    in_flight: std::sync::atomic::AtomicUsize,
+    most_in_flight: std::sync::atomic::AtomicUsize,
 }
 
 pub struct Peer {
@@ -77,6 +80,8 @@ impl Peer {
             profiles: Mutex::new(std::collections::HashMap::new()),
             document_gets: std::sync::atomic::AtomicUsize::new(0),
             document_status: AtomicU16::new(0),
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            most_in_flight: std::sync::atomic::AtomicUsize::new(0),
         });
         let mut peer = Peer {
             base: shared.base.clone(),
@@ -288,6 +293,11 @@ impl Peer {
         self.shared.status.store(status, Ordering::SeqCst);
     }
 
+    /// The most inbox requests this peer was answering at once.
+    pub fn most_at_once(&self) -> usize {
+        self.shared.most_in_flight.load(Ordering::SeqCst)
+    }
+
     pub fn received(&self) -> Vec<Delivery> {
         self.shared.received.lock().unwrap().clone()
     }
@@ -365,7 +375,13 @@ impl Peer {
         body: Vec<u8>,
         tamper: impl FnOnce(&mut HeaderMap),
     ) -> reqwest::Response {
-        self.try_send_signed(from, inbox, target, body, tamper)
+        let mut headers = self.signed_headers(from, inbox, &body);
+        tamper(&mut headers);
+        reqwest::Client::new()
+            .post(target)
+            .headers(headers)
+            .body(body)
+            .send()
             .await
             .unwrap()
     }
@@ -381,24 +397,42 @@ impl Peer {
         let url: url::Url = inbox.parse().unwrap();
         let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
         let body = activity.to_string().into_bytes();
-        self.try_send_signed(from, inbox, backend, body, |h| {
-            h.insert("host", host.parse().unwrap());
-        })
-        .await
+        let mut headers = self.signed_headers(from, inbox, &body);
+        headers.insert("host", host.parse().unwrap());
+        reqwest::Client::new()
+            .post(backend)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
     }
 
-    async fn try_send_signed(
+    /// As [`Peer::send`], over `client`'s pooled connections: for many requests in a row
+    /// (a new client for each costs more than the request).
+    pub async fn send_over(
         &self,
+        client: &reqwest::Client,
         from: &str,
         inbox: &str,
-        target: &str,
-        body: Vec<u8>,
-        tamper: impl FnOnce(&mut HeaderMap),
-    ) -> reqwest::Result<reqwest::Response> {
+        activity: &Value,
+    ) -> reqwest::Response {
+        let body = activity.to_string().into_bytes();
+        let headers = self.signed_headers(from, inbox, &body);
+        client
+            .post(inbox)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The headers of a POST of `body` to `inbox` signed as `from` (draft-cavage).
+    fn signed_headers(&self, from: &str, inbox: &str, body: &[u8]) -> HeaderMap {
         let url: url::Url = inbox.parse().unwrap();
         let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
         let date = cavage::http_date(chrono::Utc::now());
-        let digest = digest::digest_header(&body);
+        let digest = digest::digest_header(body);
         let key_id = format!("{}#main-key", self.actor(from));
         let signature = cavage::sign(
             "POST",
@@ -415,13 +449,7 @@ impl Peer {
         headers.insert("date", date.parse().unwrap());
         headers.insert("digest", digest.parse().unwrap());
         headers.insert("signature", signature.parse().unwrap());
-        tamper(&mut headers);
-        reqwest::Client::new()
-            .post(target)
-            .headers(headers)
-            .body(body)
-            .send()
-            .await
+        headers
     }
 
     /// POSTs `activity` signed with RFC 9421 (as Mastodon 4.5+ can), covering `components`.
@@ -607,9 +635,12 @@ async fn record(
         headers,
         body,
     });
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.most_in_flight.fetch_max(now, Ordering::SeqCst);
     let delay = shared.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     StatusCode::from_u16(shared.status.load(Ordering::SeqCst)).unwrap()
 }

@@ -1,38 +1,43 @@
-//! One delivery attempt: send, then write down what happened.
+//! One delivery attempt: send, then hand what happened to the outcome writer.
 
 use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use url::Url;
 
-use super::backoff::{self, Verdict};
+use super::{
+    backoff::{self, Verdict},
+    outcomes::Outcomes,
+};
 use crate::{
-    federation::{client::FetchError, context::Federation},
+    federation::{
+        client::{FetchError, Standing},
+        context::Federation,
+    },
     storage::{
-        deliveries::{self, DELIVERED, EXPIRED, FAILED, Outcome, PENDING},
+        deliveries::{DELIVERED, EXPIRED, FAILED, Outcome, PENDING},
+        delivery_outcomes::{Attempted, HostHealth},
         entities::{delivery, outgoing_activity},
-        hosts,
     },
 };
 
-/// Sends `row` and records the outcome under the worker's lease `token`.
+/// Sends `row` to a host of the given standing and hands the outcome over for writing.
 pub async fn run(
-    fed: Arc<Federation>,
+    fed: &Federation,
     row: delivery::Model,
     activity: Arc<outgoing_activity::Model>,
-    token: Arc<str>,
+    standing: Standing,
+    outcomes: &Outcomes,
 ) {
-    let result = send(&fed, &row, &activity).await;
-    if let Err(err) = record(&fed, &row, &token, result).await {
-        // The lease expires and the row is tried again: at worst a duplicate, never a loss.
-        tracing::error!(delivery = row.id, error = %format!("{err:#}"), "cannot record a delivery outcome");
-    }
+    let result = send(fed, &row, &activity, standing).await;
+    outcomes.hand_over(judge(fed, row, result));
 }
 
 async fn send(
     fed: &Federation,
     row: &delivery::Model,
     activity: &outgoing_activity::Model,
+    standing: Standing,
 ) -> Result<u16, FetchError> {
     let inbox: Url = row
         .inbox
@@ -43,16 +48,16 @@ async fn send(
         .await
         .map_err(|e| FetchError::Invalid(format!("{e:#}")))?;
     fed.client
-        .post_activity(&inbox, &activity.payload, &signer)
+        .post_activity(&inbox, &activity.payload, &signer, standing)
         .await
 }
 
-async fn record(
+/// What the attempt means for the row and for its host.
+fn judge(
     fed: &Federation,
-    row: &delivery::Model,
-    token: &str,
+    row: delivery::Model,
     result: Result<u16, FetchError>,
-) -> anyhow::Result<()> {
+) -> Attempted<'static> {
     let now = Utc::now();
     let (verdict, status, error) = match result {
         Ok(status) => (
@@ -63,8 +68,12 @@ async fn record(
         Err(FetchError::Refused(reason)) => (Verdict::Rejected, None, Some(reason)),
         Err(err) => (Verdict::Retry, None, Some(err.to_string())),
     };
-    record_host(fed, row, status, error.as_deref(), now).await?;
-    let (state, next) = next_state(fed, row, verdict, now);
+    // Any HTTP answer below 500 proves the host is up; a 5xx or a network error counts against it.
+    let health = match status {
+        Some(s) if s < 500 => HostHealth::Answered,
+        _ => HostHealth::Failed(error.clone().unwrap_or_default()),
+    };
+    let (state, next) = next_state(fed, &row, verdict, now);
     tracing::debug!(delivery = row.id, inbox = %row.inbox, state, ?status, "delivery attempt");
     fed.metrics.delivery(match state {
         DELIVERED => "delivered",
@@ -75,33 +84,18 @@ async fn record(
     if state == FAILED || state == EXPIRED {
         tracing::warn!(delivery = row.id, inbox = %row.inbox, state, error = ?error, "delivery given up");
     }
-    let outcome = Outcome {
-        state,
-        status,
-        error,
-        next_attempt_at: next,
-    };
-    deliveries::record(&fed.db, row.id, token, outcome).await?;
-    Ok(())
-}
-
-/// Any HTTP answer proves the host is up; a 5xx or a network error counts against it.
-async fn record_host(
-    fed: &Federation,
-    row: &delivery::Model,
-    status: Option<i32>,
-    error: Option<&str>,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<()> {
-    if status.is_some_and(|s| s < 500) {
-        hosts::succeeded(&fed.db, &row.host).await?;
-    } else if let Some(error) = error {
-        let dead_after = chrono::Duration::seconds(fed.settings.delivery.dead_after_secs as i64);
-        hosts::failed(&fed.db, &row.host, error, now - dead_after).await?;
+    Attempted {
+        delivery_id: row.id,
+        host: row.host,
+        outcome: Outcome {
+            state,
+            status,
+            error,
+            next_attempt_at: next,
+        },
+        health,
     }
-    Ok(())
 }
-
 /// The delivery's next state and when it is next due: a retry backs off until the delivery
 /// expires.
 fn next_state(

@@ -7,18 +7,18 @@ use std::{
     time::Duration,
 };
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::{
     sync::{Semaphore, watch},
-    task::JoinSet,
+    task::{JoinHandle, JoinSet},
 };
 
-use super::attempt;
+use super::{attempt, outcomes::Outcomes};
 use crate::{
-    federation::context::Federation,
+    federation::{client::Standing, context::Federation},
     storage::{
         deliveries,
-        entities::{delivery, outgoing_activity},
+        entities::{delivery, host, outgoing_activity},
         outgoing_activities,
     },
 };
@@ -36,23 +36,37 @@ pub struct DeliveryWorker {
     slow: Arc<Semaphore>,
     /// Deliveries in flight per host, so one host cannot take every slot.
     per_host: Arc<Mutex<HashMap<String, usize>>>,
+    /// Where attempts leave their outcomes, and the task that writes them in batches.
+    outcomes: Outcomes,
+    writer: JoinHandle<()>,
+}
+
+/// A due row, and how its host has answered lately.
+struct Claimable {
+    row: delivery::Model,
+    standing: Standing,
 }
 
 impl DeliveryWorker {
     pub fn new(fed: Arc<Federation>) -> Self {
         let slots = Arc::new(Semaphore::new(fed.settings.delivery.concurrency));
         let slow = Arc::new(Semaphore::new(fed.settings.delivery.slow_slots));
+        let token: Arc<str> = Arc::from(uuid::Uuid::new_v4().to_string());
+        let (outcomes, writer) = Outcomes::start(fed.clone(), token.clone());
         DeliveryWorker {
-            token: Arc::from(uuid::Uuid::new_v4().to_string()),
+            token,
             fed,
             slots,
             slow,
             per_host: Arc::new(Mutex::new(HashMap::new())),
+            outcomes,
+            writer,
         }
     }
 
-    /// Runs until `stop` turns true, then lets in-flight deliveries finish (for a while) and
-    /// gives back any row still leased, so another process or the next start sends it.
+    /// Runs until `stop` turns true, then lets in-flight deliveries finish (for a while), writes
+    /// their outcomes, and gives back any row still leased, so another process or the next
+    /// start sends it.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let poll = Duration::from_millis(self.fed.settings.delivery.poll_ms);
         let mut tasks = JoinSet::new();
@@ -80,8 +94,19 @@ impl DeliveryWorker {
         .await;
         if drained.is_err() {
             tasks.abort_all();
+            while tasks.join_next().await.is_some() {}
         }
-        match deliveries::release(&self.fed.db, &self.token).await {
+        // Outcomes first: a row given back before its outcome is written would be sent again.
+        let DeliveryWorker {
+            fed,
+            token,
+            outcomes,
+            writer,
+            ..
+        } = self;
+        drop(outcomes);
+        writer.await.ok();
+        match deliveries::release(&fed.db, &token).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(released = n, "deliveries handed back to the queue"),
             Err(err) => {
@@ -93,13 +118,24 @@ impl DeliveryWorker {
     /// Claims as many due rows as there are free slots (respecting per-host limits) and starts
     /// a task for each. Returns how many started.
     async fn claim_and_start(&self, tasks: &mut JoinSet<()>) -> anyhow::Result<usize> {
+        let settings = &self.fed.settings.delivery;
         let free = self.slots.available_permits();
-        if free == 0 {
+        let busy = settings.concurrency.saturating_sub(free);
+        // A claim costs a few queries and a write: while attempts are in flight, it waits for
+        // an eighth of the slots to be free rather than claim one row per finished attempt.
+        if free == 0 || (busy > 0 && free < (settings.concurrency / 8).max(1)) {
             return Ok(0);
         }
-        let settings = &self.fed.settings.delivery;
         let now = Utc::now();
         let candidates = deliveries::due(&self.fed.db, now, (free * 4).min(2000) as u64).await?;
+        let proven_since = now - chrono::Duration::seconds(settings.proven_within_secs as i64);
+        let candidates: Vec<Claimable> = candidates
+            .into_iter()
+            .map(|(row, host)| Claimable {
+                row,
+                standing: standing(host.as_ref(), proven_since),
+            })
+            .collect();
         let chosen = self.choose(&candidates, free);
         let until = now + chrono::Duration::seconds(settings.lease_secs as i64);
         let won = deliveries::lease(&self.fed.db, &chosen, &self.token, now, until).await?;
@@ -113,29 +149,40 @@ impl DeliveryWorker {
                 .into_iter()
                 .map(|a| (a.id, Arc::new(a)))
                 .collect();
+        let standings: HashMap<i64, Standing> =
+            candidates.iter().map(|c| (c.row.id, c.standing)).collect();
         let started = won.len();
         for row in won {
             let Some(activity) = activities.get(&row.activity_id).cloned() else {
                 continue;
             };
-            self.start(tasks, row, activity).await;
+            let standing = standings
+                .get(&row.id)
+                .copied()
+                .unwrap_or(Standing::Unproven);
+            self.start(tasks, row, activity, standing).await;
         }
         Ok(started)
     }
 
-    /// Picks up to `free` candidates, skipping hosts already at their limit.
-    fn choose(&self, candidates: &[delivery::Model], free: usize) -> Vec<i64> {
-        let limit = self.fed.settings.delivery.per_host;
+    /// Picks up to `free` candidates, skipping hosts already at their limit: `per_host` for a
+    /// proven host, `unproven_per_host` for one that has not answered lately.
+    fn choose(&self, candidates: &[Claimable], free: usize) -> Vec<i64> {
+        let settings = &self.fed.settings.delivery;
         let mut counts = self.per_host.lock().map(|m| m.clone()).unwrap_or_default();
         let mut chosen = Vec::new();
-        for row in candidates {
+        for candidate in candidates {
             if chosen.len() >= free {
                 break;
             }
-            let count = counts.entry(row.host.clone()).or_insert(0);
+            let limit = match candidate.standing {
+                Standing::Proven => settings.per_host,
+                Standing::Unproven => settings.unproven_per_host,
+            };
+            let count = counts.entry(candidate.row.host.clone()).or_insert(0);
             if *count < limit {
                 *count += 1;
-                chosen.push(row.id);
+                chosen.push(candidate.row.id);
             }
         }
         chosen
@@ -146,6 +193,7 @@ impl DeliveryWorker {
         tasks: &mut JoinSet<()>,
         row: delivery::Model,
         activity: Arc<outgoing_activity::Model>,
+        standing: Standing,
     ) {
         let Ok(permit) = self.slots.clone().acquire_owned().await else {
             return;
@@ -155,12 +203,12 @@ impl DeliveryWorker {
             *map.entry(host.clone()).or_insert(0) += 1;
         }
         let fed = self.fed.clone();
-        let token = self.token.clone();
+        let outcomes = self.outcomes.clone();
         let per_host = self.per_host.clone();
         let slow = self.slow.clone();
         let slow_after = Duration::from_millis(fed.settings.delivery.slow_after_ms);
         tasks.spawn(async move {
-            let attempt = attempt::run(fed.clone(), row, activity, token);
+            let attempt = attempt::run(&fed, row, activity, standing, &outcomes);
             tokio::pin!(attempt);
             let mut permit = Some(permit);
             let mut slow_permit = None;
@@ -189,5 +237,16 @@ impl DeliveryWorker {
             drop(slow_permit);
             fed.wake.notify_one();
         });
+    }
+}
+
+/// A host is proven when it answered a delivery since `since` and has not failed since then;
+/// a new host, or one failing, is not.
+fn standing(host: Option<&host::Model>, since: DateTime<Utc>) -> Standing {
+    match host {
+        Some(h) if h.failing_since.is_none() && h.last_success_at.is_some_and(|at| at >= since) => {
+            Standing::Proven
+        }
+        _ => Standing::Unproven,
     }
 }

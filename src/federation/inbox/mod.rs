@@ -1,6 +1,6 @@
 //! The inbox: accepts only what is proven. Every request is verified (signature, digest, date,
-//! signer = actor, one host for actor and activity), counted against its verified host's rate
-//! limit, deduplicated by activity id, then handed to the handler for its type.
+//! signer = actor, one host for actor and activity), counted against its verified actor's and
+//! host's allowances, deduplicated by activity id, then handed to the handler for its type.
 //!
 //! The id is recorded as seen together with the work it causes: a reply that waits for its
 //! parent is queued in the same transaction, so a crash never turns the sender's retry into a
@@ -24,7 +24,7 @@ use crate::{
     domain::moderation::blocks::Blocklist,
     domain::remote::RemoteActor,
     error::AppError,
-    ratelimit::RateLimiter,
+    ratelimit::{Sender, SenderLimits},
     storage::{changes, hosts, received_activities},
 };
 
@@ -47,12 +47,12 @@ pub struct InboxRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// Verifies and acts on one request. `per_host` counts requests by the *verified* signer's
+/// Verifies and acts on one request. `limits` counts requests by the *verified* signer and its
 /// host, so nobody can spend another server's allowance by naming its key.
 pub async fn receive(
     fed: &Federation,
     request: InboxRequest<'_>,
-    per_host: &RateLimiter,
+    limits: &SenderLimits,
 ) -> Result<Received, AppError> {
     let activity: Value = serde_json::from_slice(request.body)
         .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
@@ -79,7 +79,7 @@ pub async fn receive(
     let Some(signer) = signer else {
         return Ok(Received::Ignored);
     };
-    admit(fed, per_host, blocks, &signer, &activity, &envelope).await?;
+    admit(fed, limits, blocks, &signer, &activity, &envelope).await?;
     revive_host(fed, &host_with_port(&signer.ap_id)).await?;
     if !first_time(fed, &envelope).await? {
         return Ok(Received::Duplicate);
@@ -109,21 +109,25 @@ async fn revive_host(fed: &Federation, host: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The verified signer's host within its rate limit, and neither it nor its server blocked
-/// (a block refuses everything they send).
+/// The verified signer and its host within their allowances, and neither it nor its server
+/// blocked (a block refuses everything they send).
 async fn admit(
     fed: &Federation,
-    per_host: &RateLimiter,
+    limits: &SenderLimits,
     blocks: &Blocklist,
     signer: &RemoteActor,
     activity: &Value,
     envelope: &Envelope<'_>,
 ) -> Result<(), AppError> {
-    if !per_host.allow(&signer.domain) {
-        return Err(AppError::TooManyRequests(format!(
-            "too many requests from {}; retry later",
-            signer.domain
-        )));
+    if let Err(refused) = limits.admit(&signer.domain, signer.ap_id.as_str()) {
+        let from = match refused.by {
+            Sender::Actor => signer.ap_id.as_str(),
+            Sender::Host => &signer.domain,
+        };
+        return Err(AppError::too_many(
+            format!("too many requests from {from}; retry later"),
+            refused.retry_after,
+        ));
     }
     if let Some(reason) = blocks.blocks_actor(signer.ap_id.as_str(), &signer.domain) {
         refuse_blocked_quote(fed, activity, envelope, signer).await;

@@ -84,9 +84,11 @@ async fn queue(
     if inbox_jobs::pending_for(&fed.db, actor).await?
         >= fed.settings.inbox.max_pending_jobs_per_actor
     {
-        return Err(AppError::TooManyRequests(format!(
-            "too many replies from {actor} are waiting; retry later"
-        )));
+        // Waiting replies go as fast as their parents can be fetched: a minute is a fair guess.
+        return Err(AppError::too_many(
+            format!("too many replies from {actor} are waiting; retry later"),
+            std::time::Duration::from_secs(60),
+        ));
     }
     let txn = fed.db.begin().await?;
     if !received_activities::first_seen(&txn, id).await? {

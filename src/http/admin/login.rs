@@ -108,12 +108,13 @@ fn limited(
     account: &str,
     client: &ClientIp,
 ) -> Option<(String, u64)> {
-    if !data.login_limiter.allow(address) {
+    if let Err(wait) = data.login_limiter.check(address) {
         tracing::debug!(client = %client, "login attempts limited for this address");
-        return Some(("Too many attempts. Wait a few minutes.".into(), 15 * 60));
+        let seconds = crate::error::retry_after_secs(wait);
+        return Some(("Too many attempts. Wait a few minutes.".into(), seconds));
     }
     if let Err(wait) = data.login_backoff.attempt(account) {
-        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let seconds = crate::error::retry_after_secs(wait);
         return Some((
             format!("Too many failed attempts for this name. Try again in {seconds} seconds."),
             seconds,
