@@ -34,7 +34,8 @@ async fn a_crash_under_a_flood_of_replies_loses_none_that_was_acknowledged() {
     std::fs::write(
         &config,
         "[inbox]\nper_address_per_minute = 1000000\n\
-         [moderation]\ninbox_per_host_per_minute = 1000000\n",
+         [moderation]\ninbox_per_host_per_minute = 1000000\n\
+         inbox_per_host_max_per_minute = 1000000\ninbox_per_actor_per_minute = 1000000\n",
     )
     .unwrap();
     let env = [("BROADSHEET_CONFIG", config.to_str().unwrap())];
