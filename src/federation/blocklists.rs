@@ -64,6 +64,8 @@ impl Refresher {
                 Ok(text) => {
                     let count =
                         blocks::apply_subscription(&self.fed.db, subscription.id, &text).await?;
+                    self.fed
+                        .invalidate(super::context::Invalidation::Moderation);
                     tracing::info!(url = %subscription.url, domains = count, "blocklist applied");
                     blocklist_subscriptions::fetched(&self.fed.db, subscription.id, None).await?;
                     self.withdraw_blocked_stamps().await?;

@@ -128,6 +128,8 @@ async fn store(
     let stored = remote::upsert(&fed.db, &fed.settings.domain(), actor_data(doc, key)).await?;
     // Kept for the desk's triage (how old the account is), apart from what identifies it.
     remote::set_account_published(&fed.db, stored.id, published).await?;
+    // Its key or inbox may have changed: no replica may keep verifying with the old one.
+    fed.invalidate(super::context::Invalidation::RemoteActor(Some(stored.id)));
     Ok(stored)
 }
 

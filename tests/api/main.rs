@@ -32,6 +32,7 @@ mod media;
 mod moderation_log;
 mod operations;
 mod origin;
+mod page_cache;
 mod pages;
 mod peer;
 mod picks;

@@ -2,13 +2,18 @@
 //! page: the page's top-level threads are read first (in the reader's order), then only their
 //! replies. Editor picks come with the first page.
 
+use std::collections::HashMap;
+
 use sea_orm::ConnectionTrait;
 
-use super::thread::{ThreadReply, build, with_quotes};
+use super::thread::{Authors, ThreadReply, build, entry, with_quotes};
 use crate::{
     domain::{moderation::blocks::Blocklist, story::Story},
     error::AppError,
-    storage::replies::{self, RootOrder},
+    storage::{
+        replies::{self, RootOrder},
+        replies_shown::{self, ShownRow},
+    },
 };
 
 /// Top-level threads on one page of a story.
@@ -16,7 +21,7 @@ pub const THREADS_PER_PAGE: u64 = 50;
 
 /// The order of the top-level threads; the answers in a thread stay oldest first, so each
 /// branch reads as a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sort {
     #[default]
     Oldest,
@@ -80,7 +85,9 @@ impl ConversationPage {
     }
 }
 
-/// Page `page` (clamped to the pages there are) of `story`'s conversation in `sort`.
+/// Page `page` (clamped to the pages there are) of `story`'s conversation in `sort`: the page's
+/// roots (ids and paths), their threads and the picks (the shown columns alone), and their
+/// authors in one query.
 pub async fn load(
     db: &impl ConnectionTrait,
     story: &Story,
@@ -91,25 +98,31 @@ pub async fn load(
     let pages = threads_total.div_ceil(THREADS_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
     let offset = (page - 1) * THREADS_PER_PAGE;
-    let roots = replies::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE).await?;
-    let rows = replies::threads_of(db, story.id, &roots).await?;
-    let blocks = Blocklist::load(db).await?;
-    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
-    // Read in path order; shown in the page's order of its roots.
-    let mut threads = with_quotes(db, build(rows, &blocks, &authors)).await?;
-    let position = |id: i64| roots.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
-    threads.sort_by_key(|t| position(t.id));
-    let featured = if page == 1 {
-        // Each alone (their answers are in their threads), so depths do not nest them.
-        replies::featured_in(db, story.id)
-            .await?
-            .into_iter()
-            .flat_map(|row| build(vec![row], &blocks, &authors))
-            .filter(|r| !r.placeholder)
-            .collect()
+    let roots = replies_shown::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE).await?;
+    let rows = replies_shown::threads(db, story.id, &roots).await?;
+    let picks = if page == 1 {
+        replies_shown::featured(db, story.id).await?
     } else {
         Vec::new()
     };
+    let blocks = Blocklist::load(db).await?;
+    let story_authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    let everyone: Vec<&ShownRow> = rows.iter().chain(&picks).collect();
+    let authors = Authors::load(db, &everyone, &blocks, &story_authors).await?;
+    // Read in path order; shown in the page's order of its roots.
+    let mut threads = with_quotes(db, build(rows, &authors)).await?;
+    let position: HashMap<i64, usize> = roots
+        .iter()
+        .enumerate()
+        .map(|(at, (id, _))| (*id, at))
+        .collect();
+    threads.sort_by_key(|t| position.get(&t.id).copied().unwrap_or(usize::MAX));
+    // Each alone (their answers are in their threads), so depths do not nest them.
+    let featured = picks
+        .into_iter()
+        .filter_map(|row| entry(row, &authors))
+        .filter(|r| !r.placeholder)
+        .collect();
     Ok(ConversationPage {
         sort,
         page,
@@ -128,16 +141,18 @@ pub async fn load_thread(
     story: &Story,
     root: i64,
 ) -> Result<Option<ConversationPage>, AppError> {
-    let Some(found) = replies::find_by_id(db, root)
+    let Some(found) = replies_shown::one(db, root)
         .await?
         .filter(|r| r.story_id == story.id && r.parent_id.is_none())
     else {
         return Ok(None);
     };
-    let rows = replies::threads_of(db, story.id, std::slice::from_ref(&found)).await?;
+    let rows = replies_shown::threads(db, story.id, &[(found.id, found.path)]).await?;
     let blocks = Blocklist::load(db).await?;
-    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
-    let threads = with_quotes(db, build(rows, &blocks, &authors)).await?;
+    let story_authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    let authors = Authors::load(db, &rows.iter().collect::<Vec<_>>(), &blocks, &story_authors)
+        .await?;
+    let threads = with_quotes(db, build(rows, &authors)).await?;
     Ok(Some(ConversationPage {
         sort: Sort::default(),
         page: 1,

@@ -11,7 +11,10 @@ use crate::{
         reply::{self, ThreadChange},
     },
     error::AppError,
-    federation::{context::Federation, protocol::inbound::id_of},
+    federation::{
+        context::{Federation, Invalidation},
+        protocol::inbound::id_of,
+    },
     storage::followers,
 };
 
@@ -26,6 +29,7 @@ pub async fn delete(
         let removed = reply::remove_all_by(&fed.db, signer.id).await?;
         quote::remove_all_by(&fed.db, signer.id).await?;
         followers::delete_follower_everywhere(&fed.db, signer.id).await?;
+        fed.invalidate(Invalidation::RemoteActor(Some(signer.id)));
         tracing::info!(actor = %signer.ap_id, removed, "actor deleted");
         return Ok(Received::Processed);
     }

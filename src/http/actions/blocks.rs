@@ -1,5 +1,5 @@
-//! Blocks and blocklist imports: the change and its log entry in one transaction, then the
-//! quote stamps the block withdraws.
+//! Blocks and blocklist imports: the change and its log entry in one transaction, then word to
+//! every replica's caches, then the quote stamps the block withdraws.
 
 use crate::{
     domain::moderation::{
@@ -7,6 +7,7 @@ use crate::{
         log::{self, Editor, Entry},
     },
     error::AppError,
+    federation::context::Invalidation,
     http::actions::quotes,
     state::AppState,
     storage,
@@ -27,6 +28,7 @@ pub async fn add(
     }
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state.federation.invalidate(Invalidation::Moderation);
     quotes::after_block(state).await
 }
 
@@ -47,6 +49,7 @@ pub async fn remove(
     }
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state.federation.invalidate(Invalidation::Moderation);
     Ok(true)
 }
 
@@ -57,6 +60,7 @@ pub async fn import(state: &AppState, by: &Editor, csv: &str) -> Result<usize, A
     let entry = Entry::new(by, "block", "blocklist", format!("{count} domains"));
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state.federation.invalidate(Invalidation::Moderation);
     quotes::after_block(state).await?;
     Ok(count)
 }

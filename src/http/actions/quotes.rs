@@ -81,6 +81,9 @@ pub async fn set_policy(
         .reason(reason);
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state
+        .federation
+        .invalidate(crate::federation::context::Invalidation::Story(Some(found.id)));
     let site = state.settings.publication.quote_policy;
     Ok(policy.and_then(quote::Policy::parse).unwrap_or(site))
 }

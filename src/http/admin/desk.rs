@@ -161,6 +161,8 @@ async fn block_author(
         .filter(|a| !a.local)
         .ok_or(AppError::NotFound("remote author"))?;
     blocks::add(&data.db, "actor", &author.ap_id, "blocked from the desk").await?;
+    data.federation
+        .invalidate(crate::federation::context::Invalidation::Moderation);
     actions::quotes::after_block(&data).await?;
     // Its replies leave open pages at once.
     data.federation
