@@ -34,7 +34,10 @@ use crate::{
 /// Which conversation of a story is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
-    Page { sort: Sort, page: u64 },
+    Page {
+        sort: Sort,
+        page: u64,
+    },
     /// One top-level thread alone (`?thread=ROOT`).
     Thread(i64),
 }
@@ -130,7 +133,10 @@ impl PageCache {
         inner.reads += 1;
         let reads = inner.reads;
         let now = Instant::now();
-        let found = inner.stories.get_mut(&story_id).and_then(|s| s.get_mut(&view));
+        let found = inner
+            .stories
+            .get_mut(&story_id)
+            .and_then(|s| s.get_mut(&view));
         match found {
             Some(entry) if entry.expires > now => {
                 entry.used = reads;
@@ -176,7 +182,11 @@ impl PageCache {
             used: inner.reads,
         };
         let (story_id, view) = ticket.key;
-        inner.stories.entry(story_id).or_default().insert(view, entry);
+        inner
+            .stories
+            .entry(story_id)
+            .or_default()
+            .insert(view, entry);
         inner.entries += 1;
         inner.bytes += size;
         shown

@@ -68,7 +68,7 @@ pub async fn render(state: &AppState, story: &Story, asked: Asked) -> Result<Str
             // Only the view asked for is kept: a thread that is not one, a page past the end,
             // are the usual page (kept under its own name when asked by it).
             let named = match asked.thread {
-                Some(root) => page.whole_thread && page.threads.first().is_some_and(|t| t.id == root),
+                Some(_) => page.whole_thread,
                 None => page.page == asked.page,
             };
             if named {
@@ -113,7 +113,11 @@ fn changes_by_itself(state: &AppState, story: &Story, page: &ConversationPage) -
         .chain(&page.featured)
         .filter_map(|reply| first_poll_closing(reply, now))
         .min();
-    let at = closes.into_iter().chain(polls).filter(|at| *at > now).min()?;
+    let at = closes
+        .into_iter()
+        .chain(polls)
+        .filter(|at| *at > now)
+        .min()?;
     let wait = (at - now).to_std().unwrap_or(Duration::ZERO);
     Some(Instant::now() + wait)
 }
@@ -156,5 +160,10 @@ fn frame(state: &AppState, story: &Story, shown: &Conversation) -> String {
             (maud::PreEscaped(&shown.links))
         }),
     };
-    layout::page(state, head, views::story::article(state, story, &shown.body)).into_string()
+    layout::page(
+        state,
+        head,
+        views::story::article(state, story, &shown.body),
+    )
+    .into_string()
 }

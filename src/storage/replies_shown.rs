@@ -130,12 +130,7 @@ pub async fn roots(
             .order_by_desc(reply::Column::Likes)
             .order_by_asc(reply::Column::Path),
     };
-    query
-        .offset(offset)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await
+    query.offset(offset).limit(limit).into_tuple().all(db).await
 }
 
 /// The threads under `roots` (the roots included) in path order. A reply belongs to a root's

@@ -65,7 +65,14 @@ async fn each_change_to_a_read_conversation_shows_on_the_next_read() {
 
     // An editor hides a reply.
     read_twice(&app).await;
-    api_ok(&app, &token, Method::POST, &format!("/replies/{first}/hide"), json!({})).await;
+    api_ok(
+        &app,
+        &token,
+        Method::POST,
+        &format!("/replies/{first}/hide"),
+        json!({}),
+    )
+    .await;
     let page = app.story_page().await;
     assert!(!page.contains("The first word"), "{page}");
     assert!(page.contains("A second opinion"));
@@ -77,13 +84,27 @@ async fn each_change_to_a_read_conversation_shows_on_the_next_read() {
     let page = app.story_page().await;
     assert!(page.contains("Welcome, edited") && page.contains("A new first line."));
     assert!(!page.contains("Replies to this story are closed."));
-    api_ok(&app, &token, Method::POST, "/stories/welcome/close", json!({})).await;
+    api_ok(
+        &app,
+        &token,
+        Method::POST,
+        "/stories/welcome/close",
+        json!({}),
+    )
+    .await;
     assert!(
         app.story_page()
             .await
             .contains("Replies to this story are closed.")
     );
-    api_ok(&app, &token, Method::POST, "/stories/welcome/reopen", json!({})).await;
+    api_ok(
+        &app,
+        &token,
+        Method::POST,
+        "/stories/welcome/reopen",
+        json!({}),
+    )
+    .await;
     assert!(
         !app.story_page()
             .await
@@ -130,8 +151,16 @@ async fn an_editors_signed_in_view_is_never_served_to_readers_nor_theirs_to_the_
     let as_editor = editor.get(&app, STORY).await.text().await.unwrap();
     for anonymous in [app.story_page().await, app.story_page().await] {
         assert!(anonymous.contains("A reader's reply"));
-        for private in [editor.csrf.as_str(), "/hide\"", "name=\"csrf\"", "Send answer"] {
-            assert!(!anonymous.contains(private), "{private} leaked: {anonymous}");
+        for private in [
+            editor.csrf.as_str(),
+            "/hide\"",
+            "name=\"csrf\"",
+            "Send answer",
+        ] {
+            assert!(
+                !anonymous.contains(private),
+                "{private} leaked: {anonymous}"
+            );
             assert!(!as_editor.contains(private), "{private} on the public page");
         }
     }

@@ -150,8 +150,13 @@ pub async fn load_thread(
     let rows = replies_shown::threads(db, story.id, &[(found.id, found.path)]).await?;
     let blocks = Blocklist::load(db).await?;
     let story_authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
-    let authors = Authors::load(db, &rows.iter().collect::<Vec<_>>(), &blocks, &story_authors)
-        .await?;
+    let authors = Authors::load(
+        db,
+        &rows.iter().collect::<Vec<_>>(),
+        &blocks,
+        &story_authors,
+    )
+    .await?;
     let threads = with_quotes(db, build(rows, &authors)).await?;
     Ok(Some(ConversationPage {
         sort: Sort::default(),

@@ -253,12 +253,11 @@ pub async fn single(
         return Ok(None);
     };
     let blocks = Blocklist::load(db).await?;
-    let story_authors: Vec<i64> =
-        crate::storage::story_authors::of_stories(db, &[found.story_id])
-            .await?
-            .into_iter()
-            .map(|(_, a)| a.id)
-            .collect();
+    let story_authors: Vec<i64> = crate::storage::story_authors::of_stories(db, &[found.story_id])
+        .await?
+        .into_iter()
+        .map(|(_, a)| a.id)
+        .collect();
     let authors = Authors::load(db, &[&found], &blocks, &story_authors).await?;
     let parent = found.parent_id;
     let Some(shown) = entry(found, &authors) else {

@@ -9,7 +9,7 @@ use crate::{
         story,
     },
     error::AppError,
-    federation::outbox::quotes,
+    federation::{context::Invalidation, outbox::quotes},
     state::AppState,
     storage,
 };
@@ -83,7 +83,7 @@ pub async fn set_policy(
     txn.commit().await?;
     state
         .federation
-        .invalidate(crate::federation::context::Invalidation::Story(Some(found.id)));
+        .invalidate(Invalidation::Story(Some(found.id)));
     let site = state.settings.publication.quote_policy;
     Ok(policy.and_then(quote::Policy::parse).unwrap_or(site))
 }

@@ -38,7 +38,7 @@ fn shown(text: &str) -> Conversation {
 
 /// Fills `view` of `story` with `text`, as a page read that missed would.
 fn fill(cache: &PageCache, story: i64, view: View, text: &str) {
-    let ticket = cache.get(story, view).err().expect("a miss");
+    let ticket = cache.get(story, view).expect_err("a miss");
     cache.put(ticket, shown(text), None);
 }
 
@@ -61,7 +61,7 @@ fn a_conversation_event_drops_its_story_alone() {
     fill(&s.cache, 1, View::Thread(9), "one's thread");
     fill(&s.cache, 2, FIRST, "two");
     assert_eq!(kept(&s.cache, 1, FIRST).as_deref(), Some("one"));
-    s.events.send(event(1)).unwrap();
+    s.events.send(event(1)).expect("the cache listens");
     assert_eq!(kept(&s.cache, 1, FIRST), None);
     assert_eq!(kept(&s.cache, 1, View::Thread(9)), None);
     assert_eq!(kept(&s.cache, 2, FIRST).as_deref(), Some("two"));
@@ -72,7 +72,9 @@ fn invalidations_drop_their_story_or_everything() {
     let s = setup(|_| {});
     fill(&s.cache, 1, FIRST, "one");
     fill(&s.cache, 2, FIRST, "two");
-    s.invalidations.send(Invalidation::Story(Some(1))).unwrap();
+    s.invalidations
+        .send(Invalidation::Story(Some(1)))
+        .expect("the cache listens");
     assert_eq!(kept(&s.cache, 1, FIRST), None);
     assert!(kept(&s.cache, 2, FIRST).is_some());
     for everything in [
@@ -81,7 +83,7 @@ fn invalidations_drop_their_story_or_everything() {
         Invalidation::RemoteActor(Some(5)),
     ] {
         fill(&s.cache, 1, FIRST, "one");
-        s.invalidations.send(everything).unwrap();
+        s.invalidations.send(everything).expect("the cache listens");
         assert_eq!(kept(&s.cache, 1, FIRST), None);
         assert_eq!(kept(&s.cache, 2, FIRST), None);
         fill(&s.cache, 2, FIRST, "two");
@@ -91,13 +93,13 @@ fn invalidations_drop_their_story_or_everything() {
 #[test]
 fn a_fill_that_began_before_a_change_is_not_kept() {
     let s = setup(|_| {});
-    let ticket = s.cache.get(1, FIRST).err().unwrap();
-    s.events.send(event(1)).unwrap();
+    let ticket = s.cache.get(1, FIRST).expect_err("a miss");
+    s.events.send(event(1)).expect("the cache listens");
     s.cache.put(ticket, shown("read before the change"), None);
     assert_eq!(kept(&s.cache, 1, FIRST), None);
     // Another story's change does not matter.
-    let ticket = s.cache.get(1, FIRST).err().unwrap();
-    s.events.send(event(2)).unwrap();
+    let ticket = s.cache.get(1, FIRST).expect_err("a miss");
+    s.events.send(event(2)).expect("the cache listens");
     s.cache.put(ticket, shown("fresh"), None);
     assert_eq!(kept(&s.cache, 1, FIRST).as_deref(), Some("fresh"));
 }
@@ -108,7 +110,7 @@ fn falling_behind_the_events_drops_everything() {
     fill(&s.cache, 1, FIRST, "one");
     // More than the channel holds, none for story 1.
     for story in 10..20 {
-        s.events.send(event(story)).unwrap();
+        s.events.send(event(story)).expect("the cache listens");
     }
     assert_eq!(kept(&s.cache, 1, FIRST), None);
 }
@@ -123,7 +125,10 @@ fn it_keeps_at_most_its_entries_and_bytes_least_recently_read_first() {
     fill(&s.cache, 2, FIRST, "bbbb");
     assert!(kept(&s.cache, 1, FIRST).is_some());
     fill(&s.cache, 3, FIRST, "cccc");
-    assert!(kept(&s.cache, 2, FIRST).is_none(), "the least recently read");
+    assert!(
+        kept(&s.cache, 2, FIRST).is_none(),
+        "the least recently read"
+    );
     assert!(kept(&s.cache, 1, FIRST).is_some() && kept(&s.cache, 3, FIRST).is_some());
     fill(&s.cache, 4, FIRST, "ddddddddd");
     assert!(kept(&s.cache, 4, FIRST).is_some());
@@ -135,7 +140,7 @@ fn it_keeps_at_most_its_entries_and_bytes_least_recently_read_first() {
 #[test]
 fn entries_expire_and_a_cache_turned_off_keeps_nothing() {
     let s = setup(|_| {});
-    let ticket = s.cache.get(1, FIRST).err().unwrap();
+    let ticket = s.cache.get(1, FIRST).expect_err("a miss");
     s.cache
         .put(ticket, shown("closes now"), Some(Instant::now()));
     assert_eq!(kept(&s.cache, 1, FIRST), None);

@@ -95,7 +95,11 @@ fn query_value(text: &str) -> String {
 mod tests {
     #[test]
     fn query_values_read_back_as_written() {
-        for text in ["https://a.example/@bob/1?x=1&y=2#z", "https://b.example/ü +%", ""] {
+        for text in [
+            "https://a.example/@bob/1?x=1&y=2#z",
+            "https://b.example/ü +%",
+            "",
+        ] {
             let query = format!("uri={}", super::query_value(text));
             let back: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
                 .into_owned()
