@@ -88,16 +88,22 @@ async fn load(
     story: &Story,
     asked: Asked,
 ) -> Result<(ConversationPage, (Vec<quote::ShownQuote>, u64)), AppError> {
-    let alone = match asked.thread {
-        Some(root) => reply::paged::load_thread(&state.db, story, root).await?,
-        None => None,
+    let conversation = async {
+        let alone = match asked.thread {
+            Some(root) => reply::paged::load_thread(&state.db, story, root).await?,
+            None => None,
+        };
+        match alone {
+            Some(thread) => Ok(thread),
+            None => reply::paged::load(&state.db, story, asked.sort, asked.page).await,
+        }
     };
-    let page = match alone {
-        Some(thread) => thread,
-        None => reply::paged::load(&state.db, story, asked.sort, asked.page).await?,
-    };
-    let quotes = quote::shown_on(&state.db, story.id, QUOTES_SHOWN).await?;
-    Ok((page, quotes))
+    // Asked at once, on two of the pool's connections.
+    futures_util::future::try_join(
+        conversation,
+        quote::shown_on(&state.db, story.id, QUOTES_SHOWN),
+    )
+    .await
 }
 
 /// When `page` would render differently with nothing changed: the story closing to replies by

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use futures_util::future::try_join4;
 use sea_orm::ConnectionTrait;
 
 use super::thread::{Authors, ThreadReply, build, entry, with_quotes};
@@ -94,18 +95,44 @@ pub async fn load(
     sort: Sort,
     page: u64,
 ) -> Result<ConversationPage, AppError> {
-    let threads_total = replies::count_roots(db, story.id).await?;
+    // What needs no earlier answer is asked at once, on the pool's connections: each question
+    // costs a round trip more than work. The first page (the one most read) needs no count to
+    // know its threads: they are the first in any case.
+    let first = page <= 1;
+    let roots_at =
+        |offset| replies_shown::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE);
+    let (threads_total, blocks, early_picks, early_roots) = try_join4(
+        async { Ok::<_, AppError>(replies::count_roots(db, story.id).await?) },
+        Blocklist::load(db),
+        async {
+            Ok(if first {
+                Some(replies_shown::featured(db, story.id).await?)
+            } else {
+                None
+            })
+        },
+        async {
+            Ok(if first {
+                Some(roots_at(0).await?)
+            } else {
+                None
+            })
+        },
+    )
+    .await?;
     let pages = threads_total.div_ceil(THREADS_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
-    let offset = (page - 1) * THREADS_PER_PAGE;
-    let roots = replies_shown::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE).await?;
-    let rows = replies_shown::threads(db, story.id, &roots).await?;
-    let picks = if page == 1 {
-        replies_shown::featured(db, story.id).await?
-    } else {
-        Vec::new()
+    let roots = match early_roots {
+        Some(roots) => roots,
+        None => roots_at((page - 1) * THREADS_PER_PAGE).await?,
     };
-    let blocks = Blocklist::load(db).await?;
+    let rows = replies_shown::threads(db, story.id, &roots).await?;
+    let picks = match early_picks {
+        Some(picks) => picks,
+        // Asked past the end of a one-page conversation: the first page after all.
+        None if page == 1 => replies_shown::featured(db, story.id).await?,
+        None => Vec::new(),
+    };
     let story_authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
     let everyone: Vec<&ShownRow> = rows.iter().chain(&picks).collect();
     let authors = Authors::load(db, &everyone, &blocks, &story_authors).await?;
