@@ -23,11 +23,13 @@
 //!    `Create`s one level at a time so every parent is stored before its answers. The page is
 //!    paged by top-level threads (50 a page): its pages are walked once (`rel="next"`) to check
 //!    they show every reply between them (`class="reply"`), then the first page is fetched
-//!    `BENCH_PAGE_REQUESTS` times one after another; printed: its size, client-side latency
-//!    percentiles, the server's own
-//!    load-and-render time (`broadsheet_story_page_seconds` from `/metrics`), and the first
-//!    page's load alone (`domain::reply::paged::load` through the library, on its own
-//!    connection), so the rest is rendering and HTTP.
+//!    `BENCH_PAGE_REQUESTS` times one after another, twice: uncached, from a second server on
+//!    the same database with `[web] page_cache = false` (every read loads and renders), then
+//!    cached, from the first server (its first read keeps the conversation). Printed: its
+//!    size, client-side latency percentiles both ways, the server's own time per page both ways
+//!    (`broadsheet_story_page_seconds` from `/metrics`), and the first page's load alone
+//!    (`domain::reply::paged::load` through the library, on its own connection), so the rest
+//!    of the uncached time is rendering and HTTP.
 //!
 //! Run (release optimisations, through the bench profile):
 //!
@@ -666,6 +668,32 @@ fn numbers_after(page: &str, marker: &str) -> Vec<u64> {
         .collect()
 }
 
+/// `requests` sequential GETs of `path` on `server`: their latencies, sorted, and the server's
+/// own mean time per page (`broadsheet_story_page_seconds`) over them.
+async fn page_reads(
+    client: &reqwest::Client,
+    server: &Server,
+    path: &str,
+    requests: usize,
+) -> (Vec<Duration>, Duration) {
+    let before = metrics(client, server).await;
+    let mut latencies = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let start = Instant::now();
+        let request = client
+            .get(server.url(path))
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        std::hint::black_box(text(request).await);
+        latencies.push(start.elapsed());
+    }
+    latencies.sort();
+    let after = metrics(client, server).await;
+    let delta = |series: &str| metric(&after, series) - metric(&before, series);
+    let count = delta("broadsheet_story_page_seconds_count").max(1.0);
+    let mean = delta("broadsheet_story_page_seconds_sum") / count;
+    (latencies, Duration::from_secs_f64(mean.max(0.0)))
+}
+
 /// Part 2: a story with a threaded conversation, its page fetched over and over.
 /// Returns the first page's p50 latency.
 async fn story_page(
@@ -774,16 +802,18 @@ async fn story_page(
         current = get(format!("page={pages}")).await;
     }
     let shown = seen.len();
-    let metrics_before = metrics(client, server).await;
-    let mut latencies = Vec::with_capacity(requests);
-    for _ in 0..requests {
-        let start = Instant::now();
-        let body = get_page().await;
-        latencies.push(start.elapsed());
-        std::hint::black_box(body);
-    }
-    latencies.sort();
-    let metrics_after = metrics(client, server).await;
+    // Uncached: a second server on the same database with `[web] page_cache = false`, so that
+    // every read loads and renders; cached: this server, whose first read keeps the page.
+    let uncached = Server::beside(server, |settings| {
+        settings.web.page_cache = false;
+        "page cache off".into()
+    })
+    .await;
+    let (uncached_latencies, uncached_render) =
+        page_reads(client, &uncached, &path, requests).await;
+    uncached.shutdown().await;
+    get_page().await;
+    let (latencies, cached_render) = page_reads(client, server, &path, requests).await;
     let db = storage::connect(&server.database_url, 1).await.unwrap();
     let story = broadsheet::domain::story::find_by_slug(&db, &slug)
         .await
@@ -802,11 +832,6 @@ async fn story_page(
     }
     db.close().await.ok();
     loads.sort();
-    let server_seconds = metric(&metrics_after, "broadsheet_story_page_seconds_sum")
-        - metric(&metrics_before, "broadsheet_story_page_seconds_sum");
-    let server_count = metric(&metrics_after, "broadsheet_story_page_seconds_count")
-        - metric(&metrics_before, "broadsheet_story_page_seconds_count");
-
     println!(
         "\n### story page with {total} threaded replies ({})",
         server.backend
@@ -830,20 +855,26 @@ async fn story_page(
         "| first page size | {:.0} KiB |",
         page.len() as f64 / 1024.0
     );
-    println!("| sequential GETs | {requests} |");
-    println!(
-        "| **latency p50** / p90 / p99 / max | **{}** / {} / {} / {} |",
-        ms(percentile(&latencies, 50.0)),
-        ms(percentile(&latencies, 90.0)),
-        ms(percentile(&latencies, 99.0)),
-        ms(percentile(&latencies, 100.0)),
-    );
-    if server_count > 0.0 {
+    println!("| sequential GETs, each way | {requests} |");
+    // Hundredths of a millisecond: a kept page answers in well under one.
+    let fine = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    for (way, sorted) in [
+        ("**uncached** (`page_cache = false`)", &uncached_latencies),
+        ("**cached** (the same URL read again)", &latencies),
+    ] {
         println!(
-            "| server load + render, mean (`broadsheet_story_page_seconds`) | {} |",
-            ms(Duration::from_secs_f64(server_seconds / server_count))
+            "| {way} latency **p50** / p90 / p99 / max | **{}** / {} / **{}** / {} |",
+            fine(percentile(sorted, 50.0)),
+            fine(percentile(sorted, 90.0)),
+            fine(percentile(sorted, 99.0)),
+            fine(percentile(sorted, 100.0)),
         );
     }
+    println!(
+        "| server's own time per page, mean (`broadsheet_story_page_seconds`): uncached / cached | {} / {} |",
+        fine(uncached_render),
+        fine(cached_render)
+    );
     println!(
         "| first page's load alone (library, {loaded} top-level threads), p50 / p90 | {} / {} |",
         ms(percentile(&loads, 50.0)),

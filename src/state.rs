@@ -9,6 +9,7 @@ use crate::{
     config::Settings,
     domain::ids::Urls,
     federation::{context::Federation, outbox::fanout::Fanout},
+    http::page_cache::PageCache,
     ratelimit::{Backoff, RateLimiter, SenderAllowance, SenderLimits, TokenBuckets},
 };
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub login_backoff: Arc<Backoff>,
     /// Rendered conversation changes for open story pages.
     pub live: Arc<crate::live::Hub>,
+    /// Story pages' conversations as every anonymous reader is shown them.
+    pub page_cache: Arc<PageCache>,
 }
 
 impl AppState {
@@ -52,6 +55,11 @@ impl AppState {
                 settings.inbox.per_address_per_minute,
             )),
             live: Arc::new(crate::live::Hub::default()),
+            page_cache: Arc::new(PageCache::new(
+                &settings.web,
+                federation.events.subscribe(),
+                federation.invalidations.subscribe(),
+            )),
             where_limiter: Arc::new(RateLimiter::new(
                 settings.web.where_lookups_per_minute,
                 Duration::from_secs(60),

@@ -65,6 +65,28 @@ impl Server {
             _ => builder.tempdir().unwrap(),
         };
         let (database_url, postgres, backend) = fresh_database(&dir).await;
+        Self::start_with(dir, database_url, postgres, backend, configure).await
+    }
+
+    /// Another server on `first`'s database (as a second replica would be), for figures that
+    /// need other settings on the same data. The database stays `first`'s to drop.
+    #[allow(dead_code, reason = "only the inbox benchmark compares two servers")]
+    pub async fn beside(first: &Server, configure: impl FnOnce(&mut Settings) -> String) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("broadsheet-bench")
+            .tempdir()
+            .unwrap();
+        let (url, backend) = (first.database_url.clone(), first.backend.clone());
+        Self::start_with(dir, url, None, backend, configure).await
+    }
+
+    async fn start_with(
+        dir: tempfile::TempDir,
+        database_url: String,
+        postgres: Option<(String, String)>,
+        backend: String,
+        configure: impl FnOnce(&mut Settings) -> String,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let mut settings = Settings::load_from(&[]).unwrap();

@@ -20,6 +20,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("BROADSHEET_PAGE_SIZE", "web.page_size"),
     ("BROADSHEET_FRAME_ANCESTORS", "web.frame_ancestors"),
     ("BROADSHEET_TRUSTED_PROXIES", "web.trusted_proxies"),
+    ("BROADSHEET_PAGE_CACHE", "web.page_cache"),
     ("BROADSHEET_MODERATION", "moderation.mode"),
     (
         "BROADSHEET_CLOSE_REPLIES_AFTER_DAYS",
@@ -66,7 +67,9 @@ pub(super) fn set_key(table: &mut toml::Table, dotted: &str, value: toml::Value)
 /// Environment values are strings; booleans and numbers are converted for the keys that need them.
 pub(super) fn env_value(key: &str, value: &str) -> anyhow::Result<toml::Value> {
     Ok(match key {
-        "dev" | "publication.sample_story" => toml::Value::Boolean(parse_bool(value)?),
+        "dev" | "publication.sample_story" | "web.page_cache" => {
+            toml::Value::Boolean(parse_bool(value)?)
+        }
         "database.max_connections"
         | "web.page_size"
         | "replies.close_after_days"

@@ -196,6 +196,14 @@ pub struct WebSettings {
     pub frame_ancestors: String,
     /// "Where's my reply?" look-ups one client address may make per minute (each may fetch).
     pub where_lookups_per_minute: u32,
+    /// Keep story pages' conversations in memory between readers (see `http::page_cache`).
+    pub page_cache: bool,
+    /// At most this many conversations (a story's page in one order, or one thread) are kept.
+    pub page_cache_entries: usize,
+    /// At most this many bytes of rendered HTML are kept.
+    pub page_cache_bytes: usize,
+    /// A kept conversation is rendered again after this long at the latest, whatever changed.
+    pub page_cache_ttl_secs: u64,
 }
 
 /// CIDR blocks (`10.0.0.0/8`, `::1/128`) or single addresses (`127.0.0.1`).

@@ -22,23 +22,33 @@ impl Kind {
     }
 }
 
-/// Counts a like or boost of `object` (a story or reply of ours). Returns false when the object
-/// is not ours or the actor already did it.
+/// What a like or boost counted (or took back) changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Nothing: the object is not ours, the actor already did it, or there is nothing to undo.
+    Nothing,
+    /// A story's own count.
+    Story,
+    /// The count of a reply, shown in the conversation of the story `story_id`.
+    Reply { story_id: i64 },
+}
+
+/// Counts a like or boost of `object` (a story or reply of ours), unless the object is not ours
+/// or the actor already did it.
 pub async fn add(
     db: &impl ConnectionTrait,
     kind: Kind,
     activity_id: &str,
     actor_id: i64,
     object: &str,
-) -> Result<bool, AppError> {
+) -> Result<Counted, AppError> {
     if !is_ours(db, object).await? {
-        return Ok(false);
+        return Ok(Counted::Nothing);
     }
     if !interactions::insert(db, activity_id, kind.as_str(), actor_id, object).await? {
-        return Ok(false);
+        return Ok(Counted::Nothing);
     }
-    bump(db, kind, object, 1).await?;
-    Ok(true)
+    bump(db, kind, object, 1).await
 }
 
 /// Takes back a like or boost, found by its activity id or by who did it to what.
@@ -48,7 +58,7 @@ pub async fn undo(
     activity_id: &str,
     actor_id: i64,
     object: Option<&str>,
-) -> Result<bool, AppError> {
+) -> Result<Counted, AppError> {
     let found = match interactions::find(db, activity_id).await? {
         Some(found) => Some(found),
         None => match object {
@@ -57,11 +67,10 @@ pub async fn undo(
         },
     };
     let Some(found) = found.filter(|f| f.actor_id == actor_id && f.kind == kind.as_str()) else {
-        return Ok(false);
+        return Ok(Counted::Nothing);
     };
     interactions::delete(db, found.id).await?;
-    bump(db, kind, &found.object_ap_id, -1).await?;
-    Ok(true)
+    bump(db, kind, &found.object_ap_id, -1).await
 }
 
 async fn is_ours(db: &impl ConnectionTrait, object: &str) -> Result<bool, AppError> {
@@ -76,18 +85,25 @@ async fn bump(
     kind: Kind,
     object: &str,
     delta: i32,
-) -> Result<(), AppError> {
+) -> Result<Counted, AppError> {
     let on_story = match kind {
         Kind::Like => stories::add_likes(db, object, delta).await?,
         Kind::Boost => stories::add_boosts(db, object, delta).await?,
     };
-    if !on_story {
-        match kind {
-            Kind::Like => replies::add_likes(db, object, delta).await?,
-            Kind::Boost => replies::add_boosts(db, object, delta).await?,
-        };
+    if on_story {
+        return Ok(Counted::Story);
     }
-    Ok(())
+    let on_reply = match kind {
+        Kind::Like => replies::add_likes(db, object, delta).await?,
+        Kind::Boost => replies::add_boosts(db, object, delta).await?,
+    };
+    Ok(match replies::find_by_ap_id(db, object).await? {
+        Some(reply) if on_reply => Counted::Reply {
+            story_id: reply.story_id,
+        },
+        // Gone between the check and the count: nothing shown changes.
+        _ => Counted::Story,
+    })
 }
 
 /// Files a report from a `Flag` (and its alert, in the caller's transaction). Returns false

@@ -100,6 +100,11 @@ impl FeedPoller {
                         &self.fanout,
                     )
                     .await?;
+                    if outcome.updated > 0 {
+                        // Which stories is not told: their pages may show another byline.
+                        self.fed
+                            .invalidate(super::context::Invalidation::Story(None));
+                    }
                     self.fed.wake.notify_one();
                     tracing::info!(
                         created = outcome.created,

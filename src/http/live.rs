@@ -25,7 +25,7 @@ use serde_json::json;
 use tokio::sync::{broadcast, watch};
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::views::{quotes::item as quote_item, thread::item};
+use super::views::{quotes::item as quote_item, reply_card::item};
 use crate::{
     domain::{
         quote,

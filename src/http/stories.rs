@@ -14,19 +14,12 @@ use maud::html;
 use super::{
     negotiate::{ActivityJson, vary_accept, wants_activity_json},
     pages::{PageQuery, not_found_page},
-    views::{
-        self,
-        layout::{self, Head},
-    },
+    story_page,
+    views::layout::{self, Head},
 };
 use crate::{
     domain::{
-        quote,
-        reply::{
-            self,
-            conversation::Scope,
-            paged::{ConversationPage, Sort},
-        },
+        reply::{self, conversation::Scope, paged::Sort},
         story::{self, Story},
     },
     error::AppError,
@@ -57,6 +50,17 @@ struct ConversationQuery {
     thread: Option<String>,
 }
 
+impl ConversationQuery {
+    /// Anything that is no number is left out: the first page, the whole conversation.
+    fn parsed(self) -> story_page::Asked {
+        story_page::Asked {
+            sort: Sort::parse(self.sort.as_deref()),
+            page: self.page.and_then(|p| p.parse().ok()).unwrap_or(1),
+            thread: self.thread.and_then(|t| t.parse().ok()),
+        }
+    }
+}
+
 async fn show(
     data: Data<AppState>,
     Path(slug): Path<String>,
@@ -77,19 +81,7 @@ async fn show(
         (false, true) => ActivityJson(to_article(&story, &data.site(), true)).into_response(),
         (false, false) => {
             let started = std::time::Instant::now();
-            let sort = Sort::parse(asked.sort.as_deref());
-            // A page that is no number is the first; one past the end, the last.
-            let number = asked.page.and_then(|p| p.parse().ok()).unwrap_or(1);
-            let alone = match asked.thread.and_then(|t| t.parse().ok()) {
-                Some(root) => reply::paged::load_thread(&data.db, &story, root).await?,
-                None => None,
-            };
-            let shown = match alone {
-                Some(thread) => thread,
-                None => reply::paged::load(&data.db, &story, sort, number).await?,
-            };
-            let (quotes, total) = quote::shown_on(&data.db, story.id, QUOTES_SHOWN).await?;
-            let page = story_page(&data, &story, &shown, (&quotes, total));
+            let page = story_page::render(&data, &story, asked.parsed()).await?;
             data.federation
                 .metrics
                 .story_page(started.elapsed().as_secs_f64());
@@ -97,39 +89,6 @@ async fn show(
         }
     };
     Ok(vary_accept(response))
-}
-
-/// Quotes listed on a story page; the heading counts them all.
-const QUOTES_SHOWN: u64 = 200;
-
-fn story_page(
-    state: &AppState,
-    story: &Story,
-    conversation_page: &ConversationPage,
-    quotes: views::story::Quotes<'_>,
-) -> String {
-    let head = Head {
-        title: format!("{} · {}", story.title, state.settings.publication.name),
-        description: Some(story.summary.clone()),
-        // An article whose home is the newsroom's site: search engines credit that page.
-        canonical: Some(
-            story
-                .canonical_url
-                .clone()
-                .unwrap_or_else(|| story.ap_id.clone()),
-        ),
-        activity_json: Some(story.ap_id.clone()),
-        extra: Some(html! {
-            (views::story::meta(state, story))
-            (views::story::page_links(story, conversation_page))
-        }),
-    };
-    layout::page(
-        state,
-        head,
-        views::story::article(state, story, conversation_page, quotes),
-    )
-    .into_string()
 }
 
 fn gone_page(state: &AppState, story: &Story) -> String {

@@ -30,6 +30,7 @@ pub mod outgoing_quotes;
 pub mod quotes;
 pub mod received_activities;
 pub mod replies;
+pub mod replies_shown;
 pub mod reports;
 pub mod sessions;
 pub mod site_settings;

@@ -393,26 +393,10 @@ pub async fn set_featured(
 }
 
 /// Shown: visible and not deleted.
-fn published() -> Condition {
+pub(super) fn published() -> Condition {
     Condition::all()
         .add(reply::Column::State.eq(VISIBLE))
         .add(reply::Column::DeletedAt.is_null())
-}
-
-/// A story's featured replies, most recently featured first, with their authors.
-pub async fn featured_in(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-) -> Result<Vec<(reply::Model, actor::Model)>, DbErr> {
-    let rows = reply::Entity::find()
-        .filter(reply::Column::StoryId.eq(story_id))
-        .filter(reply::Column::FeaturedAt.is_not_null())
-        .filter(published())
-        .order_by_desc(reply::Column::FeaturedAt)
-        .find_also_related(actor::Entity)
-        .all(db)
-        .await?;
-    Ok(with_authors(rows))
 }
 
 /// How the top-level threads of a story are ordered.
@@ -424,7 +408,7 @@ pub enum RootOrder {
 }
 
 /// Top-level replies that show: published, or a placeholder someone answered.
-fn shown_root(story_id: i64) -> Condition {
+pub(super) fn shown_root(story_id: i64) -> Condition {
     Condition::all()
         .add(reply::Column::StoryId.eq(story_id))
         .add(reply::Column::ParentId.is_null())
@@ -439,52 +423,6 @@ pub async fn count_roots(db: &impl ConnectionTrait, story_id: i64) -> Result<u64
         .filter(shown_root(story_id))
         .count(db)
         .await
-}
-
-/// One page of a story's top-level threads in `order`.
-pub async fn roots(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    order: RootOrder,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<reply::Model>, DbErr> {
-    let query = reply::Entity::find().filter(shown_root(story_id));
-    let query = match order {
-        RootOrder::Oldest => query.order_by_asc(reply::Column::Path),
-        RootOrder::Newest => query.order_by_desc(reply::Column::Path),
-        RootOrder::Liked => query
-            .order_by_desc(reply::Column::Likes)
-            .order_by_asc(reply::Column::Path),
-    };
-    query.offset(offset).limit(limit).all(db).await
-}
-
-/// The threads under `roots` (the roots included) in path order, with authors: a reply and
-/// everything below it are the paths equal to its own or starting with it and `/` (a prefix
-/// match, not a range, so no database collation can reorder `/` against the digits).
-pub async fn threads_of(
-    db: &impl ConnectionTrait,
-    story_id: i64,
-    roots: &[reply::Model],
-) -> Result<Vec<(reply::Model, actor::Model)>, DbErr> {
-    if roots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut ranges = Condition::any();
-    for root in roots {
-        ranges = ranges
-            .add(reply::Column::Path.eq(root.path.as_str()))
-            .add(reply::Column::Path.starts_with(format!("{}/", root.path)));
-    }
-    let rows = reply::Entity::find()
-        .filter(reply::Column::StoryId.eq(story_id))
-        .filter(ranges)
-        .order_by_asc(reply::Column::Path)
-        .find_also_related(actor::Entity)
-        .all(db)
-        .await?;
-    Ok(with_authors(rows))
 }
 
 /// Published replies across stories, newest first (`featured`: only editor picks, most recently

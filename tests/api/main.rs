@@ -34,6 +34,7 @@ mod media;
 mod moderation_log;
 mod operations;
 mod origin;
+mod page_cache;
 mod pages;
 mod peer;
 mod picks;

@@ -2,13 +2,19 @@
 //! page: the page's top-level threads are read first (in the reader's order), then only their
 //! replies. Editor picks come with the first page.
 
+use std::collections::HashMap;
+
+use futures_util::future::try_join4;
 use sea_orm::ConnectionTrait;
 
-use super::thread::{ThreadReply, build, with_quotes};
+use super::thread::{Authors, ThreadReply, build, entry, with_quotes};
 use crate::{
     domain::{moderation::blocks::Blocklist, story::Story},
     error::AppError,
-    storage::replies::{self, RootOrder},
+    storage::{
+        replies::{self, RootOrder},
+        replies_shown::{self, ShownRow},
+    },
 };
 
 /// Top-level threads on one page of a story.
@@ -16,7 +22,7 @@ pub const THREADS_PER_PAGE: u64 = 50;
 
 /// The order of the top-level threads; the answers in a thread stay oldest first, so each
 /// branch reads as a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sort {
     #[default]
     Oldest,
@@ -80,36 +86,70 @@ impl ConversationPage {
     }
 }
 
-/// Page `page` (clamped to the pages there are) of `story`'s conversation in `sort`.
+/// Page `page` (clamped to the pages there are) of `story`'s conversation in `sort`: the page's
+/// roots (ids and paths), their threads and the picks (the shown columns alone), and their
+/// authors in one query.
 pub async fn load(
     db: &impl ConnectionTrait,
     story: &Story,
     sort: Sort,
     page: u64,
 ) -> Result<ConversationPage, AppError> {
-    let threads_total = replies::count_roots(db, story.id).await?;
+    // What needs no earlier answer is asked at once, on the pool's connections: each question
+    // costs a round trip more than work. The first page (the one most read) needs no count to
+    // know its threads: they are the first in any case.
+    let first = page <= 1;
+    let roots_at =
+        |offset| replies_shown::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE);
+    let (threads_total, blocks, early_picks, early_roots) = try_join4(
+        async { Ok::<_, AppError>(replies::count_roots(db, story.id).await?) },
+        Blocklist::load(db),
+        async {
+            Ok(if first {
+                Some(replies_shown::featured(db, story.id).await?)
+            } else {
+                None
+            })
+        },
+        async {
+            Ok(if first {
+                Some(roots_at(0).await?)
+            } else {
+                None
+            })
+        },
+    )
+    .await?;
     let pages = threads_total.div_ceil(THREADS_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
-    let offset = (page - 1) * THREADS_PER_PAGE;
-    let roots = replies::roots(db, story.id, sort.order(), offset, THREADS_PER_PAGE).await?;
-    let rows = replies::threads_of(db, story.id, &roots).await?;
-    let blocks = Blocklist::load(db).await?;
-    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
-    // Read in path order; shown in the page's order of its roots.
-    let mut threads = with_quotes(db, build(rows, &blocks, &authors)).await?;
-    let position = |id: i64| roots.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
-    threads.sort_by_key(|t| position(t.id));
-    let featured = if page == 1 {
-        // Each alone (their answers are in their threads), so depths do not nest them.
-        replies::featured_in(db, story.id)
-            .await?
-            .into_iter()
-            .flat_map(|row| build(vec![row], &blocks, &authors))
-            .filter(|r| !r.placeholder)
-            .collect()
-    } else {
-        Vec::new()
+    let roots = match early_roots {
+        Some(roots) => roots,
+        None => roots_at((page - 1) * THREADS_PER_PAGE).await?,
     };
+    let rows = replies_shown::threads(db, story.id, &roots).await?;
+    let picks = match early_picks {
+        Some(picks) => picks,
+        // Asked past the end of a one-page conversation: the first page after all.
+        None if page == 1 => replies_shown::featured(db, story.id).await?,
+        None => Vec::new(),
+    };
+    let story_authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    let everyone: Vec<&ShownRow> = rows.iter().chain(&picks).collect();
+    let authors = Authors::load(db, &everyone, &blocks, &story_authors).await?;
+    // Read in path order; shown in the page's order of its roots.
+    let mut threads = with_quotes(db, build(rows, &authors)).await?;
+    let position: HashMap<i64, usize> = roots
+        .iter()
+        .enumerate()
+        .map(|(at, (id, _))| (*id, at))
+        .collect();
+    threads.sort_by_key(|t| position.get(&t.id).copied().unwrap_or(usize::MAX));
+    // Each alone (their answers are in their threads), so depths do not nest them.
+    let featured = picks
+        .into_iter()
+        .filter_map(|row| entry(row, &authors))
+        .filter(|r| !r.placeholder)
+        .collect();
     Ok(ConversationPage {
         sort,
         page,
@@ -128,16 +168,23 @@ pub async fn load_thread(
     story: &Story,
     root: i64,
 ) -> Result<Option<ConversationPage>, AppError> {
-    let Some(found) = replies::find_by_id(db, root)
+    let Some(found) = replies_shown::one(db, root)
         .await?
         .filter(|r| r.story_id == story.id && r.parent_id.is_none())
     else {
         return Ok(None);
     };
-    let rows = replies::threads_of(db, story.id, std::slice::from_ref(&found)).await?;
+    let rows = replies_shown::threads(db, story.id, &[(found.id, found.path)]).await?;
     let blocks = Blocklist::load(db).await?;
-    let authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
-    let threads = with_quotes(db, build(rows, &blocks, &authors)).await?;
+    let story_authors: Vec<i64> = story.authors.iter().map(|a| a.id).collect();
+    let authors = Authors::load(
+        db,
+        &rows.iter().collect::<Vec<_>>(),
+        &blocks,
+        &story_authors,
+    )
+    .await?;
+    let threads = with_quotes(db, build(rows, &authors)).await?;
     Ok(Some(ConversationPage {
         sort: Sort::default(),
         page: 1,

@@ -1,7 +1,7 @@
-//! A story's conversation for display: one query in path order, turned into a tree. Removed and
+//! A story's conversation for display: rows in path order turned into a tree. Removed and
 //! moderated replies stay only as placeholders, and only where someone answered them.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -11,18 +11,20 @@ use super::presentation::Presentation;
 use crate::{
     domain::{
         links::web,
+        moderation::blocks::Blocklist,
         quoting::{self, QuoteCard},
     },
     error::AppError,
     storage::{
-        entities::{actor, reply},
-        replies::{self, VISIBLE},
+        replies::VISIBLE,
+        replies_shown::{self, AuthorRow, ShownRow},
     },
 };
 
 /// Who wrote a reply, as the page shows them.
 #[derive(Debug, Clone)]
 pub struct AuthorCard {
+    pub id: i64,
     pub name: String,
     /// `@user@host`.
     pub handle: String,
@@ -37,7 +39,8 @@ pub struct ThreadReply {
     /// The author's actor row.
     pub author_id: i64,
     pub ap_id: String,
-    pub author: AuthorCard,
+    /// Shared by every reply of the same author on a page.
+    pub author: Arc<AuthorCard>,
     pub content_html: String,
     pub summary: Option<String>,
     /// The original on its server.
@@ -62,12 +65,46 @@ pub struct ThreadReply {
     pub children: Vec<ThreadReply>,
 }
 
+/// The authors of the replies a page shows, each read (in one query) and checked against the
+/// blocklist once, however many replies they wrote.
+pub struct Authors {
+    /// `None` for an author without a usable profile address: their replies are left out.
+    cards: HashMap<i64, (Option<Arc<AuthorCard>>, bool)>,
+    /// The story's own authors (actor ids), whose replies get their badge.
+    story_authors: Vec<i64>,
+}
+
+impl Authors {
+    /// The authors of `rows`; blocked ones (their replies shown as placeholders) by `blocks`.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        rows: &[&ShownRow],
+        blocks: &Blocklist,
+        story_authors: &[i64],
+    ) -> Result<Self, AppError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
+        let cards = replies_shown::authors(db, &ids)
+            .await?
+            .into_iter()
+            .map(|author| {
+                let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
+                (author.id, (author_card(author).map(Arc::new), blocked))
+            })
+            .collect();
+        Ok(Authors {
+            cards,
+            story_authors: story_authors.to_vec(),
+        })
+    }
+}
+
 /// The conversation under a story, as a forest of replies.
 pub async fn load(db: &impl ConnectionTrait, story_id: i64) -> Result<Vec<ThreadReply>, AppError> {
-    let rows = replies::thread(db, story_id).await?;
+    let rows = replies_shown::whole(db, story_id).await?;
     // Blocked authors' replies stay stored but show as placeholders (and vanish when unanswered).
-    let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
-    with_quotes(db, build(rows, &blocks, &[])).await
+    let blocks = Blocklist::load(db).await?;
+    let authors = Authors::load(db, &rows.iter().collect::<Vec<_>>(), &blocks, &[]).await?;
+    with_quotes(db, build(rows, &authors)).await
 }
 
 /// Puts on each of our answers in `forest` the card of the quote it makes (one query for all).
@@ -83,10 +120,10 @@ pub async fn with_quotes(
             ours(&reply.children, ids);
         }
     }
-    fn attach(replies: &mut [ThreadReply], cards: &HashMap<i64, QuoteCard>) {
+    fn attach(replies: &mut [ThreadReply], cards: &mut HashMap<i64, QuoteCard>) {
         for reply in replies {
-            if let Some(card) = cards.get(&reply.id) {
-                reply.quote = Some(card.clone());
+            if let Some(card) = cards.remove(&reply.id) {
+                reply.quote = Some(card);
             }
             attach(&mut reply.children, cards);
         }
@@ -94,32 +131,24 @@ pub async fn with_quotes(
     let mut ids = Vec::new();
     ours(&forest, &mut ids);
     if !ids.is_empty() {
-        attach(&mut forest, &quoting::cards(db, &ids).await?);
+        attach(&mut forest, &mut quoting::cards(db, &ids).await?);
     }
     Ok(forest)
 }
 
-/// The forest of `rows` (pre-order, with depths relative to the story), replies by any of
-/// `story_authors` (actor ids) marked as theirs.
-pub fn build(
-    rows: Vec<(reply::Model, actor::Model)>,
-    blocks: &crate::domain::moderation::blocks::Blocklist,
-    story_authors: &[i64],
-) -> Vec<ThreadReply> {
+/// The forest of `rows` (pre-order, with depths relative to the story).
+pub fn build(rows: Vec<ShownRow>, authors: &Authors) -> Vec<ThreadReply> {
     // Pre-order rows with depths: a stack of open ancestors builds the tree in one pass.
     let mut stack: Vec<(i32, ThreadReply)> = Vec::new();
     let mut roots = Vec::new();
-    for (reply, author) in rows {
-        while stack.last().is_some_and(|(depth, _)| *depth >= reply.depth) {
+    for row in rows {
+        while stack.last().is_some_and(|(depth, _)| *depth >= row.depth) {
             close(&mut stack, &mut roots);
         }
-        let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
-        let depth = reply.depth;
-        let Some(mut entry) = entry(reply, author, blocked) else {
-            continue;
-        };
-        entry.by_story_author = story_authors.contains(&entry.author_id);
-        stack.push((depth, entry));
+        let depth = row.depth;
+        if let Some(entry) = entry(row, authors) {
+            stack.push((depth, entry));
+        }
     }
     while !stack.is_empty() {
         close(&mut stack, &mut roots);
@@ -148,75 +177,71 @@ pub fn count(replies: &[ThreadReply]) -> usize {
         .sum()
 }
 
-/// One reply as the page shows it (without its answers), or `None` when its author has no
-/// usable profile address. Links are http(s) only, whatever an older version stored: a profile
-/// or page that is not falls back to the id, an avatar that is not is left out.
-fn entry(reply: reply::Model, author: actor::Model, blocked: bool) -> Option<ThreadReply> {
-    let card = author_card(author)?;
-    let url = reply
+/// One reply as the page shows it (without its answers), or `None` when its author is unknown
+/// or has no usable profile address. Links are http(s) only, whatever an older version stored:
+/// a page that is not falls back to the id.
+pub fn entry(row: ShownRow, authors: &Authors) -> Option<ThreadReply> {
+    let (card, blocked) = authors.cards.get(&row.author_id)?;
+    let card = card.clone()?;
+    let url = row
         .url
         .as_deref()
         .and_then(web)
-        .or_else(|| web(&reply.ap_id))
+        .or_else(|| web(&row.ap_id))
         .map(String::from)
         .unwrap_or_default();
-    let placeholder = reply.deleted_at.is_some() || reply.state != VISIBLE || blocked;
-    // A placeholder shows nothing of what was posted.
-    let (content_html, presentation) = if placeholder {
-        (String::new(), Presentation::default())
+    let placeholder = row.deleted_at.is_some() || row.state != VISIBLE || *blocked;
+    // A placeholder shows nothing of what was posted (nor is any of it read).
+    let (content_html, summary, presentation) = if placeholder {
+        (String::new(), None, Presentation::default())
     } else {
-        presentation_of(&reply)
+        let presentation = Presentation::from_columns(
+            &row.object_type,
+            row.language.as_deref(),
+            row.attachments.as_deref(),
+            row.tags.as_deref(),
+            row.details.as_deref(),
+        );
+        (row.content_html, row.summary, presentation)
     };
     Some(ThreadReply {
-        id: reply.id,
-        url,
-        ap_id: reply.ap_id,
+        id: row.id,
+        author_id: row.author_id,
+        by_story_author: authors.story_authors.contains(&row.author_id),
         author: card,
+        url,
+        ap_id: row.ap_id,
         content_html,
-        summary: reply.summary,
-        published_at: reply.published_at,
-        edited_at: reply.edited_at,
+        summary,
+        published_at: row.published_at,
+        edited_at: row.edited_at,
         placeholder,
-        likes: reply.likes,
-        boosts: reply.boosts,
-        sensitive: reply.sensitive,
+        likes: row.likes,
+        boosts: row.boosts,
+        sensitive: row.sensitive,
         presentation,
         quote: None,
-        featured: reply.featured_at.is_some() && !placeholder,
-        by_story_author: false,
-        author_id: reply.author_id,
+        featured: row.featured_at.is_some() && !placeholder,
         children: Vec::new(),
     })
 }
 
-/// Who wrote a reply; `None` when the stored actor has no web address at all.
-fn author_card(author: actor::Model) -> Option<AuthorCard> {
+/// Who wrote a reply; `None` when the stored actor has no web address at all. An avatar that is
+/// not http(s) is left out.
+fn author_card(author: AuthorRow) -> Option<AuthorCard> {
     let profile = author
         .url
         .as_deref()
         .and_then(web)
         .or_else(|| web(&author.ap_id))?;
     Some(AuthorCard {
-        name: author.name,
+        id: author.id,
         handle: format!("@{}@{}", author.username, author.domain),
+        name: author.name,
         profile,
         icon: author.icon_url.as_deref().and_then(web),
         local: author.local,
     })
-}
-
-/// What a shown reply carries: its content and how it was posted.
-fn presentation_of(reply: &reply::Model) -> (String, Presentation) {
-    (
-        reply.content_html.clone(),
-        Presentation::from_columns(
-            &reply.object_type,
-            reply.language.as_deref(),
-            reply.attachments.as_deref(),
-            reply.tags.as_deref(),
-            reply.details.as_deref(),
-        ),
-    )
 }
 
 /// One reply for a live update: the entry and its parent's row id (`None` under the story).
@@ -224,20 +249,20 @@ pub async fn single(
     db: &impl ConnectionTrait,
     reply_id: i64,
 ) -> Result<Option<(ThreadReply, Option<i64>)>, AppError> {
-    let Some(found) = replies::find_by_id(db, reply_id).await? else {
+    let Some(found) = replies_shown::one(db, reply_id).await? else {
         return Ok(None);
     };
-    let Some(author) = crate::storage::actors::find_by_id(db, found.author_id).await? else {
-        return Ok(None);
-    };
-    let blocks = crate::domain::moderation::blocks::Blocklist::load(db).await?;
-    let blocked = blocks.blocks_actor(&author.ap_id, &author.domain).is_some();
+    let blocks = Blocklist::load(db).await?;
+    let story_authors: Vec<i64> = crate::storage::story_authors::of_stories(db, &[found.story_id])
+        .await?
+        .into_iter()
+        .map(|(_, a)| a.id)
+        .collect();
+    let authors = Authors::load(db, &[&found], &blocks, &story_authors).await?;
     let parent = found.parent_id;
-    let authors = crate::storage::story_authors::of_stories(db, &[found.story_id]).await?;
-    let Some(mut shown) = entry(found, author, blocked) else {
+    let Some(shown) = entry(found, &authors) else {
         return Ok(None);
     };
-    shown.by_story_author = authors.iter().any(|(_, a)| a.id == shown.author_id);
     let shown = with_quotes(db, vec![shown]).await?.pop();
     Ok(shown.map(|e| (e, parent)))
 }

@@ -5,15 +5,27 @@ use serde_json::Value;
 use super::Received;
 use crate::{
     domain::{
-        interaction::{self, Kind},
+        interaction::{self, Counted, Kind},
         remote::RemoteActor,
     },
     error::AppError,
     federation::{
-        context::Federation,
+        context::{Federation, Invalidation},
         protocol::{inbound::id_of, urls::web_urls},
     },
 };
+
+/// Whether `counted` was counted; a reply's count is on its story's page, which must show it.
+fn received(fed: &Federation, counted: Counted) -> Option<Received> {
+    match counted {
+        Counted::Nothing => None,
+        Counted::Story => Some(Received::Processed),
+        Counted::Reply { story_id } => {
+            fed.invalidate(Invalidation::Story(Some(story_id)));
+            Some(Received::Processed)
+        }
+    }
+}
 
 fn kind_of(activity_type: &str) -> Option<Kind> {
     match activity_type {
@@ -32,11 +44,8 @@ pub async fn like_or_boost(
     let id = activity["id"].as_str().unwrap_or_default();
     let object =
         id_of(&activity["object"]).ok_or_else(|| AppError::BadRequest("no object".into()))?;
-    if interaction::add(&fed.db, kind, id, signer.id, object).await? {
-        Ok(Received::Processed)
-    } else {
-        Ok(Received::Ignored)
-    }
+    let counted = interaction::add(&fed.db, kind, id, signer.id, object).await?;
+    Ok(received(fed, counted).unwrap_or(Received::Ignored))
 }
 
 /// `Undo` of a Like or Announce, embedded or named by id.
@@ -53,8 +62,9 @@ pub async fn undo(
         None => vec![Kind::Like, Kind::Boost],
     };
     for kind in kinds {
-        if interaction::undo(&fed.db, kind, undone_id, signer.id, target).await? {
-            return Ok(Received::Processed);
+        let counted = interaction::undo(&fed.db, kind, undone_id, signer.id, target).await?;
+        if let Some(done) = received(fed, counted) {
+            return Ok(done);
         }
     }
     Ok(Received::Ignored)

@@ -9,7 +9,7 @@ use crate::{
         story,
     },
     error::AppError,
-    federation::outbox::quotes,
+    federation::{context::Invalidation, outbox::quotes},
     state::AppState,
     storage,
 };
@@ -81,6 +81,9 @@ pub async fn set_policy(
         .reason(reason);
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state
+        .federation
+        .invalidate(Invalidation::Story(Some(found.id)));
     let site = state.settings.publication.quote_policy;
     Ok(policy.and_then(quote::Policy::parse).unwrap_or(site))
 }

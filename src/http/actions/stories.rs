@@ -1,10 +1,12 @@
 //! Publishing, editing, deleting and closing stories: the change (its deliveries written in the
-//! same transaction), then waking the delivery worker.
+//! same transaction), then word to every replica's caches (its page shows the byline and whether
+//! it takes replies) and waking the delivery worker.
 
 use crate::{
     domain::moderation::log::{self, Editor, Entry},
     domain::story::{self, Story, StoryDraft, StoryInput},
     error::AppError,
+    federation::context::Invalidation,
     state::AppState,
 };
 
@@ -21,12 +23,18 @@ pub async fn publish(state: &AppState, draft: StoryDraft) -> Result<Story, AppEr
 
 pub async fn update(state: &AppState, slug: &str, draft: StoryDraft) -> Result<Story, AppError> {
     let updated = story::update(&state.db, &state.urls, slug, draft, state.fanout.as_ref()).await?;
+    state
+        .federation
+        .invalidate(Invalidation::Story(Some(updated.id)));
     state.deliveries_queued();
     Ok(updated)
 }
 
 pub async fn delete(state: &AppState, slug: &str) -> Result<(), AppError> {
-    story::delete(&state.db, slug, state.fanout.as_ref()).await?;
+    let deleted = story::delete(&state.db, slug, state.fanout.as_ref()).await?;
+    state
+        .federation
+        .invalidate(Invalidation::Story(Some(deleted.id)));
     state.deliveries_queued();
     Ok(())
 }
@@ -47,5 +55,8 @@ pub async fn set_replies_closed(
         .reason(reason);
     log::record(&txn, &entry).await?;
     txn.commit().await?;
+    state
+        .federation
+        .invalidate(Invalidation::Story(Some(changed.id)));
     Ok(changed)
 }

@@ -50,11 +50,15 @@ pub fn remote_of(key: &ring::hmac::Key, signature_text: &str, encoded: &str) -> 
 }
 
 fn signature(key: &ring::hmac::Key, remote: &str) -> String {
-    ring::hmac::sign(key, remote.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let tag = ring::hmac::sign(key, remote.as_bytes());
+    // One per avatar and image on a page: no formatting machinery per byte.
+    let mut text = String::with_capacity(tag.as_ref().len() * 2);
+    for byte in tag.as_ref() {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    text
 }
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {

@@ -8,7 +8,7 @@ use super::{
     listing::byline,
     quotes::quoted_by,
     safe_href,
-    thread::{conversation, page_href, plural},
+    thread::{self, page_href, plural},
     time,
 };
 use crate::{
@@ -19,13 +19,9 @@ use crate::{
 /// Visible quotes shown on the page, and how many there are in all.
 pub type Quotes<'a> = (&'a [ShownQuote], u64);
 
-/// The story page: one template, kept whole so the page reads top to bottom as it renders.
-pub fn article(
-    state: &AppState,
-    story: &Story,
-    conversation_page: &ConversationPage,
-    quotes: Quotes<'_>,
-) -> Markup {
+/// The story page: one template, kept whole so the page reads top to bottom as it renders. The
+/// conversation under it comes rendered (see [`conversation`]): it is kept between readers.
+pub fn article(state: &AppState, story: &Story, conversation: &str) -> Markup {
     html! {
         article class="story h-entry" {
             h1 class="p-name" { (story.title) }
@@ -53,15 +49,28 @@ pub fn article(
                     }
                 }
             }
-            (conversation(
-                state,
-                story.ap_id.as_str(),
-                conversation_page,
-                usize::try_from(story.reply_count.max(0)).unwrap_or_default(),
-                story.accepts_replies(state.settings.replies.close_after_days),
-            ))
-            (quoted_by(quotes.0, quotes.1))
+            (trusted(conversation))
         }
+    }
+}
+
+/// The conversation under the story and the quotes of it: the same for every reader, so it is
+/// rendered from the story and its replies alone.
+pub fn conversation(
+    state: &AppState,
+    story: &Story,
+    conversation_page: &ConversationPage,
+    quotes: Quotes<'_>,
+) -> Markup {
+    html! {
+        (thread::conversation(
+            state,
+            story.ap_id.as_str(),
+            conversation_page,
+            usize::try_from(story.reply_count.max(0)).unwrap_or_default(),
+            story.accepts_replies(state.settings.replies.close_after_days),
+        ))
+        (quoted_by(quotes.0, quotes.1))
     }
 }
 

@@ -3,16 +3,12 @@
 
 use maud::{Markup, html};
 
-use super::{
-    reply::{Shown, body},
-    safe_href, time,
-};
+use super::reply_card::card;
 use crate::{
     domain::reply::{
         paged::{ConversationPage, Sort, THREADS_PER_PAGE},
         thread::{ThreadReply, count},
     },
-    http::media::proxied,
     state::AppState,
 };
 
@@ -228,72 +224,6 @@ fn branch(
     }
 }
 
-/// One reply's list item, as a live update inserts it.
-pub fn item(state: &AppState, reply: &ThreadReply) -> Markup {
-    html! { li id={ "reply-" (reply.id) } class="reply" { (card(state, reply)) } }
-}
-
-fn card(state: &AppState, reply: &ThreadReply) -> Markup {
-    if reply.placeholder {
-        return html! { article class="reply-body removed" { p { "This reply was removed." } } };
-    }
-    let shown = Shown {
-        content_html: &reply.content_html,
-        summary: reply.summary.as_deref(),
-        sensitive: reply.sensitive,
-        presentation: &reply.presentation,
-        original: &reply.url,
-    };
-    html! {
-        article class={ "reply-body h-entry" @if reply.quote.is_some() { " has-quote" } } {
-            (byline(state, reply))
-            (body(state, &shown))
-            @if let Some(quote) = &reply.quote { (super::quotes::our_quote(quote)) }
-            (meta(state, reply))
-        }
-    }
-}
-
-/// The author: avatar (through the media proxy) or initial, name and handle.
-fn byline(state: &AppState, reply: &ThreadReply) -> Markup {
-    let author = &reply.author;
-    let who = html! { strong { (author.name) } " " span class="handle" { (author.handle) } };
-    html! {
-        header class="byline" {
-            @if let Some(icon) = author.icon.as_ref().filter(|i| safe_href(i.as_str()).is_some()) {
-                img class="avatar" src=(proxied(state, icon)) alt="" width="40" height="40" loading="lazy";
-            } @else {
-                span class="avatar initial" aria-hidden="true" { (initial(&author.name)) }
-            }
-            @if let Some(profile) = safe_href(author.profile.as_str()) {
-                a class="author p-author" href=(profile) rel="nofollow noopener ugc" { (who) }
-            } @else {
-                span class="author p-author" { (who) }
-            }
-            @if author.local { " " span class="badge" { "Newsroom" } }
-            @if reply.by_story_author { " " span class="badge author" { "Author" } }
-            @if reply.featured { " " span class="badge featured" { "Featured" } }
-        }
-    }
-}
-
-/// When, a link to the original, edits, counts, and a way to answer.
-fn meta(state: &AppState, reply: &ThreadReply) -> Markup {
-    html! {
-        footer class="meta" {
-            @if let Some(url) = safe_href(&reply.url) {
-                a class="u-url" href=(url) rel="nofollow noopener ugc" { (time(reply.published_at)) }
-            } @else {
-                (time(reply.published_at))
-            }
-            @if reply.edited_at.is_some() { " · " span class="edited" { "edited" } }
-            @if reply.likes > 0 { " · " span class="likes" { (reply.likes) " " (plural(reply.likes, "like")) } }
-            @if reply.boosts > 0 { " · " span class="boosts" { (reply.boosts) " " (plural(reply.boosts, "boost")) } }
-            " · " a href={ (state.urls.interact()) "?uri=" (urlencode(&reply.ap_id)) } { "Reply" }
-        }
-    }
-}
-
 /// The "answer from your own server" form: it sends the reader to their server's page for `uri`.
 pub fn reply_form(state: &AppState, uri: &str, label: &str) -> Markup {
     html! {
@@ -306,13 +236,6 @@ pub fn reply_form(state: &AppState, uri: &str, label: &str) -> Markup {
             }
         }
     }
-}
-
-fn initial(name: &str) -> String {
-    name.chars()
-        .next()
-        .map(|c| c.to_uppercase().to_string())
-        .unwrap_or_default()
 }
 
 pub fn plural(n: i32, word: &str) -> String {

@@ -80,13 +80,13 @@ pub fn row_body(state: &AppState, row: &reply::Model) -> Markup {
 }
 
 fn content(state: &AppState, shown: &Shown) -> Markup {
+    // Without tags there is nothing to find, and the stored HTML is shown as cleaned (not
+    // copied: most replies tag nothing).
     let links = links(state, &shown.presentation.tags);
-    // Without tags there is nothing to find, and the stored HTML is shown as cleaned.
-    let html = if links.is_empty() {
-        shown.content_html.to_string()
-    } else {
-        text::linked(shown.content_html, &links)
-    };
+    if links.is_empty() {
+        return html! { div class="e-content" { (PreEscaped(shown.content_html)) } };
+    }
+    let html = text::linked(shown.content_html, &links);
     html! { div class="e-content" { (PreEscaped(html)) } }
 }
 
