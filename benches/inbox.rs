@@ -42,7 +42,7 @@
 //! run for a CI log.
 //!
 //! Knobs (environment; arguments are ignored):
-//! - `BENCH_QUICK=1`: a smoke run of a few seconds (1,000 replies from 10 actors, a 100-reply
+//! - `BENCH_QUICK=1`: a smoke run of a few seconds (300 replies from 10 actors, a 100-reply
 //!   thread, 20 page requests, unless set);
 //! - `BENCH_REPLIES` (20000), `BENCH_ACTORS` (50), `BENCH_CONCURRENCY` (32), `BENCH_THREAD`
 //!   (1000), `BENCH_PAGE_REQUESTS` (200);
@@ -843,7 +843,7 @@ async fn story_page(
 
 #[tokio::main]
 async fn main() {
-    let replies = size("BENCH_REPLIES", 20_000, 1000);
+    let replies = size("BENCH_REPLIES", 20_000, 300);
     let actors = size("BENCH_ACTORS", 50, 10).max(1);
     let concurrency: usize = env_or::<usize>("BENCH_CONCURRENCY", 32).max(1);
     let thread = size("BENCH_THREAD", 1000, 100);
