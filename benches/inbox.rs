@@ -44,7 +44,7 @@
 //! run for a CI log.
 //!
 //! Knobs (environment; arguments are ignored):
-//! - `BENCH_QUICK=1`: a smoke run of a few seconds (1,000 replies from 10 actors, a 100-reply
+//! - `BENCH_QUICK=1`: a smoke run of a few seconds (300 replies from 10 actors, a 100-reply
 //!   thread, 20 page requests, unless set);
 //! - `BENCH_REPLIES` (10000, per run), `BENCH_RUNS` (3: memory must not grow from run to run),
 //!   `BENCH_ACTORS` (200), `BENCH_CONCURRENCY` (64), `BENCH_THREAD`
@@ -889,7 +889,7 @@ async fn story_page(
 
 #[tokio::main]
 async fn main() {
-    let replies = size("BENCH_REPLIES", 10_000, 1000);
+    let replies = size("BENCH_REPLIES", 10_000, 300);
     let actors = size("BENCH_ACTORS", 200, 10).max(1);
     let concurrency: usize = env_or::<usize>("BENCH_CONCURRENCY", 64).max(1);
     let runs = size("BENCH_RUNS", 3, 1).max(1);

@@ -106,7 +106,7 @@ impl HttpClient {
             .redirect(redirects(dev))
             .timeout(timeout)
             .build()
-            .context("cannot build the HTTP client")?;
+            .context("cannot build the HTTP client for unproven hosts")?;
         // The media proxy follows redirects itself, checking each hop against our own host too.
         let media = builder(settings, connect_timeout)
             .redirect(reqwest::redirect::Policy::none())

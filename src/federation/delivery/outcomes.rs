@@ -25,7 +25,8 @@ const RETRY_WAITS: [Duration; 3] = [
     Duration::from_secs(2),
 ];
 
-/// Where attempts hand their outcomes; cloned into each attempt.
+/// Where attempts hand their outcomes; cloned into each attempt. Unbounded, yet never large:
+/// each attempt in flight (at most `concurrency` + `slow_slots`) hands over one outcome.
 #[derive(Clone)]
 pub struct Outcomes(mpsc::UnboundedSender<Attempted<'static>>);
 
