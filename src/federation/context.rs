@@ -109,6 +109,9 @@ impl Federation {
     /// Tells every cache, here and on the other replicas, that `what` changed (call it after
     /// the commit). Nobody listening is fine.
     pub fn invalidate(&self, what: Invalidation) {
+        // This process's copies go now, before the caller answers: its next request must see
+        // the change. The broadcast reaches the other caches and, through it, other replicas.
+        super::memo::drop_what(&what);
         let _ = self.invalidations.send(what.clone());
         self.cluster
             .publish(super::cluster::notice::Notice::Invalidate(what));

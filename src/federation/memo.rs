@@ -1,6 +1,6 @@
 //! What the inbox reads for every request, kept in memory: the blocklist with the moderation
-//! standing (mode and per-server policies), remote actors by key id, and which hosts were
-//! found alive. At thousands of replies a second, reading these from the database for each
+//! standing (mode and per-server policies), remote actors by key id, which hosts were found
+//! alive, and the stories replies answer. At thousands of replies a second, reading these from the database for each
 //! one cost more than verifying its signature.
 //!
 //! A copy is used only while it is fresh on three counts: no write to its table since it was
@@ -24,7 +24,11 @@ use crate::{
         remote::{self, RemoteActor},
     },
     error::AppError,
-    storage::changes::{self, Table},
+    storage::{
+        changes::{self, Table},
+        entities::story,
+        stories,
+    },
 };
 
 /// Blocks apply within this long even if a notice was lost.
@@ -32,6 +36,9 @@ const MODERATION_TTL: Duration = Duration::from_secs(1);
 /// A changed key or approval shows within this long even if a notice was lost.
 const ACTOR_TTL: Duration = Duration::from_secs(30);
 const HOST_TTL: Duration = Duration::from_secs(10);
+/// A story closed or deleted by a process that cannot tell this one (the CLI on SQLite) stops
+/// taking replies within this long.
+const STORY_TTL: Duration = Duration::from_secs(2);
 /// Entries kept at most per map; past it the map starts over (the database has them all).
 const MAX_ENTRIES: usize = 50_000;
 
@@ -65,6 +72,7 @@ pub struct Memo {
     moderation: Mutex<Option<Kept<Arc<Moderation>>>>,
     actors: Mutex<HashMap<String, Kept<RemoteActor>>>,
     live_hosts: Mutex<HashMap<String, Kept<()>>>,
+    stories: Mutex<HashMap<String, Kept<story::Model>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -118,6 +126,29 @@ impl Memo {
         Ok(found)
     }
 
+    /// Our story whose id is `ap_id`, as replies to it see it (its counts may be behind).
+    pub async fn story(
+        &self,
+        db: &impl ConnectionTrait,
+        ap_id: &str,
+    ) -> Result<Option<story::Model>, AppError> {
+        if let Some(kept) = lock(&self.stories).get(ap_id)
+            && kept.fresh(Table::Stories, STORY_TTL)
+        {
+            return Ok(Some(kept.value.clone()));
+        }
+        let generation = changes::generation(Table::Stories);
+        let found = stories::find_by_ap_id(db, ap_id).await?;
+        if let Some(story) = &found {
+            let mut kept = lock(&self.stories);
+            if kept.len() >= MAX_ENTRIES {
+                kept.clear();
+            }
+            kept.insert(ap_id.to_string(), Kept::new(story.clone(), generation));
+        }
+        Ok(found)
+    }
+
     /// Whether `host` was found alive lately (and none has been marked dead since).
     pub fn known_alive(&self, host: &str) -> bool {
         lock(&self.live_hosts)
@@ -135,17 +166,26 @@ impl Memo {
     }
 }
 
-/// Turns announced invalidations into new generations until the channel closes (with the
-/// federation runtime). A lagging listener drops everything: it may have missed one.
+/// Makes the copies that `what` concerns stale, at once.
+pub fn drop_what(what: &Invalidation) {
+    match what {
+        Invalidation::Moderation => changes::wrote(Table::Moderation),
+        Invalidation::RemoteActor(_) => changes::wrote(Table::Actors),
+        Invalidation::Story(_) => changes::wrote(Table::Stories),
+    }
+}
+
+/// Turns announced invalidations (this replica's and, through the cluster, the others') into
+/// new generations until the channel closes with the federation runtime. A lagging listener
+/// drops everything: it may have missed one.
 pub async fn follow_invalidations(mut heard: broadcast::Receiver<Invalidation>) {
     loop {
         match heard.recv().await {
-            Ok(Invalidation::Moderation) => changes::wrote(Table::Moderation),
-            Ok(Invalidation::RemoteActor(_)) => changes::wrote(Table::Actors),
-            Ok(Invalidation::Story(_)) => {}
+            Ok(what) => drop_what(&what),
             Err(broadcast::error::RecvError::Lagged(_)) => {
                 changes::wrote(Table::Moderation);
                 changes::wrote(Table::Actors);
+                changes::wrote(Table::Stories);
             }
             Err(broadcast::error::RecvError::Closed) => return,
         }

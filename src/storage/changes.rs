@@ -18,9 +18,17 @@ pub enum Table {
     Actors = 1,
     /// Hosts' health (a host marked dead).
     Hosts = 2,
+    /// Stories as replies see them (closed, deleted). Moved by `Invalidation::Story`, not by
+    /// every write: a story's counts change with each reply and matter to no decision.
+    Stories = 3,
 }
 
-static GENERATIONS: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+static GENERATIONS: [AtomicU64; 4] = [
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+];
 
 /// Records a write to `table`.
 pub fn wrote(table: Table) {

@@ -7,7 +7,7 @@ use crate::{
     domain::ids::host_with_port,
     domain::{
         remote::RemoteActor,
-        reply::{self, accept},
+        reply::{self, Parent, accept},
     },
     error::AppError,
     federation::{
@@ -45,7 +45,7 @@ pub async fn create(
         // Followers-only and direct replies are not for a public page.
         return Ok(Received::Ignored);
     }
-    let Some(parent) = reply::find_parent(&fed.db, in_reply_to.as_str()).await? else {
+    let Some(parent) = parent_of(fed, &in_reply_to).await? else {
         // A parent on our host that we do not hold does not exist.
         if host_with_port(&in_reply_to) == fed.settings.domain() {
             return Ok(Received::Ignored);
@@ -54,6 +54,20 @@ pub async fn create(
     };
     // The activity is recorded as received by the writer, in the reply's own transaction.
     answer(ancestors::place_under(fed, object, signer.clone(), parent, id, moderation).await)
+}
+
+/// What `in_reply_to` names, when we hold it: one of our stories (they are all on our host,
+/// and kept in memory: most replies answer one) or a reply. Deleted stories take no replies.
+async fn parent_of(fed: &Federation, in_reply_to: &url::Url) -> Result<Option<Parent>, AppError> {
+    if host_with_port(in_reply_to) != fed.settings.domain() {
+        return Ok(reply::find(&fed.db, in_reply_to.as_str())
+            .await?
+            .map(Parent::Reply));
+    }
+    match fed.memo.story(&fed.db, in_reply_to.as_str()).await? {
+        Some(story) => Ok(story.deleted_at.is_none().then_some(Parent::Story(story))),
+        None => reply::find_parent(&fed.db, in_reply_to.as_str()).await,
+    }
 }
 
 /// The inbox's answer for a reply placed now (its parent was ours already).
