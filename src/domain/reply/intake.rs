@@ -1,17 +1,20 @@
 //! The batching writer for replies from other servers. Under load, hundreds of replies arrive
 //! at once; written one by one, each costs its own transaction and the statements around it,
-//! and on SQLite every writer waits for the one write lock. Here one task takes whatever is
-//! waiting (up to [`MAX_BATCH`]) and writes it in one transaction: the activity ids in one
+//! and on SQLite every writer waits for the one write lock. Here one task (a few on
+//! PostgreSQL) takes whatever is waiting (up to [`MAX_BATCH`]) and writes it in one transaction: the activity ids in one
 //! statement, the replies in one, the stories' counts in one per story, the webhooks' alerts.
 //!
 //! A caller waits for the commit of the batch that holds its reply: the inbox answers 202 only
 //! once the reply is stored, so a crash at any moment loses nothing that was acknowledged.
 //! When a batch fails, its replies are written one by one, so one bad reply fails alone.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::Arc,
+};
 
-use sea_orm::DatabaseConnection;
-use tokio::sync::{mpsc, oneshot};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::store::{PreparedReply, count_reply};
 use crate::{
@@ -24,6 +27,10 @@ use crate::{
 const MAX_BATCH: usize = 256;
 /// Replies waiting for the writer at most; past it, callers wait to hand theirs over.
 const QUEUE: usize = 4096;
+/// Batches written at once on PostgreSQL: while one waits for its commit to reach the disk,
+/// the next is written (and the server flushes their commits together). SQLite has one write
+/// lock, so there one writer is all there is.
+const POSTGRES_WRITERS: usize = 4;
 
 /// What became of a reply handed to the writer.
 #[derive(Debug)]
@@ -57,7 +64,14 @@ impl Intake {
     /// Starts the writer on `db` (on the current Tokio runtime).
     pub fn start(db: DatabaseConnection) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, queue));
+        let writers = match db.get_database_backend() {
+            DatabaseBackend::Postgres => POSTGRES_WRITERS,
+            _ => 1,
+        };
+        let queue = Arc::new(Mutex::new(queue));
+        for _ in 0..writers {
+            tokio::spawn(run(db.clone(), queue.clone()));
+        }
         Intake { jobs }
     }
 
@@ -74,11 +88,14 @@ impl Intake {
     }
 }
 
-async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let jobs = std::mem::take(&mut batch);
-        write_jobs(&db, jobs).await;
+/// One writer: takes what is waiting (the queue is held only while taking), writes it.
+async fn run(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        if queue.lock().await.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
+        }
+        write_jobs(&db, batch).await;
     }
 }
 
@@ -139,7 +156,8 @@ async fn write_batch(
         .map(|(s, _)| s.reply.row.clone())
         .collect();
     let inserted = replies::insert_new(&txn, rows).await?;
-    let mut per_story: HashMap<i64, i32> = HashMap::new();
+    // In story order, so that concurrent batches lock the stories' rows in one order.
+    let mut per_story: BTreeMap<i64, i32> = BTreeMap::new();
     for row in inserted.iter().filter(|r| r.state == replies::VISIBLE) {
         *per_story.entry(row.story_id).or_default() += 1;
     }
