@@ -137,23 +137,47 @@ impl DeliveryWorker {
             })
             .collect();
         let chosen = self.choose(&candidates, free);
+        // Every chosen row counts against its host until its attempt ends; one that does not
+        // start (lost to another replica, or a failure here) is released at once.
+        let chosen_hosts: HashMap<i64, &str> = candidates
+            .iter()
+            .filter(|c| chosen.contains(&c.row.id))
+            .map(|c| (c.row.id, c.row.host.as_str()))
+            .collect();
         let until = now + chrono::Duration::seconds(settings.lease_secs as i64);
-        let won = deliveries::lease(&self.fed.db, &chosen, &self.token, now, until).await?;
+        let won = match deliveries::lease(&self.fed.db, &chosen, &self.token, now, until).await {
+            Ok(won) => won,
+            Err(err) => {
+                chosen_hosts
+                    .values()
+                    .for_each(|h| release(&self.per_host, h));
+                return Err(err.into());
+            }
+        };
+        let won_ids: std::collections::HashSet<i64> = won.iter().map(|d| d.id).collect();
+        for (id, host) in &chosen_hosts {
+            if !won_ids.contains(id) {
+                release(&self.per_host, host);
+            }
+        }
         if won.is_empty() {
             return Ok(0);
         }
         let activity_ids: Vec<i64> = won.iter().map(|d| d.activity_id).collect();
         let activities: HashMap<i64, Arc<outgoing_activity::Model>> =
-            outgoing_activities::find_many(&self.fed.db, &activity_ids)
-                .await?
-                .into_iter()
-                .map(|a| (a.id, Arc::new(a)))
-                .collect();
+            match outgoing_activities::find_many(&self.fed.db, &activity_ids).await {
+                Ok(found) => found.into_iter().map(|a| (a.id, Arc::new(a))).collect(),
+                Err(err) => {
+                    won.iter().for_each(|d| release(&self.per_host, &d.host));
+                    return Err(err.into());
+                }
+            };
         let standings: HashMap<i64, Standing> =
             candidates.iter().map(|c| (c.row.id, c.standing)).collect();
         let started = won.len();
         for row in won {
             let Some(activity) = activities.get(&row.activity_id).cloned() else {
+                release(&self.per_host, &row.host);
                 continue;
             };
             let standing = standings
@@ -166,10 +190,14 @@ impl DeliveryWorker {
     }
 
     /// Picks up to `free` candidates, skipping hosts already at their limit: `per_host` for a
-    /// proven host, `unproven_per_host` for one that has not answered lately.
+    /// proven host, `unproven_per_host` for one that has not answered lately. A chosen one
+    /// counts against its host from now (not once it has a slot), so a claim made meanwhile
+    /// cannot choose past the limit.
     fn choose(&self, candidates: &[Claimable], free: usize) -> Vec<i64> {
         let settings = &self.fed.settings.delivery;
-        let mut counts = self.per_host.lock().map(|m| m.clone()).unwrap_or_default();
+        let Ok(mut counts) = self.per_host.lock() else {
+            return Vec::new();
+        };
         let mut chosen = Vec::new();
         for candidate in candidates {
             if chosen.len() >= free {
@@ -195,13 +223,11 @@ impl DeliveryWorker {
         activity: Arc<outgoing_activity::Model>,
         standing: Standing,
     ) {
+        let host = row.host.clone();
         let Ok(permit) = self.slots.clone().acquire_owned().await else {
+            release(&self.per_host, &host);
             return;
         };
-        let host = row.host.clone();
-        if let Ok(mut map) = self.per_host.lock() {
-            *map.entry(host.clone()).or_insert(0) += 1;
-        }
         let fed = self.fed.clone();
         let outcomes = self.outcomes.clone();
         let per_host = self.per_host.clone();
@@ -225,18 +251,23 @@ impl DeliveryWorker {
                     attempt.await;
                 }
             }
-            if let Ok(mut map) = per_host.lock()
-                && let Some(n) = map.get_mut(&host)
-            {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
-                    map.remove(&host);
-                }
-            }
+            release(&per_host, &host);
             drop(permit);
             drop(slow_permit);
             fed.wake.notify_one();
         });
+    }
+}
+
+/// One attempt at `host` is over (or never started).
+fn release(per_host: &Mutex<HashMap<String, usize>>, host: &str) {
+    if let Ok(mut map) = per_host.lock()
+        && let Some(n) = map.get_mut(host)
+    {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(host);
+        }
     }
 }
 
