@@ -109,19 +109,13 @@ impl Memo {
         db: &impl ConnectionTrait,
         key_id: &str,
     ) -> Result<Option<RemoteActor>, AppError> {
-        if let Some(kept) = lock(&self.actors).get(key_id)
-            && kept.fresh(Table::Actors, ACTOR_TTL)
-        {
-            return Ok(Some(kept.value.clone()));
+        if let Some(actor) = fresh_in(&self.actors, key_id, Table::Actors, ACTOR_TTL) {
+            return Ok(Some(actor));
         }
         let generation = changes::generation(Table::Actors);
         let found = remote::find_by_key_id(db, key_id).await?;
         if let Some(actor) = &found {
-            let mut actors = lock(&self.actors);
-            if actors.len() >= MAX_ENTRIES {
-                actors.clear();
-            }
-            actors.insert(key_id.to_string(), Kept::new(actor.clone(), generation));
+            keep_in(&self.actors, key_id, actor.clone(), generation);
         }
         Ok(found)
     }
@@ -132,19 +126,13 @@ impl Memo {
         db: &impl ConnectionTrait,
         ap_id: &str,
     ) -> Result<Option<story::Model>, AppError> {
-        if let Some(kept) = lock(&self.stories).get(ap_id)
-            && kept.fresh(Table::Stories, STORY_TTL)
-        {
-            return Ok(Some(kept.value.clone()));
+        if let Some(story) = fresh_in(&self.stories, ap_id, Table::Stories, STORY_TTL) {
+            return Ok(Some(story));
         }
         let generation = changes::generation(Table::Stories);
         let found = stories::find_by_ap_id(db, ap_id).await?;
         if let Some(story) = &found {
-            let mut kept = lock(&self.stories);
-            if kept.len() >= MAX_ENTRIES {
-                kept.clear();
-            }
-            kept.insert(ap_id.to_string(), Kept::new(story.clone(), generation));
+            keep_in(&self.stories, ap_id, story.clone(), generation);
         }
         Ok(found)
     }
@@ -158,12 +146,30 @@ impl Memo {
 
     /// Records that `host` was just found alive, as of `generation` (read before looking).
     pub fn found_alive(&self, host: &str, generation: u64) {
-        let mut hosts = lock(&self.live_hosts);
-        if hosts.len() >= MAX_ENTRIES {
-            hosts.clear();
-        }
-        hosts.insert(host.to_string(), Kept::new((), generation));
+        keep_in(&self.live_hosts, host, (), generation);
     }
+}
+
+/// The copy under `key` in `map`, while fresh.
+fn fresh_in<T: Clone>(
+    map: &Mutex<HashMap<String, Kept<T>>>,
+    key: &str,
+    table: Table,
+    ttl: Duration,
+) -> Option<T> {
+    lock(map)
+        .get(key)
+        .filter(|kept| kept.fresh(table, ttl))
+        .map(|kept| kept.value.clone())
+}
+
+/// Keeps `value` under `key`, loaded as of `generation`; a full map starts over.
+fn keep_in<T>(map: &Mutex<HashMap<String, Kept<T>>>, key: &str, value: T, generation: u64) {
+    let mut kept = lock(map);
+    if kept.len() >= MAX_ENTRIES {
+        kept.clear();
+    }
+    kept.insert(key.to_string(), Kept::new(value, generation));
 }
 
 /// Makes the copies that `what` concerns stale, at once.
