@@ -49,9 +49,10 @@ struct Shared {
     document_gets: std::sync::atomic::AtomicUsize,
     /// When not 0, every document GET (actors included) answers with this status.
     document_status: AtomicU16,
-    /// Inbox requests being answered now, and the most there ever were at once.
-    in_flight: std::sync::atomic::AtomicUsize,
-    most_in_flight: std::sync::atomic::AtomicUsize,
+    /// Inbox requests being answered now, and the most there ever were at once, by the origin
+    /// of the key that signed them: a port freed by another test's peer can be this one's, and
+    /// that test's server may still be delivering to it.
+    in_flight: Mutex<std::collections::HashMap<String, (usize, usize)>>,
 }
 
 pub struct Peer {
@@ -80,8 +81,7 @@ impl Peer {
             profiles: Mutex::new(std::collections::HashMap::new()),
             document_gets: std::sync::atomic::AtomicUsize::new(0),
             document_status: AtomicU16::new(0),
-            in_flight: std::sync::atomic::AtomicUsize::new(0),
-            most_in_flight: std::sync::atomic::AtomicUsize::new(0),
+            in_flight: Mutex::new(std::collections::HashMap::new()),
         });
         let mut peer = Peer {
             base: shared.base.clone(),
@@ -293,9 +293,10 @@ impl Peer {
         self.shared.status.store(status, Ordering::SeqCst);
     }
 
-    /// The most inbox requests this peer was answering at once.
-    pub fn most_at_once(&self) -> usize {
-        self.shared.most_in_flight.load(Ordering::SeqCst)
+    /// The most inbox requests signed by a key of `origin` this peer was answering at once.
+    pub fn most_at_once_from(&self, origin: &str) -> usize {
+        let counts = self.shared.in_flight.lock().unwrap();
+        counts.get(origin).map_or(0, |&(_, most)| most)
     }
 
     pub fn received(&self) -> Vec<Delivery> {
@@ -630,17 +631,40 @@ async fn record(
     body: Bytes,
 ) -> StatusCode {
     let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let signer = signer_origin(&headers);
     shared.received.lock().unwrap().push(Delivery {
         path: uri.path().to_string(),
         headers,
         body,
     });
-    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    shared.most_in_flight.fetch_max(now, Ordering::SeqCst);
+    {
+        let mut counts = shared.in_flight.lock().unwrap();
+        let (now, most) = counts.entry(signer.clone()).or_default();
+        *now += 1;
+        *most = (*most).max(*now);
+    }
     let delay = shared.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
-    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    if let Some((now, _)) = shared.in_flight.lock().unwrap().get_mut(&signer) {
+        *now -= 1;
+    }
     StatusCode::from_u16(shared.status.load(Ordering::SeqCst)).unwrap()
+}
+
+/// The origin of the key that signed a request (`keyId` of its `Signature` header), or "" when
+/// it is unsigned.
+fn signer_origin(headers: &HeaderMap) -> String {
+    let signature = headers
+        .get("signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    signature
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("keyId=\""))
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|key| url::Url::parse(key).ok())
+        .map(|key| key.origin().ascii_serialization())
+        .unwrap_or_default()
 }
