@@ -1,4 +1,5 @@
-//! What the benchmarks share: the server under test ([`server`]), this machine's own limits to
+//! What the benchmarks share: the server under test ([`server`]), the signed replies sent to an
+//! inbox ([`load`]), this machine's own limits to
 //! compare figures with ([`limits`]), and the process figures they report: CPU time per thread
 //! group, memory from `/proc/self/status`, and settings from the environment.
 //!
@@ -11,6 +12,15 @@
     reason = "not every benchmark compares itself with every limit"
 )]
 pub mod limits;
+#[allow(
+    dead_code,
+    reason = "only the inbox and footprint benchmarks send replies"
+)]
+pub mod load;
+#[allow(
+    dead_code,
+    reason = "the footprint benchmark runs the release binary instead"
+)]
 pub mod server;
 
 use std::{collections::BTreeMap, time::Duration};
@@ -84,7 +94,12 @@ pub fn ms(d: Duration) -> String {
 
 /// A `kB` line of /proc/self/status, in MiB.
 pub fn status_mib(key: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    status_mib_of("self", key)
+}
+
+/// A `kB` line of /proc/`process`/status (`self` or a pid), in MiB.
+pub fn status_mib_of(process: &str, key: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
