@@ -21,13 +21,6 @@
 //! - [`config`], [`error`], [`live`], [`ratelimit`], [`secret`]: leaves every layer may use;
 //!   [`startup`], [`state`], [`telemetry`], [`cli`]: the process around them.
 
-/// The process's allocator, here rather than in `main.rs` so the benchmarks and tests measure
-/// what the server runs on. With the system allocator, memory freed by the many threads of a
-/// busy inbox (the runtime's workers, SQLite's connection threads) stayed with the process:
-/// resident memory grew run after run of the inbox benchmark while the live heap did not.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 pub mod cli;
 pub mod config;
 pub mod domain;
