@@ -21,10 +21,20 @@ pub async fn ensure_site_actors(
     settings: &Settings,
 ) -> Result<bool, AppError> {
     let urls = Urls::new(&settings.public_url);
-    if actors::find_by_role(db, Role::Instance.as_str())
-        .await?
-        .is_none()
-    {
+    let missing = |role: Role| async move {
+        Ok::<_, AppError>(actors::find_by_role(db, role.as_str()).await?.is_none())
+    };
+    let (no_instance, no_publication) = (
+        missing(Role::Instance).await?,
+        missing(Role::Publication).await?,
+    );
+    // On a first start both keys are made at once, one per core: each takes a few hundred
+    // milliseconds, and they are most of the time a new site takes to start.
+    let (instance_keys, publication_keys) = tokio::try_join!(
+        generate_keys_if(no_instance),
+        generate_keys_if(no_publication)
+    )?;
+    if let Some(keys) = instance_keys {
         let spec = NewActor {
             role: Role::Instance,
             ap_id: urls.instance_actor(),
@@ -33,14 +43,11 @@ pub async fn ensure_site_actors(
             summary: "Signs this site's requests to other servers.".to_string(),
             icon_url: None,
         };
-        create(db, &urls, spec, generate_keys().await?).await?;
+        create(db, &urls, spec, keys).await?;
     }
-    if actors::find_by_role(db, Role::Publication.as_str())
-        .await?
-        .is_some()
-    {
+    let Some(keys) = publication_keys else {
         return Ok(false);
-    }
+    };
     let handle = settings.publication.handle.clone();
     let spec = NewActor {
         role: Role::Publication,
@@ -50,8 +57,15 @@ pub async fn ensure_site_actors(
         summary: settings.publication.summary.clone(),
         icon_url: settings.publication.icon_url.clone(),
     };
-    create(db, &urls, spec, generate_keys().await?).await?;
+    create(db, &urls, spec, keys).await?;
     Ok(true)
+}
+
+async fn generate_keys_if(needed: bool) -> Result<Option<KeyPair>, AppError> {
+    match needed {
+        true => generate_keys().await.map(Some),
+        false => Ok(None),
+    }
 }
 
 /// A freshly generated key pair, PEM encoded.

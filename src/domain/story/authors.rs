@@ -13,21 +13,24 @@ use crate::{
 };
 
 /// Key pairs for the names that have no actor yet. Generated before the story's transaction
-/// opens, so the CPU work does not hold the database's write lock.
+/// opens, so the CPU work does not hold the database's write lock, and all at once (each is a
+/// few hundred milliseconds of one core).
 pub async fn prepare_keys(
     db: &DatabaseConnection,
     names: &[String],
 ) -> Result<Vec<(String, KeyPair)>, AppError> {
-    let mut keys = Vec::new();
+    let mut new_names = Vec::new();
     for name in names {
         if actors::find_local_by_name(db, Role::Author.as_str(), name)
             .await?
             .is_none()
         {
-            keys.push((name.clone(), actor::generate_keys().await?));
+            new_names.push(name.clone());
         }
     }
-    Ok(keys)
+    let keys = futures_util::future::try_join_all(new_names.iter().map(|_| actor::generate_keys()))
+        .await?;
+    Ok(new_names.into_iter().zip(keys).collect())
 }
 
 /// The author actors for `names`, in order, creating the missing ones with the prepared keys.
