@@ -41,12 +41,23 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DatabaseCon
     )
     .await?;
     storage::migrate(&db).await?;
-    let first_start = actor::ensure_site_actors(&db, settings)
-        .await
-        .context("cannot create the site's actors")?;
+    let urls = Urls::new(&settings.public_url);
+    // A new site makes its own two keys and the sample byline's at once: they are most of the
+    // time a first start takes.
+    let new_site = settings.publication.sample_story && actor::is_new_site(&db).await?;
+    let sample_keys = async {
+        match new_site {
+            true => sample::byline_keys(&db, &urls).await.map(Some),
+            false => Ok(None),
+        }
+    };
+    let (first_start, sample_keys) =
+        tokio::join!(actor::ensure_site_actors(&db, settings), sample_keys);
+    let first_start = first_start.context("cannot create the site's actors")?;
+    let sample_keys = sample_keys.context("cannot make the sample story's keys")?;
     if first_start && settings.publication.sample_story {
         let fanout = Fanout::new(Arc::new(settings.clone()));
-        sample::publish_sample(&db, &Urls::new(&settings.public_url), &fanout)
+        sample::publish_sample(&db, &urls, sample_keys.unwrap_or_default(), &fanout)
             .await
             .context("cannot publish the sample story")?;
     }

@@ -13,6 +13,13 @@ use crate::{
     storage::{actors, entities::actor},
 };
 
+/// Whether this database has no publication yet: the site's first start.
+pub async fn is_new_site(db: &DatabaseConnection) -> Result<bool, AppError> {
+    Ok(actors::find_by_role(db, Role::Publication.as_str())
+        .await?
+        .is_none())
+}
+
 /// Creates the publication and instance actors when missing. Returns true when the publication
 /// was created now, i.e. this is the first start on this database.
 #[tracing::instrument(skip_all)]

@@ -11,7 +11,7 @@ mod names;
 #[cfg(test)]
 mod tests;
 
-pub use create::{KeyPair, NewActor, create, ensure_site_actors, generate_keys};
+pub use create::{KeyPair, NewActor, create, ensure_site_actors, generate_keys, is_new_site};
 pub use names::{is_valid_username, username_from_name};
 
 use crate::{

@@ -3,8 +3,11 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::{StoryEvents, front_matter, publish};
-use crate::{domain::ids::Urls, error::AppError};
+use super::{StoryEvents, authors, front_matter, write::publish_with_keys};
+use crate::{
+    domain::{actor::KeyPair, ids::Urls},
+    error::AppError,
+};
 
 pub const SAMPLE: &str = r#"---
 title: Welcome to your newsroom on the fediverse
@@ -43,13 +46,24 @@ readers can follow a reporter as well as the whole publication.
 You can delete this story once your first real one is out.
 "#;
 
-/// Publishes the sample story.
+/// The key pairs of the sample story's bylines, made ahead (on a first start, while the site's
+/// own keys are being made: each takes a few hundred milliseconds of a core).
+pub async fn byline_keys(
+    db: &DatabaseConnection,
+    urls: &Urls,
+) -> Result<Vec<(String, KeyPair)>, AppError> {
+    let draft = front_matter::parse(SAMPLE)?.validate(&urls.root())?;
+    authors::prepare_keys(db, &draft.authors).await
+}
+
+/// Publishes the sample story, with its bylines' keys from [`byline_keys`].
 pub async fn publish_sample(
     db: &DatabaseConnection,
     urls: &Urls,
+    keys: Vec<(String, KeyPair)>,
     events: &dyn StoryEvents,
 ) -> Result<(), AppError> {
     let draft = front_matter::parse(SAMPLE)?.validate(&urls.root())?;
-    publish(db, urls, draft, events).await?;
+    publish_with_keys(db, urls, draft, keys, events).await?;
     Ok(())
 }

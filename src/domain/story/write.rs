@@ -7,13 +7,12 @@ use url::Url;
 
 use super::{Story, StoryDraft, StoryEvents, authors, find_by_slug, slug};
 use crate::{
-    domain::ids::Urls,
+    domain::{actor::KeyPair, ids::Urls},
     error::{AppError, FieldErrors},
     storage::{self, entities::story, stories, story_authors, story_tags},
 };
 
 /// Stores a new story and returns it as readers will see it.
-#[tracing::instrument(skip_all, fields(title = %draft.title))]
 pub async fn publish(
     db: &DatabaseConnection,
     urls: &Urls,
@@ -21,6 +20,18 @@ pub async fn publish(
     events: &dyn StoryEvents,
 ) -> Result<Story, AppError> {
     let keys = authors::prepare_keys(db, &draft.authors).await?;
+    publish_with_keys(db, urls, draft, keys, events).await
+}
+
+/// [`publish`], with the keys of its new bylines already made (`authors::prepare_keys`).
+#[tracing::instrument(skip_all, fields(title = %draft.title))]
+pub async fn publish_with_keys(
+    db: &DatabaseConnection,
+    urls: &Urls,
+    draft: StoryDraft,
+    keys: Vec<(String, KeyPair)>,
+    events: &dyn StoryEvents,
+) -> Result<Story, AppError> {
     let txn = crate::storage::begin_write(db).await?;
     let slug = choose_slug(&txn, &draft).await?;
     canonical_url_free(&txn, draft.canonical_url.as_ref(), None).await?;
