@@ -1,6 +1,6 @@
 //! Following: who follows our actors, and where their servers take deliveries.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::ConnectionTrait;
 use url::Url;
@@ -62,21 +62,44 @@ pub struct Target {
 }
 
 /// The inboxes that reach every follower of `actor_ids`, each once: followers on one server
-/// share its shared inbox, and a server following several of our actors is listed once.
+/// share its shared inbox (as [`RemoteActor::delivery_inbox`] chooses), and a server following
+/// several of our actors is listed once. Only the two inbox columns are read, and each distinct
+/// one parsed once: a story to 10,000 followers on 2,000 servers parses about 2,000 URLs.
 pub async fn targets(
     db: &impl ConnectionTrait,
     actor_ids: &[i64],
 ) -> Result<Vec<Target>, AppError> {
-    let mut inboxes: BTreeMap<String, Target> = BTreeMap::new();
-    for (_, model) in followers::of_actors(db, actor_ids).await? {
-        let actor = RemoteActor::from_model(model)?;
-        let inbox = actor.delivery_inbox().clone();
-        inboxes.entry(inbox.to_string()).or_insert_with(|| Target {
+    let mut parsed: HashMap<String, Option<Url>> = HashMap::new();
+    let mut inboxes: BTreeSet<Url> = BTreeSet::new();
+    for (inbox, shared) in followers::inboxes_of(db, actor_ids).await? {
+        let chosen = match shared.and_then(|s| parse_once(&mut parsed, s)) {
+            Some(shared) => Some(shared),
+            None => parse_once(&mut parsed, inbox),
+        };
+        match chosen {
+            Some(url) => {
+                inboxes.insert(url);
+            }
+            // Stored inboxes were checked when their actor was; one that no longer parses is
+            // left out rather than stopping every other delivery.
+            None => tracing::warn!("a follower's stored inbox is not a URL"),
+        }
+    }
+    Ok(inboxes
+        .into_iter()
+        .map(|inbox| Target {
             host: host_with_port(&inbox),
             inbox,
-        });
-    }
-    Ok(inboxes.into_values().collect())
+        })
+        .collect())
+}
+
+/// `raw` as a URL, parsed the first time it is seen.
+fn parse_once(parsed: &mut HashMap<String, Option<Url>>, raw: String) -> Option<Url> {
+    parsed
+        .entry(raw)
+        .or_insert_with_key(|raw| raw.parse().ok())
+        .clone()
 }
 
 /// The follow of `actor_id` by the remote actor `follower_ap_id`, if there is one.

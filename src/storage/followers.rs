@@ -89,6 +89,23 @@ pub async fn of_actors(
         .collect())
 }
 
+/// The inbox and shared inbox of every follower of `actor_ids` (a follower of several once per
+/// follow): all a delivery needs, without the rest of each actor's row.
+pub async fn inboxes_of(
+    db: &impl ConnectionTrait,
+    actor_ids: &[i64],
+) -> Result<Vec<(String, Option<String>)>, DbErr> {
+    follower::Entity::find()
+        .select_only()
+        .column(actor::Column::Inbox)
+        .column(actor::Column::SharedInbox)
+        .inner_join(actor::Entity)
+        .filter(follower::Column::ActorId.is_in(actor_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// One page of an actor's followers.
 pub async fn page(
     db: &impl ConnectionTrait,
