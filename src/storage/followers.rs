@@ -72,23 +72,6 @@ pub async fn count(db: &impl ConnectionTrait, actor_id: i64) -> Result<u64, DbEr
         .await
 }
 
-/// The followers of several local actors, as actor rows, oldest follow first.
-pub async fn of_actors(
-    db: &impl ConnectionTrait,
-    actor_ids: &[i64],
-) -> Result<Vec<(follower::Model, actor::Model)>, DbErr> {
-    let rows = follower::Entity::find()
-        .filter(follower::Column::ActorId.is_in(actor_ids.iter().copied()))
-        .order_by_asc(follower::Column::Id)
-        .find_also_related(actor::Entity)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(f, a)| a.map(|a| (f, a)))
-        .collect())
-}
-
 /// The inbox and shared inbox of every follower of `actor_ids` (a follower of several once per
 /// follow): all a delivery needs, without the rest of each actor's row.
 pub async fn inboxes_of(
