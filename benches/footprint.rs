@@ -29,7 +29,7 @@
 mod support;
 use support::{
     env_or,
-    load::{NoteSpec, Remote, content, report_failures, send_all, sign_all},
+    load::{NoteSpec, Remote, report_failures, send_all, sign_all},
     ms, size, status_mib_of,
 };
 
@@ -236,15 +236,7 @@ fn under_load(quick: bool) -> Loaded {
         let inbox_url: url::Url = format!("{base}/inbox").parse().unwrap();
         let inbox = inbox_url.to_string();
         let story = format!("{base}/stories/welcome");
-        let spec = |n: usize, kind: &str| {
-            let actor = remote.actor(n % actors);
-            NoteSpec {
-                id: format!("{actor}/statuses/{kind}{n}"),
-                in_reply_to: story.clone(),
-                content: content(&actor, n),
-                actor,
-            }
-        };
+        let spec = |n: usize, kind: &str| remote.reply(n, kind, &story);
         for run in 0..runs {
             let warm: Vec<NoteSpec> = (0..actors).map(|n| spec(n, &format!("w{run}-"))).collect();
             let load: Vec<NoteSpec> = (0..replies).map(|n| spec(n, &format!("r{run}-"))).collect();

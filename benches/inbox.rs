@@ -182,15 +182,7 @@ async fn inbox_throughput(
     let inbox = inbox_url.to_string();
     let story = server.url("/stories/welcome");
     let actors = remote.actors();
-    let spec = |n: usize, kind: &str| {
-        let actor = remote.actor(n % actors);
-        NoteSpec {
-            id: format!("{actor}/statuses/{kind}{n}"),
-            in_reply_to: story.clone(),
-            content: content(&actor, n),
-            actor,
-        }
-    };
+    let spec = |n: usize, kind: &str| remote.reply(n, kind, &story);
     let rss_idle = status_mib("VmRSS:");
 
     let signing = Instant::now();

@@ -64,6 +64,18 @@ impl Remote {
         }
     }
 
+    /// Reply `n` of a batch named `kind` (each batch's ids are new), answering `in_reply_to`,
+    /// from the actors in turn.
+    pub fn reply(&self, n: usize, kind: &str, in_reply_to: &str) -> NoteSpec {
+        let actor = self.actor(n % self.actors());
+        NoteSpec {
+            id: format!("{actor}/statuses/{kind}{n}"),
+            in_reply_to: in_reply_to.to_string(),
+            content: content(&actor, n),
+            actor,
+        }
+    }
+
     pub fn actor(&self, index: usize) -> String {
         format!("{}/users/a{index}", self.state.base)
     }
