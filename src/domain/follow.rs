@@ -69,9 +69,14 @@ pub async fn targets(
     db: &impl ConnectionTrait,
     actor_ids: &[i64],
 ) -> Result<Vec<Target>, AppError> {
+    Ok(choose_targets(followers::inboxes_of(db, actor_ids).await?))
+}
+
+/// The delivery targets for followers' `(inbox, shared inbox)` pairs, each once, in URL order.
+fn choose_targets(rows: impl IntoIterator<Item = (String, Option<String>)>) -> Vec<Target> {
     let mut parsed: HashMap<String, Option<Url>> = HashMap::new();
     let mut inboxes: BTreeSet<Url> = BTreeSet::new();
-    for (inbox, shared) in followers::inboxes_of(db, actor_ids).await? {
+    for (inbox, shared) in rows {
         let chosen = match shared.and_then(|s| parse_once(&mut parsed, s)) {
             Some(shared) => Some(shared),
             None => parse_once(&mut parsed, inbox),
@@ -85,13 +90,13 @@ pub async fn targets(
             None => tracing::warn!("a follower's stored inbox is not a URL"),
         }
     }
-    Ok(inboxes
+    inboxes
         .into_iter()
         .map(|inbox| Target {
             host: host_with_port(&inbox),
             inbox,
         })
-        .collect())
+        .collect()
 }
 
 /// `raw` as a URL, parsed the first time it is seen.
@@ -125,4 +130,44 @@ pub async fn followed_by_follow(
     Ok(followers::find_by_follow(db, follower_id, follow_id)
         .await?
         .map(|e| e.actor_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choose_targets;
+
+    fn pair(inbox: &str, shared: Option<&str>) -> (String, Option<String>) {
+        (inbox.to_string(), shared.map(str::to_string))
+    }
+
+    #[test]
+    fn followers_on_one_server_share_its_inbox_and_bad_rows_fall_back_or_drop_out() {
+        let targets = choose_targets([
+            pair(
+                "https://a.example/users/1/inbox",
+                Some("https://a.example/inbox"),
+            ),
+            // The same shared inbox, written with a capital scheme: still one delivery.
+            pair(
+                "https://a.example/users/2/inbox",
+                Some("HTTPS://a.example/inbox"),
+            ),
+            // A shared inbox that is not a URL: the follower's own inbox instead.
+            pair("https://b.example/users/3/inbox", Some("not a url")),
+            // Neither parses: left out, the others still delivered.
+            pair("::", None),
+            pair("https://c.example/u/4/inbox", None),
+        ]);
+        let inboxes: Vec<&str> = targets.iter().map(|t| t.inbox.as_str()).collect();
+        assert_eq!(
+            inboxes,
+            [
+                "https://a.example/inbox",
+                "https://b.example/users/3/inbox",
+                "https://c.example/u/4/inbox",
+            ]
+        );
+        let hosts: Vec<&str> = targets.iter().map(|t| t.host.as_str()).collect();
+        assert_eq!(hosts, ["a.example", "b.example", "c.example"]);
+    }
 }

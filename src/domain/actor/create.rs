@@ -28,13 +28,10 @@ pub async fn ensure_site_actors(
     settings: &Settings,
 ) -> Result<bool, AppError> {
     let urls = Urls::new(&settings.public_url);
-    let missing = |role: Role| async move {
-        Ok::<_, AppError>(actors::find_by_role(db, role.as_str()).await?.is_none())
-    };
-    let (no_instance, no_publication) = (
-        missing(Role::Instance).await?,
-        missing(Role::Publication).await?,
-    );
+    let no_instance = actors::find_by_role(db, Role::Instance.as_str())
+        .await?
+        .is_none();
+    let no_publication = is_new_site(db).await?;
     // On a first start both keys are made at once, one per core: each takes a few hundred
     // milliseconds, and they are most of the time a new site takes to start.
     let (instance_keys, publication_keys) = tokio::try_join!(
